@@ -1,0 +1,1 @@
+"""Commands of the spine: init, ingest, watch, status."""

@@ -1,0 +1,80 @@
+"""The exception tree of the package.
+
+Every error carries what a person needs to act (file, row, column, template, mailbox), and
+third-party exceptions are translated once, at the adapter that calls the library::
+
+    AutomationError
+    ├── ConfigError              a bad setting in automation.toml or the environment
+    ├── IntakeError              a dropped file or a mail cannot be read
+    │   └── UnroutableFile       no register fits the file's headers
+    ├── RegisterError            a register workbook cannot be read or written
+    │   ├── RegisterLocked       the workbook is open in Excel (or cannot be replaced)
+    │   └── ColumnMissing        a column the tool needs is not in the workbook
+    ├── LetterError              a letter cannot be produced
+    │   └── TemplateError        the Word template is missing or broken
+    └── MailboxError             the mailbox cannot be reached or refused an operation
+
+``str(error)`` is a message for the person who runs the tool. Messages meant for office
+staff (rejection notes) are French and live in ``automation.intake.messages``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AutomationError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(AutomationError):
+    """A setting is invalid; the message names it and the accepted values."""
+
+
+class IntakeError(AutomationError):
+    """A source (file, mail) cannot be read at all."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class UnroutableFile(IntakeError):
+    """No register fits the headers of a file dropped at the top of the inbox."""
+
+
+class RegisterError(AutomationError):
+    """A register workbook cannot be read or written."""
+
+    def __init__(self, message: str, *, register: str = "", path: Path | None = None) -> None:
+        super().__init__(message)
+        self.register = register
+        self.path = path
+
+
+class RegisterLocked(RegisterError):
+    """The workbook is open in Excel or cannot be replaced; rows wait in the journal."""
+
+
+class ColumnMissing(RegisterError):
+    """A column the tool must write is not in the workbook."""
+
+
+class LetterError(AutomationError):
+    """A letter cannot be produced."""
+
+    def __init__(self, message: str, *, template: Path | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+
+
+class TemplateError(LetterError):
+    """The template is missing, has a syntax error, or uses an unknown variable."""
+
+
+class MailboxError(AutomationError):
+    """The mailbox cannot be reached, refused a login, or refused an operation."""
+
+    def __init__(self, message: str, *, mailbox: str = "") -> None:
+        super().__init__(message)
+        self.mailbox = mailbox

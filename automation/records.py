@@ -1,0 +1,93 @@
+"""The values that cross the pipeline's boundaries.
+
+A source produces an :class:`Arrival` (what arrived, from where, its fingerprint); intake turns
+it into :class:`Record` values for a register and :class:`Rejection` values for a person; the
+journal gives each record its register id and makes it a :class:`StoredRow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+CellValue = str | int | float | date | datetime | None
+
+
+class Origin(StrEnum):
+    FOLDER = "folder"
+    IMAP = "imap"
+    EXCHANGE = "exchange"
+    GRAPH = "graph"
+    REGISTER = "register"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One thing that arrived: a dropped file, or a mail saved to a file by a mailbox source."""
+
+    path: Path
+    origin: Origin
+    fingerprint: str  # sha256 of the content (a mail: of its Message-ID)
+    register_hint: str | None = None  # the register named by the inbox sub-folder, if any
+    label: str = ""  # how the source is named in the register's "Source" column
+
+
+@dataclass(frozen=True)
+class Record:
+    """A validated row for one register, before it has an id."""
+
+    register: str
+    values: Mapping[str, CellValue]
+    fingerprint: str  # identifies the row across drops: same content, same fingerprint
+    source: str  # "plaintes-mars.xlsx, ligne 7"
+    missing: tuple[str, ...] = ()  # fields left for a person ("À compléter")
+    note: str = ""  # which rule or route produced it, for the journal
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that cannot be accepted, with what to fix, in French."""
+
+    line: int  # the row number a person sees in the source file
+    cells: tuple[CellValue, ...]  # the row as it was read, for the rejection copy
+    reasons: tuple[str, ...]  # "Date de réception : « 31/02/2026 » n'est pas une date valide"
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A record with its register id, as the journal holds it until it is in the workbook."""
+
+    register: str
+    record_id: str
+    values: Mapping[str, CellValue]
+    source: str
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """One line of a register's ``Journal`` sheet: an automated change, as people read it."""
+
+    when: datetime
+    action: str  # "Ajout", "Mise à jour", "Courrier"
+    source: str
+    record_id: str
+    detail: str = ""
+
+
+@dataclass
+class Tally:
+    """What happened to the rows of one source, per register."""
+
+    accepted: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+    duplicates: dict[str, int] = field(default_factory=dict)
+
+    def add_accepted(self, register: str, count: int = 1) -> None:
+        self.accepted[register] = self.accepted.get(register, 0) + count
+
+    def add_duplicates(self, register: str, count: int = 1) -> None:
+        self.duplicates[register] = self.duplicates.get(register, 0) + count

@@ -1,0 +1,1 @@
+"""Sources: what produces arrivals — the drop folder and the mailboxes."""

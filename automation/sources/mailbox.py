@@ -1,0 +1,60 @@
+"""The one interface every mailbox backend (IMAP, Exchange EWS, Microsoft Graph) implements.
+
+A backend hands out :class:`MailItem` values (the raw RFC 822 bytes plus where the mail
+lives); the shared mail intake parses and classifies them, records the row, and only then
+asks the backend to mark the mail processed. "Unread" is never the processed marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class MailItem:
+    """One mail as a backend sees it."""
+
+    key: str  # the backend's stable id: "UIDVALIDITY:UID", an EWS ItemId, a Graph immutable id
+    message_id: str  # the Message-ID header ("" when absent: intake then hashes the content)
+    raw: bytes  # the full message, RFC 822 (EWS MimeContent, Graph /$value, IMAP BODY[])
+    folder: str  # the folder it was found in
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer to a mail: a short body and the letter attached."""
+
+    subject: str
+    body: str
+    attachment: Path | None = None
+
+
+class MailSource(Protocol):
+    """A mailbox folder watched for new mail."""
+
+    name: str  # "imap", "exchange", "graph": shown by `automation mail check` and status
+
+    def check(self) -> str:
+        """Connect and describe what was reached; raise MailboxError when it cannot."""
+        ...
+
+    def fetch_new(self) -> Iterator[MailItem]:
+        """Mails not yet handed out (incremental: UIDs, SyncFolderItems, delta)."""
+        ...
+
+    def commit(self) -> None:
+        """Persist the sync state; called after the journal has recorded what was fetched."""
+        ...
+
+    def mark_processed(self, item: MailItem) -> None:
+        """Move the mail to the processed folder (or flag it); only after its row is safe."""
+        ...
+
+    def reply(self, item: MailItem, reply: Reply, *, send: bool) -> None:
+        """Save ``reply`` as a draft answer to ``item``, or send it when ``send`` is true."""
+        ...
+
+    def close(self) -> None: ...
