@@ -33,23 +33,23 @@ def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natur
 
 @dataclass(frozen=True)
 class Organisation:
-    name: str = setting("Organisme de formation", "Raison sociale, en tête des courriers.")
-    address: str = setting("", "Adresse postale (plusieurs lignes possibles, séparées par \\n).")
-    siret: str = setting("", "Numéro SIRET (14 chiffres), en pied des courriers.")
-    nda: str = setting("", "Numéro de déclaration d'activité.")
-    email: str = setting("", "Adresse de contact affichée sur les courriers.")
-    phone: str = setting("", "Téléphone affiché sur les courriers.")
-    signatory: str = setting("La direction", "Nom du signataire des courriers.")
-    signatory_title: str = setting("", "Fonction du signataire.")
-    city: str = setting("", "Ville où les courriers sont « faits à ».")
+    name: str = setting("Organisme de formation", "Organisation name, at the top of every letter.")
+    address: str = setting("", "Postal address (several lines: separate them with \\n).")
+    siret: str = setting("", "SIRET number (14 digits), in the letters' footer.")
+    nda: str = setting("", "Numéro de déclaration d'activité (training activity registration).")
+    email: str = setting("", "Contact email shown on letters.")
+    phone: str = setting("", "Telephone number shown on letters.")
+    signatory: str = setting("La direction", "Name of the person who signs the letters.")
+    signatory_title: str = setting("", "Title of the signatory (e.g. Directrice).")
+    city: str = setting("", "City the letters are written from (\"Fait à …\").")
 
 
 @dataclass(frozen=True)
 class Paths:
-    inbox: str = setting("inbox", "Dossier de dépôt surveillé (relatif au dossier de l'organisme).")
-    registers: str = setting("registers", "Dossier des registres Excel.")
-    templates: str = setting("templates", "Dossier des modèles de courriers Word.")
-    outbox: str = setting("outbox", "Dossier où les courriers produits sont écrits.")
+    inbox: str = setting("inbox", "Drop folder watched for files (relative to the office folder).")
+    registers: str = setting("registers", "Folder of the Excel registers.")
+    templates: str = setting("templates", "Folder of the Word letter templates.")
+    outbox: str = setting("outbox", "Folder where produced letters are written.")
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,9 @@ class Config:
         path = self.registers_dir / (override.file or f"{key}.xlsx")
         return RegisterBinding(schema=schema, path=path, sheet=override.sheet or None,
                                columns=dict(override.columns), adopted=override.adopted)
+
+    def binding_exists(self, key: str) -> bool:
+        return key in REGISTERS_BY_KEY
 
     def bindings(self) -> list[RegisterBinding]:
         return [self.binding(schema.key) for schema in DEFAULT_REGISTERS]

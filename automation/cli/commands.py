@@ -1,1 +1,184 @@
 """Commands of the spine: init, ingest, watch, status."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from automation.clock import SystemClock
+from automation.errors import AutomationError
+from automation.pipeline.files import FileReport, ingest_file
+from automation.pipeline.office import Office, open_office
+from automation.pipeline.scaffold import init_office
+from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
+from automation.registers.schema import REGISTERS_BY_KEY
+from automation.sources.folder import NotReadyYet
+
+from . import main
+
+console = Console(highlight=False)
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+@contextmanager
+def office_from(ctx: click.Context) -> Iterator[Office]:
+    """Open the office folder named by ``--dir``; an AutomationError becomes exit status 2."""
+    try:
+        with open_office(ctx.obj) as office:
+            yield office
+    except AutomationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_USAGE)
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None) -> None:
+    """Create an office folder: configuration, registers, templates, inbox.
+
+    Existing files are never overwritten.
+
+    \b
+    Example:
+      automation init /srv/qualite
+    """
+    root = directory or ctx.obj
+    try:
+        created = init_office(root, clock=SystemClock())
+    except AutomationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_USAGE)
+    for path in created:
+        console.print(f"created {path}")
+    console.print(f"{len(created)} item(s) created in {root.resolve()}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--register", type=click.Choice(sorted(REGISTERS_BY_KEY)),
+              help="Register to append to (default: the inbox sub-folder, else the headers).")
+@click.pass_context
+def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) -> None:
+    """Process FILES once and print what happened to their rows.
+
+    Exit status: 0 when every row was handled, 1 when some rows or files were rejected,
+    2 on a usage or configuration error.
+
+    \b
+    Example:
+      automation ingest inbox/reclamations/plaintes-mars.xlsx
+    """
+    reports: list[FileReport] = []
+    with office_from(ctx) as office:
+        prepare_inbox(office)
+        catch_up(office)
+        for path in files:
+            try:
+                reports.append(ingest_file(office, path.resolve(), hint=register))
+            except NotReadyYet as exc:
+                console.print(f"[yellow]{path.name}: not ready ({exc}); try again[/yellow]")
+                reports.append(FileReport(path=path, message=str(exc)))
+    print_summary(reports)
+    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Process what is in inbox/ now, then exit.")
+@click.option("--poll", type=float, default=None, metavar="SECONDS",
+              help="Poll every SECONDS instead of OS events (network shares).")
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging details.")
+@click.pass_context
+def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> None:
+    """Watch inbox/ and append what is dropped there to the registers.
+
+    Runs until stopped (Ctrl-C or SIGTERM finish the file in hand first).
+
+    \b
+    Example:
+      automation watch --poll 5
+    """
+    _logging(verbose)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger(__name__).info("signal %d: stopping after the file in hand", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    with office_from(ctx) as office:
+        console.print(f"watching {office.config.inbox_dir} (Ctrl-C to stop)" if not once
+                      else f"processing {office.config.inbox_dir}")
+        reports = run_watcher(office, stop=stop, once=once, poll=poll,
+                              on_report=lambda r: print_summary([r]) if not once else None)
+    if once:
+        print_summary(reports)
+
+
+@main.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Show what waits: rows for a closed workbook, letters on a template error.
+
+    \b
+    Example:
+      automation status
+    """
+    with office_from(ctx) as office:
+        journal = office.journal
+        table = Table(title="Registres")
+        for column in ("Registre", "Lignes", "En attente", "Pourquoi"):
+            table.add_column(column)
+        waits = {w.register: w for w in journal.waits()}
+        pending = journal.pending_counts()
+        for key in REGISTERS_BY_KEY:
+            wait = waits.get(key)
+            table.add_row(key, str(journal.count_rows(key)), str(pending.get(key, 0)),
+                          f"{wait.reason} (depuis {wait.since[:16]})" if wait else "")
+        console.print(table)
+        for label, key in (("Watcher started", "watcher_started"),
+                           ("Last file", "last_file")):
+            console.print(f"{label}: {journal.get_state(key) or '—'}")
+
+
+def print_summary(reports: list[FileReport]) -> None:
+    """One line per file: what went where, and why."""
+    table = Table(title="Résumé")
+    for column in ("Fichier", "Registre", "Acceptées", "Refusées", "Doublons", "Classé dans"):
+        table.add_column(column)
+    for report in reports:
+        register = report.register + (" (d'après les en-têtes)" if report.routed_by_headers
+                                       else "")
+        filed = str(report.filed_to.parent.name) if report.filed_to else "—"
+        table.add_row(report.path.name, register or "—", str(report.accepted),
+                      str(report.rejected), str(report.duplicates), filed)
+    console.print(table)
+    for report in reports:
+        if report.message:
+            console.print(f"{report.path.name}: {report.message}")
+        if report.rejection_copy:
+            console.print(f"{report.path.name}: lignes refusées → {report.rejection_copy}")
+        if report.waiting:
+            console.print(f"{report.path.name}: lignes en attente — {report.waiting}")
+        for letter in report.letters:
+            console.print(f"courrier : {letter}")

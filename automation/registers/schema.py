@@ -52,6 +52,7 @@ class RegisterSchema:
     sheet: str
     fields: tuple[Field, ...]
     status_key: str = "status"
+    person_key: str = "name"  # the field naming the person a letter is addressed to
     _by_key: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -166,6 +167,7 @@ ANNULATIONS: Final = RegisterSchema(
     prefix="ANN",
     reference="ENR-QUA-ANN",
     sheet="Annulations",
+    person_key="person",
     fields=(
         _id("ANN"),
         Field("requested_on", "Date de la demande", Kind.DATETIME, required=True, width=17,
@@ -219,6 +221,7 @@ ABANDONS: Final = RegisterSchema(
     reference="ENR-QUA-ABD",
     sheet="Abandons",
     status_key="decision",
+    person_key="learner",
     fields=(
         _id("ABD"),
         Field("learner", "Apprenant", required=True, width=22,

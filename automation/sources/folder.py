@@ -1,0 +1,222 @@
+"""The drop folder: notice files in ``inbox/``, wait until they are complete, hand them over.
+
+OS events only *mark* a path (a handler that raised would kill watchdog's thread for good);
+one worker loop decides when a file is ready — no event, and no change of size or
+modification time, for ``settle`` seconds — and hands it to ``handle``. The folder is swept at
+start-up and every ``rescan`` seconds, since events are missed on network shares and while
+the watcher was stopped. A dead observer is restarted. ``handle`` raising :class:`NotReadyYet`
+means "try again later"; any other exception is logged and the file is tried again a few times
+before ``give_up`` is called for it, so one bad file never stops the watcher.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger(__name__)
+
+IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "Thumbs.db",
+                        "desktop.ini", ".*", "*.LISEZ-MOI.txt")
+_EXCEL_TEMP: Final = re.compile(r"^[0-9A-F]{8}$", re.IGNORECASE)
+MAX_ATTEMPTS: Final = 3
+MAIL_FOLDER: Final = "mails"  # inbox sub-folder for mails saved from Outlook
+
+
+class NotReadyYet(Exception):
+    """Raised by a handler when the file is still being written or is locked."""
+
+
+def is_ignored(path: Path) -> bool:
+    """Office lock files, temporary saves, partial downloads and system files."""
+    name = path.name
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED_NAMES) or bool(
+        _EXCEL_TEMP.match(name))
+
+
+@dataclass
+class _Candidate:
+    last_event: float
+    stat: tuple[int, int] | None = None
+    next_try: float = 0.0
+    failures: int = 0
+
+
+class _Marker(FileSystemEventHandler):
+    def __init__(self, mark: Callable[[Path], None]) -> None:
+        self._mark = mark
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        destination = getattr(event, "dest_path", "")
+        for raw in (event.src_path, destination):
+            if raw:
+                self._mark(Path(str(raw)))
+
+
+class FolderWatcher:
+    """Watch ``root`` (recursively, except ``skip`` sub-folders) and hand over complete files."""
+
+    def __init__(self, root: Path, *, handle: Callable[[Path], None],
+                 give_up: Callable[[Path, BaseException], None], skip: Iterable[str] = (),
+                 settle: float = 2.0, rescan: float = 30.0, retry: float = 10.0,
+                 poll: float = 0.0, tick: float = 0.25) -> None:
+        self.root = root
+        self._handle = handle
+        self._give_up = give_up
+        self._skip = frozenset(skip)
+        self._settle = settle
+        self._rescan = rescan
+        self._retry = retry
+        self._poll = poll
+        self._tick = tick
+        self._lock = threading.Lock()
+        self._candidates: dict[Path, _Candidate] = {}
+        self._observer: BaseObserver | None = None
+
+    # -- what is waiting ----------------------------------------------------------------------
+
+    def mark(self, path: Path) -> None:
+        if not self._wanted(path):
+            return
+        with self._lock:
+            candidate = self._candidates.get(path)
+            if candidate is None:
+                self._candidates[path] = _Candidate(last_event=time.monotonic())
+            else:
+                candidate.last_event = time.monotonic()
+
+    def sweep(self) -> None:
+        """Mark every file present (start-up, periodic rescan)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.rglob("*"):
+            if path.is_file() and self._wanted(path):
+                with self._lock:
+                    self._candidates.setdefault(path, _Candidate(last_event=time.monotonic()))
+
+    def waiting(self) -> list[Path]:
+        with self._lock:
+            return sorted(self._candidates)
+
+    def _wanted(self, path: Path) -> bool:
+        try:
+            relative = path.relative_to(self.root)
+        except ValueError:
+            return False
+        return not (is_ignored(path) or (len(relative.parts) > 1 and relative.parts[0] in self._skip))
+
+    # -- the worker -----------------------------------------------------------------------------
+
+    def process_ready(self, *, settle: float | None = None) -> int:
+        """Hand over every candidate that is complete; return how many were handled.
+
+        Complete means: no event and no change of size or modification time for ``settle``
+        seconds, and not empty. With ``settle=0`` (``--once``) files are taken as they are.
+        """
+        settle = self._settle if settle is None else settle
+        with self._lock:
+            candidates = list(self._candidates.items())
+        handled = 0
+        for path, candidate in candidates:
+            now = time.monotonic()
+            if candidate.next_try > now or now - candidate.last_event < settle:
+                continue
+            if self._settled(path, candidate, now=now, settle=settle):
+                handled += self._hand_over(path, candidate)
+        return handled
+
+    def _settled(self, path: Path, candidate: _Candidate, *, now: float, settle: float) -> bool:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            with self._lock:
+                self._candidates.pop(path, None)
+            return False
+        current = (stat.st_size, stat.st_mtime_ns)
+        if settle > 0 and current != candidate.stat:
+            # A change seen by looking counts as an event: network shares send none.
+            candidate.stat = current
+            candidate.last_event = now
+            return False
+        return stat.st_size > 0
+
+    def _hand_over(self, path: Path, candidate: _Candidate) -> int:
+        try:
+            self._handle(path)
+        except NotReadyYet as exc:
+            log.info("%s: not ready yet (%s); trying again in %.0f s", path.name, exc, self._retry)
+            candidate.next_try = time.monotonic() + self._retry
+            return 0
+        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the watcher
+            candidate.failures += 1
+            log.exception("%s: failed (attempt %d of %d)", path.name, candidate.failures,
+                          MAX_ATTEMPTS)
+            if candidate.failures < MAX_ATTEMPTS and path.exists():
+                candidate.next_try = time.monotonic() + self._retry
+                return 0
+            self._give_up(path, exc)
+        with self._lock:
+            self._candidates.pop(path, None)
+        return 1
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, *, idle: Callable[[], None] | None = None,
+            idle_every: float = 10.0) -> None:
+        """Watch until ``stop`` is set; the file in hand is finished first."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._start_observer()
+        self.sweep()
+        last_sweep = last_idle = time.monotonic()
+        try:
+            while not stop.is_set():
+                self.process_ready()
+                now = time.monotonic()
+                if now - last_sweep >= self._rescan:
+                    self._supervise()
+                    self.sweep()
+                    last_sweep = now
+                if idle is not None and now - last_idle >= idle_every:
+                    idle()
+                    last_idle = now
+                stop.wait(self._tick)
+        finally:
+            self._stop_observer()
+
+    def run_once(self) -> int:
+        """Handle what is in the folder now, without waiting for it to settle."""
+        self.sweep()
+        return self.process_ready(settle=0.0)
+
+    def _start_observer(self) -> None:
+        observer: BaseObserver = (PollingObserver(timeout=self._poll) if self._poll > 0
+                                  else Observer())
+        observer.schedule(_Marker(self.mark), str(self.root), recursive=True)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+
+    def _supervise(self) -> None:
+        if self._observer is not None and not self._observer.is_alive():
+            log.warning("file observer stopped; restarting it")
+            self._start_observer()
+
+    def _stop_observer(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+            self._observer = None
