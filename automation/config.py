@@ -16,19 +16,14 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Final, TypeVar, get_args, get_origin, get_type_hints
 
+from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
+from automation.settings import setting
 
 CONFIG_FILE: Final = "automation.toml"
 ENV_PREFIX: Final = "AUTOMATION_"
-
-
-def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natural name here
-    """Declare a setting: its default and the help line shown in the docs."""
-    if isinstance(default, list | dict):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
@@ -102,6 +97,7 @@ _SECTIONS: Final = {
     "intake": Intake,
     "letters": Letters,
     "registers": RegistersSection,
+    "deadlines": Deadlines,
 }
 
 
@@ -114,6 +110,7 @@ class Config:
     intake: Intake = field(default_factory=Intake)
     letters: Letters = field(default_factory=Letters)
     registers: RegistersSection = field(default_factory=RegistersSection)
+    deadlines: Deadlines = field(default_factory=Deadlines)
     register_overrides: Mapping[str, RegisterOverride] = field(default_factory=dict)
 
     @property
@@ -209,7 +206,8 @@ def _build_section(name: str, cls: type[T], table: Mapping[str, Any],
     known = {f.name for f in fields(cls)}
     unknown = set(table) - known
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(f'{name}.{k}' for k in sorted(unknown))}")
+        names = ", ".join(f"{name}.{k}" for k in sorted(unknown))
+        raise ConfigError(f"{path}: unknown setting(s) {names}")
     values: dict[str, Any] = {}
     for f in fields(cls):
         env_name = f"{ENV_PREFIX}{name}_{f.name}".upper()
@@ -217,7 +215,7 @@ def _build_section(name: str, cls: type[T], table: Mapping[str, Any],
             values[f.name] = _from_env(f"{env_name}", environ[env_name], hints[f.name])
         elif f.name in table:
             values[f.name] = _checked(f"{name}.{f.name}", table[f.name], hints[f.name])
-    return replace(cls(), **values)  # type: ignore[type-var]
+    return replace(cls(), **values)
 
 
 def _register_override(key: str, raw: Any, path: Path) -> RegisterOverride:
@@ -262,7 +260,8 @@ def _from_env(name: str, raw: str, hint: Any) -> Any:
         if get_origin(hint) is list:
             return [part.strip() for part in raw.split(",") if part.strip()]
     except ValueError as exc:
-        raise ConfigError(f"environment variable {name}={raw!r}: expected {_type_name(hint)}") from exc
+        raise ConfigError(
+            f"environment variable {name}={raw!r}: expected {_type_name(hint)}") from exc
     return raw
 
 

@@ -15,7 +15,7 @@ FORMULA_PREFIXES: Final = ("=", "+", "-", "@")
 TRUNCATION_MARK: Final = " […]"
 
 # XML 1.0 forbids these; openpyxl raises IllegalCharacterError on them.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 

@@ -51,7 +51,7 @@ def register_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
     rows = []
     for row in worksheet.iter_rows(min_row=HEADER_ROW + 1):
         if any(c.value is not None for c in row):
-            rows.append({h: c for h, c in zip(headers, row, strict=False)})
+            rows.append(dict(zip(headers, row, strict=False)))
     return rows
 
 

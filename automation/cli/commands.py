@@ -1,4 +1,4 @@
-"""Commands of the spine: init, ingest, watch, status."""
+"""Commands of the spine: init, ingest, watch, status, due."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from rich.table import Table
 
 from automation.clock import SystemClock
 from automation.errors import AutomationError
+from automation.deadlines.dashboard import DASHBOARD_FILE
+from automation.deadlines.due import due_table
+from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import FileReport, ingest_file
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.scaffold import init_office
@@ -182,3 +185,23 @@ def print_summary(reports: list[FileReport]) -> None:
             console.print(f"{report.path.name}: lignes en attente — {report.waiting}")
         for letter in report.letters:
             console.print(f"courrier : {letter}")
+
+
+@main.command()
+@click.option("--all", "include_later", is_flag=True, help="Also list what falls due later.")
+@click.pass_context
+def due(ctx: click.Context, include_later: bool) -> None:
+    """List what is late or due soon, per person in charge; refresh the dashboard.
+
+    \b
+    Example:
+      automation due
+    """
+    with office_from(ctx) as office:
+        try:
+            items = due_now(office, include_later=include_later)
+        except AutomationError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            sys.exit(EXIT_USAGE)
+        console.print(due_table(items))
+        console.print(f"tableau de bord : {office.config.registers_dir / DASHBOARD_FILE}")

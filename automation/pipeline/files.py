@@ -2,8 +2,8 @@
 
 Whatever happens, a handled file leaves the inbox: its rows are in a register, or it is back
 in ``rejected/`` with a French explanation, or it was seen before. A file that is still being
-copied (empty, or locked by the program writing it) raises :class:`~automation.sources.folder.NotReadyYet`
-and stays for a later try.
+copied (empty, or locked by the program writing it) raises
+:class:`~automation.sources.folder.NotReadyYet` and stays for a later try.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.intake.rejection import write_rejection_note
@@ -15,6 +17,52 @@ from automation.registers.schema import DEFAULT_REGISTERS
 from automation.sources.folder import MAIL_FOLDER, FolderWatcher
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Periodic:
+    every: float
+    task: Callable[[], None]
+    last: float = 0.0
+
+
+@dataclass
+class WatchLoop:
+    """One thread drives every folder watcher and periodic task, so work never overlaps.
+
+    A periodic task that fails is logged and tried at its next turn; it never stops the loop.
+    """
+
+    stop: threading.Event
+    tick: float = 0.25
+    folders: list[FolderWatcher] = field(default_factory=list)
+    periodic: list[_Periodic] = field(default_factory=list)
+
+    def add_folder(self, watcher: FolderWatcher) -> None:
+        self.folders.append(watcher)
+
+    def every(self, seconds: float, task: Callable[[], None]) -> None:
+        self.periodic.append(_Periodic(seconds, task, time.monotonic()))
+
+    def run(self) -> None:
+        for watcher in self.folders:
+            watcher.start()
+        try:
+            while not self.stop.is_set():
+                for watcher in self.folders:
+                    watcher.step()
+                now = time.monotonic()
+                for job in self.periodic:
+                    if now - job.last >= job.every:
+                        job.last = now
+                        try:
+                            job.task()
+                        except Exception:  # a failing task is retried at its next turn
+                            log.exception("periodic task failed")
+                self.stop.wait(self.tick)
+        finally:
+            for watcher in self.folders:
+                watcher.stop()
 
 
 def prepare_inbox(office: Office) -> None:
@@ -64,6 +112,9 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     if once:
         watcher.run_once()
     else:
-        watcher.run(stop, idle=lambda: catch_up(office), idle_every=watch.retry_seconds)
+        loop = WatchLoop(stop=stop, tick=0.25)
+        loop.add_folder(watcher)
+        loop.every(watch.retry_seconds, lambda: catch_up(office))
+        loop.run()
     office.journal.set_state("watcher_stopped", office.clock.now().isoformat())
     return reports

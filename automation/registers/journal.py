@@ -186,7 +186,7 @@ class Journal:
     def pending_counts(self) -> dict[str, int]:
         cursor = self._db.execute(
             "SELECT register, COUNT(*) FROM rows WHERE written_at IS NULL GROUP BY register")
-        return {register: count for register, count in cursor}
+        return dict(cursor.fetchall())
 
     def mark_written(self, register: str, record_ids: Sequence[str], *, now: datetime) -> None:
         with self.transaction():
@@ -197,7 +197,8 @@ class Journal:
 
     def row(self, register: str, record_id: str) -> StoredRow | None:
         found = self._db.execute(
-            "SELECT values_json, source, fingerprint FROM rows WHERE register = ? AND record_id = ?",
+            "SELECT values_json, source, fingerprint FROM rows"
+            " WHERE register = ? AND record_id = ?",
             (register, record_id)).fetchone()
         if found is None:
             return None
@@ -236,10 +237,9 @@ class Journal:
 
     def letters(self, *, statuses: Sequence[LetterStatus]) -> list[LetterJob]:
         marks = ", ".join("?" for _ in statuses)
-        cursor = self._db.execute(
-            "SELECT register, record_id, kind, status, path, error FROM letters"
-            f" WHERE status IN ({marks}) ORDER BY register, record_id, kind",  # noqa: S608 - only "?" marks
-            [s.value for s in statuses])
+        query = ("SELECT register, record_id, kind, status, path, error FROM letters"  # noqa: S608 - only "?" marks are interpolated
+                 f" WHERE status IN ({marks}) ORDER BY register, record_id, kind")
+        cursor = self._db.execute(query, [s.value for s in statuses])
         return [LetterJob(r, i, k, LetterStatus(s), p, e) for r, i, k, s, p, e in cursor]
 
     def letter_done(self, job: LetterJob, path: Path, *, now: datetime) -> None:
@@ -285,9 +285,8 @@ class Journal:
         for start in range(0, len(fingerprints), 500):
             chunk = fingerprints[start:start + 500]
             marks = ", ".join("?" for _ in chunk)
-            cursor = self._db.execute(
-                f"SELECT fingerprint FROM rows WHERE fingerprint IN ({marks})",  # noqa: S608 - only "?" marks
-                chunk)
+            query = f"SELECT fingerprint FROM rows WHERE fingerprint IN ({marks})"  # noqa: S608 - only "?" marks are interpolated
+            cursor = self._db.execute(query, chunk)
             known.update(fp for (fp,) in cursor)
         return known
 

@@ -86,6 +86,7 @@ class FolderWatcher:
         self._lock = threading.Lock()
         self._candidates: dict[Path, _Candidate] = {}
         self._observer: BaseObserver | None = None
+        self._last_sweep = 0.0
 
     # -- what is waiting ----------------------------------------------------------------------
 
@@ -117,7 +118,8 @@ class FolderWatcher:
             relative = path.relative_to(self.root)
         except ValueError:
             return False
-        return not (is_ignored(path) or (len(relative.parts) > 1 and relative.parts[0] in self._skip))
+        filed = len(relative.parts) > 1 and relative.parts[0] in self._skip
+        return not (filed or is_ignored(path))
 
     # -- the worker -----------------------------------------------------------------------------
 
@@ -161,7 +163,7 @@ class FolderWatcher:
             log.info("%s: not ready yet (%s); trying again in %.0f s", path.name, exc, self._retry)
             candidate.next_try = time.monotonic() + self._retry
             return 0
-        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the watcher
+        except Exception as exc:  # one bad file must never stop the watcher
             candidate.failures += 1
             log.exception("%s: failed (attempt %d of %d)", path.name, candidate.failures,
                           MAX_ATTEMPTS)
@@ -173,29 +175,36 @@ class FolderWatcher:
             self._candidates.pop(path, None)
         return 1
 
-    # -- running ----------------------------------------------------------------------------------
+    # -- running ---------------------------------------------------------------------------------
 
-    def run(self, stop: threading.Event, *, idle: Callable[[], None] | None = None,
-            idle_every: float = 10.0) -> None:
-        """Watch until ``stop`` is set; the file in hand is finished first."""
+    def start(self) -> None:
+        """Start noticing events, and mark what is already there."""
         self.root.mkdir(parents=True, exist_ok=True)
         self._start_observer()
         self.sweep()
-        last_sweep = last_idle = time.monotonic()
+        self._last_sweep = time.monotonic()
+
+    def step(self) -> int:
+        """One turn of the worker: hand over what is ready, rescan when it is time."""
+        handled = self.process_ready()
+        if time.monotonic() - self._last_sweep >= self._rescan:
+            self._supervise()
+            self.sweep()
+            self._last_sweep = time.monotonic()
+        return handled
+
+    def stop(self) -> None:
+        self._stop_observer()
+
+    def run(self, stop: threading.Event) -> None:
+        """Watch until ``stop`` is set; the file in hand is finished first."""
+        self.start()
         try:
             while not stop.is_set():
-                self.process_ready()
-                now = time.monotonic()
-                if now - last_sweep >= self._rescan:
-                    self._supervise()
-                    self.sweep()
-                    last_sweep = now
-                if idle is not None and now - last_idle >= idle_every:
-                    idle()
-                    last_idle = now
+                self.step()
                 stop.wait(self._tick)
         finally:
-            self._stop_observer()
+            self.stop()
 
     def run_once(self) -> int:
         """Handle what is in the folder now, without waiting for it to settle."""

@@ -1,0 +1,143 @@
+"""The dashboard workbook ``registers/tableau-de-bord.xlsx``, sheet "À traiter".
+
+The tool alone writes this workbook: the sheet is rebuilt on every run (one row per item, late
+rows red, due-soon rows orange), and every other sheet of the workbook (indicators…) is kept.
+The file is written to a temporary file in the same folder, checked, then moved into place,
+so a failed write never leaves a broken dashboard behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileException
+
+from automation.clock import paris_naive
+from automation.deadlines.due import DueItem, DueStatus
+from automation.errors import RegisterError, RegisterLocked
+from automation.text import clean_text, looks_like_formula
+
+DASHBOARD_FILE: Final = "tableau-de-bord.xlsx"
+SHEET: Final = "À traiter"
+REGISTER_NAME: Final = "tableau-de-bord"  # how errors name this workbook
+LATE_FILL: Final = "FFC7CE"  # light red
+SOON_FILL: Final = "FFD8A8"  # light orange
+HEADER_FILL: Final = "D9D9D9"
+DATE_FORMAT: Final = "dd/mm/yyyy"
+HEADER_ROW: Final = 3
+COLUMNS: Final = (("Responsable", 22), ("Registre", 15), ("N°", 16), ("À faire", 32),
+                  ("Échéance", 12), ("Retard (jours ouvrés)", 12), ("Statut", 17),
+                  ("Concerne", 40))
+_READ_ERRORS: Final = (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException)
+
+
+def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datetime) -> Path:
+    """Rebuild the "À traiter" sheet of the workbook at ``path`` (created if missing).
+
+    Raises :class:`~automation.errors.RegisterLocked` when the file cannot be replaced (open
+    in Excel on Windows) and :class:`~automation.errors.RegisterError` when it cannot be read
+    or written; the previous file is then left as it was.
+    """
+    workbook = _open(path)
+    if SHEET in workbook.sheetnames:
+        index = workbook.sheetnames.index(SHEET)
+        workbook.remove(workbook[SHEET])
+        sheet = workbook.create_sheet(SHEET, index)
+    else:
+        sheet = workbook.create_sheet(SHEET, 0)
+    _fill(sheet, items, paris_naive(generated_at))
+    workbook.active = workbook.sheetnames.index(SHEET)
+    _save_atomically(workbook, path)
+    return path
+
+
+def _open(path: Path) -> Any:
+    if not path.exists():
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        return workbook
+    try:
+        return load_workbook(path)
+    except _READ_ERRORS as exc:
+        raise RegisterError(f"{path}: the dashboard workbook cannot be read ({exc}); "
+                            f"move it away and run again", register=REGISTER_NAME,
+                            path=path) from exc
+
+
+def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
+    late = sum(1 for item in items if item.status is DueStatus.LATE)
+    soon = sum(1 for item in items if item.status is DueStatus.SOON)
+    sheet["A1"] = f"Points à traiter — généré le {generated:%d/%m/%Y à %H:%M}"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = (f"{late} en retard · {soon} à échéance proche"
+                   if items else "Rien en retard ni à échéance proche.")
+    for col, (title, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(HEADER_ROW, col, title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    for offset, item in enumerate(items, start=1):
+        row = HEADER_ROW + offset
+        values = (item.owner, item.register_title, item.record_id, item.task, item.due,
+                  item.days_late if item.status is DueStatus.LATE else None, str(item.status),
+                  item.about)
+        fill = {DueStatus.LATE: LATE_FILL, DueStatus.SOON: SOON_FILL}.get(item.status)
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row, col)
+            _put(cell, value)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+        sheet.cell(row, 5).number_format = DATE_FORMAT
+    last = HEADER_ROW + max(len(items), 1)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1).coordinate
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
+
+
+def _put(cell: Any, value: object) -> None:
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        if looks_like_formula(text):  # text from a register is never a formula here
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _save_atomically(workbook: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".tableau-de-bord-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        workbook.save(temp)
+        _check(temp)
+        temp.replace(path)
+    except PermissionError as exc:
+        raise RegisterLocked(f"{path}: cannot be replaced (open in Excel?): {exc}",
+                             register=REGISTER_NAME, path=path) from exc
+    except (*_READ_ERRORS, IllegalCharacterError) as exc:
+        raise RegisterError(f"{path}: the dashboard could not be written: {exc}",
+                            register=REGISTER_NAME, path=path) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _check(temp: Path) -> None:
+    """Reopen what was written: a half-written workbook must never replace the old one."""
+    if not zipfile.is_zipfile(temp):
+        raise ValueError("the written file is not a workbook")
+    with temp.open("rb") as handle:  # a handle: openpyxl refuses a path ending in .tmp
+        load_workbook(handle, read_only=True).close()

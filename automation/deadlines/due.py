@@ -1,0 +1,124 @@
+"""What is late or falls due soon, across the registers, and the table ``automation due`` shows.
+
+An item is **late** once its due day is over (``today`` is after it); its lateness counts the
+working days after the due day up to today, and is at least 1 (a deadline missed on Friday is
+one working day late on Saturday, Sunday and Monday). An item is **due soon** when its due day
+is today or within ``due_soon_days`` working days. Anything further away is **later**, and is
+left out unless asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from rich.console import JustifyMethod
+from rich.table import Table
+
+from automation.deadlines.config import Deadlines
+from automation.deadlines.rules import describe, folded, open_rules
+from automation.deadlines.workdays import WorkCalendar
+from automation.registers.schema import REGISTERS_BY_KEY
+from automation.text import fold
+
+RowsByRegister = Mapping[str, Iterable[tuple[str, Mapping[str, object]]]]
+
+
+class DueStatus(StrEnum):
+    LATE = "En retard"
+    SOON = "À échéance proche"
+    LATER = "À venir"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    register: str  # register key: "reclamations"
+    record_id: str  # "REC-2026-0012"
+    step: str  # rule key: "acknowledge"
+    task: str  # "Accuser réception"
+    due: date
+    owner: str
+    status: DueStatus
+    days_late: int = 0  # working days, 0 unless late
+    days_left: int = 0  # working days until the due day, 0 when due today or late
+    about: str = ""  # "Dupont — Salle trop froide"
+
+    @property
+    def register_title(self) -> str:
+        """The register as people name it: its sheet name ("Réclamations")."""
+        schema = REGISTERS_BY_KEY.get(self.register)
+        return schema.sheet if schema else self.register
+
+    @property
+    def late(self) -> bool:
+        return self.status is DueStatus.LATE
+
+
+def due_items(rows_by_register: RowsByRegister, *, today: date, calendar: WorkCalendar,
+              settings: Deadlines, include_later: bool = False) -> list[DueItem]:
+    """Every open step that is late or due soon (or later, if asked), sorted by owner, then
+    most late first, then due day and record id."""
+    items: list[DueItem] = []
+    for register, rows in rows_by_register.items():
+        for record_id, row in rows:
+            for rule, start in open_rules(register, row):
+                due = calendar.add_working_days(start, rule.delay_days(settings))
+                item = _item(register, record_id, row, rule.step, rule.task, due,
+                             today=today, calendar=calendar, settings=settings)
+                if include_later or item.status is not DueStatus.LATER:
+                    items.append(item)
+    return sorted(items, key=_order)
+
+
+def _item(register: str, record_id: str, row: Mapping[str, object], step: str, task: str,
+          due: date, *, today: date, calendar: WorkCalendar, settings: Deadlines) -> DueItem:
+    owner = " ".join(str(row.get("owner") or "").split()) or settings.default_owner
+    if today > due:
+        status, late, left = DueStatus.LATE, max(1, calendar.working_days_between(due, today)), 0
+    else:
+        left = calendar.working_days_between(today, due)
+        status = DueStatus.SOON if left <= settings.due_soon_days else DueStatus.LATER
+        late = 0
+    return DueItem(register, record_id, step, task, due, owner, status, late, left,
+                   describe(register, row))
+
+
+def _order(item: DueItem) -> tuple[str, int, date, str, str]:
+    return (folded(item.owner), -item.days_late, item.due, item.record_id, item.step)
+
+
+def by_owner(items: Iterable[DueItem]) -> dict[str, list[DueItem]]:
+    """Items grouped by owner, in the order given; "Anne Martin" and "anne martin" are one
+    owner, named as first seen."""
+    names: dict[str, str] = {}
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        name = names.setdefault(fold(item.owner), item.owner)
+        groups.setdefault(name, []).append(item)
+    return groups
+
+
+def lateness_text(item: DueItem) -> str:
+    """ "3 j" for a late item, "aujourd'hui" / "dans 2 j" otherwise (j = jours ouvrés)."""
+    if item.late:
+        return f"{item.days_late} j"
+    return "aujourd'hui" if item.days_left == 0 else f"dans {item.days_left} j"
+
+
+def due_table(items: Sequence[DueItem]) -> Table:
+    """The table ``automation due`` prints: late rows red, due-soon rows orange."""
+    late = sum(1 for item in items if item.late)
+    table = Table(title="À traiter",
+                  caption=f"{late} en retard, {len(items) - late} autre(s) · j = jours ouvrés")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Responsable", "left"), ("Registre", "left"), ("N°", "left"), ("À faire", "left"),
+        ("Échéance", "right"), ("Retard", "right"))
+    for title, justify in columns:
+        table.add_column(title, justify=justify)
+    for item in items:
+        style = {DueStatus.LATE: "red", DueStatus.SOON: "dark_orange"}.get(item.status)
+        table.add_row(item.owner, item.register_title, item.record_id, item.task,
+                      item.due.strftime("%d/%m/%Y"), lateness_text(item), style=style)
+    return table

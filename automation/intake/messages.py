@@ -1,0 +1,170 @@
+"""Every French sentence intake shows to office staff, in one place.
+
+Rejection reasons name the column as the register calls it and quote the value as it was
+typed: ``Date de réception « 31/02/2026 » n'existe pas.`` A row summary prefixes them with the
+line a person sees in the file: ``Ligne 7 : …``. Whole-file messages say what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from automation.registers.schema import REGISTERS_BY_KEY
+
+ERRORS_HEADER: Final = "Erreurs à corriger"
+LINE_HEADER: Final = "Ligne d'origine"
+REJECTION_SHEET: Final = "À corriger"
+ACCEPTED_FORMATS: Final = ".xlsx, .xlsm, .xls, .ods, .csv"
+
+
+
+def quoted(text: str, *, limit: int = 60) -> str:
+    """« text », cut when long so a message stays readable."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"« {text} »"
+
+
+def listing(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+def register_name(key: str) -> str:
+    """``reclamations`` → ``registre des réclamations, difficultés et aléas``."""
+    schema = REGISTERS_BY_KEY.get(key)
+    return schema.title[0].lower() + schema.title[1:] if schema else f"registre « {key} »"
+
+
+def at_line(line: int, reason: str) -> str:
+    """``Ligne 7 : Date de réception « 31/02/2026 » n'existe pas.``"""
+    return f"Ligne {line} : {reason}"
+
+
+# --- values -------------------------------------------------------------------------------
+
+def required_empty(header: str) -> str:
+    return f"{header} est obligatoire : la cellule est vide."
+
+
+def date_missing(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} n'est pas une date reconnue (exemple attendu : 12/03/2026)."
+
+
+def datetime_missing(header: str, raw: str) -> str:
+    return (f"{header} {quoted(raw)} n'est pas une date reconnue "
+            "(exemple attendu : 12/03/2026 14:30).")
+
+
+def date_without_year(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} : l'année manque (exemple attendu : 12/03/2026)."
+
+
+def date_nonexistent(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} n'existe pas."
+
+
+def time_invalid(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} : l'heure n'existe pas (exemple attendu : 14:30)."
+
+
+def choice_unknown(header: str, raw: str, choices: Sequence[str]) -> str:
+    return (f"{header} {quoted(raw)} n'est pas une valeur possible. "
+            f"Valeurs possibles : {listing(choices)}.")
+
+
+def email_invalid(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} n'est pas une adresse e-mail valide."
+
+
+def score_invalid(header: str, raw: str, low: int, high: int) -> str:
+    return f"{header} {quoted(raw)} doit être un nombre entier de {low} à {high}."
+
+
+def number_invalid(header: str, raw: str) -> str:
+    return f"{header} {quoted(raw)} n'est pas un nombre (exemple attendu : 3,5)."
+
+
+# --- whole files --------------------------------------------------------------------------
+
+def unreadable(name: str, why: str) -> str:
+    return f"Le fichier {quoted(name)} n'a pas pu être lu : {why}"
+
+
+CORRUPT: Final = ("il est endommagé ou incomplet. Ouvrez-le dans Excel (ou LibreOffice), "
+                  "enregistrez-le à nouveau puis déposez-le.")
+ENCRYPTED: Final = ("il est protégé par un mot de passe. Enregistrez une copie sans mot de passe "
+                    "puis déposez-la.")
+NOT_A_WORKBOOK: Final = ("son contenu n'est pas celui d'un classeur Excel ou OpenDocument. "
+                         "Ouvrez-le dans Excel et enregistrez-le au format .xlsx.")
+NO_DATA: Final = "il ne contient aucune donnée."
+STILL_OPEN: Final = "il est encore ouvert ou en cours de copie ; il sera relu plus tard."
+EMPTY_FILE: Final = "il est vide (0 octet) ; il sera relu quand sa copie sera terminée."
+
+
+def unsupported(suffix: str) -> str:
+    return (f"le format {quoted(suffix or 'sans extension')} n'est pas pris en charge "
+            f"(formats acceptés : {ACCEPTED_FORMATS}).")
+
+
+def _mb(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def too_large(size_mb: float, limit_mb: float) -> str:
+    return (f"il fait {_mb(size_mb)} Mo, au-delà de la limite de {_mb(limit_mb)} Mo. "
+            "Découpez-le en plusieurs fichiers.")
+
+
+def too_expanded(limit_mb: float) -> str:
+    return (f"son contenu décompressé dépasse la limite de sécurité de {_mb(limit_mb)} Mo ; "
+            "il est refusé sans être ouvert. Découpez-le en plusieurs fichiers.")
+
+
+def too_compressed(ratio: float) -> str:
+    return (f"une de ses parties est compressée plus de {_mb(ratio)} fois, ce qui n'arrive pas "
+            "dans un classeur ordinaire ; il est refusé par sécurité. Ouvrez-le dans Excel, "
+            "enregistrez-le à nouveau puis déposez-le.")
+
+
+def too_many_parts(count: int) -> str:
+    return (f"il contient plus de {count} parties internes ; il est refusé par sécurité. "
+            "Enregistrez-le à nouveau au format .xlsx.")
+
+
+def too_many_rows(sheet: str, limit: int) -> str:
+    count = f"{limit:,}".replace(",", "\u202f")
+    return (f"la feuille {quoted(sheet)} compte plus de {count} lignes, la limite. "
+            "Découpez-la en plusieurs fichiers.")
+
+
+# --- routing ------------------------------------------------------------------------------
+
+def columns_missing(register: str, missing: Sequence[str], found: Sequence[str]) -> str:
+    found_text = listing([quoted(h) for h in found]) if found else "aucune"
+    return (f"Il manque des colonnes obligatoires pour le {register_name(register)} : "
+            f"{listing(missing)}. Colonnes trouvées : {found_text}. Ajoutez ces colonnes "
+            "(ou renommez les en-têtes) puis déposez le fichier à nouveau.")
+
+
+def no_register_fits(register: str, missing: Sequence[str], found: Sequence[str]) -> str:
+    return ("Ce fichier ne correspond à aucun registre. Le plus proche est le "
+            f"{register_name(register)}, mais il manque les colonnes obligatoires : "
+            f"{listing(missing)}. Colonnes trouvées : "
+            f"{listing([quoted(h) for h in found]) if found else 'aucune'}. Ajoutez ou renommez "
+            "ces colonnes, ou déposez le fichier dans le sous-dossier du registre voulu, "
+            "puis déposez-le à nouveau.")
+
+
+# --- rejection note -----------------------------------------------------------------------
+
+def rejection_note(name: str, message: str) -> str:
+    return "\n".join([
+        f"Le fichier {quoted(name, limit=200)} n'a pas été importé.",
+        "",
+        message,
+        "",
+        "Corrigez le fichier puis déposez-le à nouveau dans le dossier de dépôt.",
+        "Ce fichier LISEZ-MOI peut ensuite être supprimé.",
+    ])

@@ -1,0 +1,267 @@
+"""Reading a dropped spreadsheet: the pipeline's one call is :func:`read_spreadsheet`.
+
+Workbooks (.xlsx, .xlsm, .xls, .ods) are read by calamine, values only: nothing in them is
+executed and formulas give their cached result. CSV files are decoded (UTF-8 with or without
+BOM, UTF-16 with BOM, else Windows-1252) and their delimiter (``;``, ``,`` or tab) is sniffed.
+Every row keeps the number a person sees in Excel, so rejection notes point at the right line.
+In a workbook of several sheets, the sheet whose header row best fits a register is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Final
+
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from automation.config import Intake
+from automation.errors import IntakeError
+from automation.intake import messages
+from automation.intake.headers import HEADER_SCAN_ROWS, HeaderMismatch, route_tables
+from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, FileNotReady, check_zip, read_bytes
+from automation.intake.validate import is_blank, validate
+from automation.records import CellValue, Record, Rejection
+
+__all__ = ["FileNotReady", "Row", "Spreadsheet", "SpreadsheetIntake", "Table",
+           "read_spreadsheet"]
+
+WORKBOOK_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+CSV_SUFFIXES: Final = frozenset({".csv"})
+SUPPORTED_SUFFIXES: Final = WORKBOOK_SUFFIXES | CSV_SUFFIXES
+_DELIMITERS: Final = (";", ",", "\t")
+_SNIFF_ROWS: Final = 50
+
+RawCell = object  # what a parser hands over, before :func:`to_cell`
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # 1-based, as Excel shows it
+    cells: tuple[CellValue, ...]
+
+    def cell(self, column: int) -> CellValue:
+        return self.cells[column] if column < len(self.cells) else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: its non-blank rows, each with its row number."""
+
+    sheet: str
+    rows: tuple[Row, ...]
+
+    @property
+    def width(self) -> int:
+        return max((len(r.cells) for r in self.rows), default=0)
+
+
+def to_cell(value: RawCell) -> CellValue:
+    """A parser's value as a :data:`CellValue`: ``""`` → None, booleans as Excel shows them."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, str | int | float | datetime | date):
+        return value
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, timedelta):
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return str(value)
+
+
+def make_table(sheet: str, rows: Iterable[Sequence[RawCell]], *, first: int = 1) -> Table:
+    """Keep the rows holding something, numbered from ``first``, trailing blanks cut."""
+    kept: list[Row] = []
+    for number, raw in enumerate(rows, start=first):
+        cells = [to_cell(v) for v in raw]
+        while cells and is_blank(cells[-1]):
+            cells.pop()
+        if cells:
+            kept.append(Row(number, tuple(cells)))
+    return Table(sheet, tuple(kept))
+
+
+class Spreadsheet:
+    """An opened spreadsheet: the names of its sheets, and their rows read on demand."""
+
+    def __init__(self, path: Path, limits: Intake) -> None:
+        self.path = path
+        self.limits = limits
+        self._workbook: CalamineWorkbook | None = None
+        self._csv: Table | None = None
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise IntakeError(messages.unreadable(path.name, messages.unsupported(suffix)),
+                              path=path)
+        data = read_bytes(path, limits)
+        if data.startswith(ZIP_MAGIC):
+            check_zip(data, limits, path=path)
+            self._workbook = self._open(data)
+        elif data.startswith(OLE_MAGIC):
+            if suffix in {".xlsx", ".xlsm"}:  # Office saves password-protected files as OLE
+                raise IntakeError(messages.unreadable(path.name, messages.ENCRYPTED), path=path)
+            self._workbook = self._open(data)
+        elif suffix in CSV_SUFFIXES:
+            self._csv = read_csv(data, sheet=path.stem, limits=limits, path=path)
+        else:
+            raise IntakeError(messages.unreadable(path.name, messages.NOT_A_WORKBOOK), path=path)
+
+    def _open(self, data: bytes) -> CalamineWorkbook:
+        try:
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except (CalamineError, ValueError, OSError) as exc:
+            encrypted = isinstance(exc, PasswordError) or "password" in str(exc).lower()
+            why = messages.ENCRYPTED if encrypted else messages.CORRUPT
+            raise IntakeError(messages.unreadable(self.path.name, why), path=self.path) from exc
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """Worksheets a person can see (all worksheets if every one is hidden)."""
+        if self._workbook is None:
+            return (self._csv.sheet,) if self._csv else ()
+        meta = [m for m in self._workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        visible = [m.name for m in meta if m.visible == SheetVisibleEnum.Visible]
+        return tuple(visible or [m.name for m in meta])
+
+    def table(self, sheet: str, *, head: int | None = None) -> Table:
+        """The rows of ``sheet`` (only its first ``head`` rows when given)."""
+        if self._workbook is None:
+            assert self._csv is not None
+            if head is None:
+                return self._csv
+            return Table(self._csv.sheet, tuple(r for r in self._csv.rows if r.number <= head))
+        try:
+            worksheet = self._workbook.get_sheet_by_name(sheet)
+            end = worksheet.end
+            if end is not None and end[0] + 1 > self.limits.max_rows and head is None:
+                raise IntakeError(messages.unreadable(
+                    self.path.name, messages.too_many_rows(sheet, self.limits.max_rows)),
+                    path=self.path)
+            rows = worksheet.to_python(skip_empty_area=False, nrows=head)
+        except IntakeError:
+            raise
+        except (CalamineError, ValueError, OverflowError) as exc:
+            raise IntakeError(messages.unreadable(self.path.name, messages.CORRUPT),
+                              path=self.path) from exc
+        return make_table(sheet, rows)
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    def __enter__(self) -> Spreadsheet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class SpreadsheetIntake:
+    """What one dropped spreadsheet gives: records for one register, rejections for a person."""
+
+    register: str
+    records: list[Record]
+    rejections: list[Rejection]
+    header: tuple[str, ...]  # the header row's texts, for the rejection copy
+    routed_by_headers: bool  # False when the inbox sub-folder named the register
+    sheet: str
+    unknown_columns: tuple[str, ...] = ()  # headers whose values went to the notes
+    ignored_lines: tuple[int, ...] = ()  # rows with values only in unknown columns
+
+
+def read_spreadsheet(path: Path, *, hint: str | None, limits: Intake,
+                     source_name: str) -> SpreadsheetIntake:
+    """Check, read, route and validate the spreadsheet at ``path``.
+
+    ``hint`` is the register key named by the inbox sub-folder (``None`` at the top of the
+    inbox: the headers decide). ``source_name`` is how rows are credited in the register's
+    Source column (``"plaintes-mars.xlsx"`` gives ``"plaintes-mars.xlsx, ligne 7"``).
+
+    Raises :class:`FileNotReady` (empty or locked: try again later), :class:`HeaderMismatch`
+    (an :class:`~automation.errors.UnroutableFile`: required columns missing), or
+    :class:`~automation.errors.IntakeError` (unreadable, too big, not a spreadsheet).
+    """
+    with Spreadsheet(path, limits) as spreadsheet:
+        heads = [spreadsheet.table(name, head=HEADER_SCAN_ROWS) for name in spreadsheet.sheets]
+        heads = [t for t in heads if t.rows]
+        if not heads:
+            raise IntakeError(messages.unreadable(path.name, messages.NO_DATA), path=path)
+        try:
+            match = route_tables(heads, hint)
+        except HeaderMismatch as exc:
+            exc.path = path
+            raise
+        table = spreadsheet.table(match.sheet)
+    result = validate(table, match, source_name=source_name)
+    return SpreadsheetIntake(
+        register=result.register, records=result.records, rejections=result.rejections,
+        header=result.header, routed_by_headers=match.routed_by_headers, sheet=match.sheet,
+        unknown_columns=tuple(match.unknown.values()), ignored_lines=result.ignored_lines)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 (what French Excel writes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv(data: bytes, *, sheet: str, limits: Intake, path: Path) -> Table:
+    text = decode_text(data).replace("\x00", "")
+    head, _, rest = text.partition("\n")
+    head = head.rstrip("\r")
+    delimiter: str | None = None
+    if head.lower().startswith("sep=") and len(head) == 5:
+        delimiter, text = head[4], rest  # Excel reads this line as a setting, not a row
+    delimiter = delimiter or sniff_delimiter(text)
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > limits.max_rows:
+                raise IntakeError(messages.unreadable(
+                    path.name, messages.too_many_rows(sheet, limits.max_rows)), path=path)
+    except csv.Error as exc:
+        raise IntakeError(messages.unreadable(path.name, messages.CORRUPT), path=path) from exc
+    return make_table(sheet, rows)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits most of the first rows into the same number (≥ 2) of fields.
+
+    Ties go to ``;``, which French Excel writes (its decimal comma makes ``,`` ambiguous).
+    """
+    sample = io.StringIO(text[:64_000], newline="")
+    lines = [line for _, line in zip(range(_SNIFF_ROWS), sample, strict=False)]
+    best, best_score = ";", 0
+    for delimiter in _DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if any(r)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, rows = Counter(counts).most_common(1)[0]
+        score = rows if width >= 2 else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

@@ -1,0 +1,226 @@
+"""Rendering one letter from a docxtpl template, with errors a person can act on.
+
+Every letter gets a new :class:`DocxTemplate`, ``autoescape=True`` (without it a ``&`` in a
+complaint silently cuts the letter short) and ``StrictUndefined`` (without it a typo in a tag
+prints nothing). docxtpl, Jinja, zip and lxml errors become one :class:`TemplateError` that
+names the template and the paragraph.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import nodes
+from lxml import etree
+
+from automation.errors import LetterError, TemplateError
+from automation.text import clean_text
+
+_PARAGRAPH: Final = re.compile(r"<w:p([ >])")
+_TAG: Final = re.compile(r"<[^>]+>")
+_UNDEFINED: Final = re.compile(r"'([^']+)' is undefined")
+_NO_ATTRIBUTE: Final = re.compile(r"has no attribute '([^']+)'")
+_NOT_XML: Final = re.compile("[\ufffe\uffff]")  # non-characters XML 1.0 refuses
+_SHOWN: Final = 80  # characters of a paragraph quoted in a message
+# What a template's own code can raise while it runs (a filter on the wrong type, …).
+_RUNTIME: Final = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
+# What opening something that is not a sound .docx raises.
+_UNREADABLE: Final = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
+                      etree.XMLSyntaxError, OSError)
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment of every letter: escaped values, unknown names are errors."""
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+class _TracedTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hints
+    """A DocxTemplate that remembers which part it renders, to say where an error is."""
+
+    part_name = ""
+    source = ""
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                        jinja_env: Any = None) -> Any:
+        self.part_name, self.source = str(part.partname), src_xml
+        return super().render_xml_part(src_xml, part, context, jinja_env)
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        self.part_name, self.source = "properties", ""
+        super().render_properties(context, jinja_env)
+
+    def fix_tables(self, xml: str) -> Any:
+        etree.fromstring(xml)  # docxtpl parses with recover=True, which hides a broken body
+        return super().fix_tables(xml)
+
+
+def render_letter(template: Path, context: Mapping[str, object], out: Path, *,
+                  identifier: str = "") -> Path:
+    """Render ``template`` with ``context`` into ``out`` (replaced atomically); return ``out``.
+
+    ``identifier`` is stored in the document's properties, to recognise the letter later.
+    """
+    doc = _open(template)
+    try:
+        doc.render(clean_context(context), jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{template}: syntax error {_where(doc, exc.lineno)}: {exc.message}",
+                            template=template) from exc
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc.__traceback__)
+        name = _missing_name(str(exc.message), _line_text(doc.source, line))
+        raise TemplateError(f"{template}: unknown variable '{name}' {_where(doc, line)} "
+                            f"(available: {', '.join(sorted(context))})",
+                            template=template) from exc
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"{template}: the letter is not valid Word XML after rendering "
+                            f"{_where(doc, None)} ({exc}); check the tags there",
+                            template=template) from exc
+    except _RUNTIME as exc:
+        raise TemplateError(f"{template}: the template failed "
+                            f"{_where(doc, _template_line(exc.__traceback__))}: {exc}",
+                            template=template) from exc
+    if identifier:
+        doc.docx.core_properties.identifier = clean_context(identifier)
+    _save(doc, out, template)
+    return out
+
+
+def check_template(template: Path, context: Mapping[str, object]) -> list[str]:
+    """Names the template uses that ``context`` lacks: ``["foo", "org.nam"]`` (sorted)."""
+    doc = _open(template)
+    used = _used_names(doc, template)  # first: its syntax errors say where they are
+    try:
+        missing = set(doc.get_undeclared_template_variables(jinja_env=environment(),
+                                                            context=context))
+    except jinja2.TemplateSyntaxError as exc:  # an unknown filter or test
+        raise TemplateError(f"{template}: {exc.message}", template=template) from exc
+    for name in used:
+        head, _, attr = name.partition(".")
+        value = context.get(head)
+        if attr and isinstance(value, Mapping) and attr not in value:
+            missing.add(name)
+    return sorted(missing)
+
+
+def template_variables(template: Path) -> list[str]:
+    """Every variable the template reads, ``org.name`` style, sorted (for docs and checks)."""
+    return sorted(_used_names(_open(template), template))
+
+
+def _used_names(doc: _TracedTemplate, template: Path) -> set[str]:
+    """``name`` and ``name.attr`` for each variable read; names the template sets are left out."""
+    source = _source(doc)
+    try:
+        tree = environment().parse(_PARAGRAPH.sub(r"\n<w:p\1", source))
+    except jinja2.TemplateSyntaxError as exc:
+        text = _line_text(source, exc.lineno)
+        where = f" near « {text} »" if text else ""
+        raise TemplateError(f"{template}: syntax error{where}: {exc.message}",
+                            template=template) from exc
+    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    used = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load" and n.name not in local}
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name not in local:
+            used.discard(node.node.name)
+            used.add(f"{node.node.name}.{node.attr}")
+    return used
+
+
+def clean_context(value: Any) -> Any:
+    """``value`` with every string made safe for a .docx (see :func:`clean_text`)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", clean_text(value))
+    if isinstance(value, Mapping):
+        return {str(k): clean_context(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_context(v) for v in value]
+    return value
+
+
+def _open(template: Path) -> _TracedTemplate:
+    if not template.is_file():
+        raise TemplateError(f"{template}: template not found", template=template)
+    doc = _TracedTemplate(template)
+    try:
+        doc.init_docx()
+    except _UNREADABLE as exc:
+        raise TemplateError(f"{template}: not a readable Word document (.docx): {exc}",
+                            template=template) from exc
+    return doc
+
+
+def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.stem[:40]}.", suffix=".tmp", dir=out.parent)
+        os.close(fd)
+        tmp = Path(name)
+        doc.save(tmp)
+        tmp.replace(out)
+    except OSError as exc:
+        raise LetterError(f"{out}: cannot write the letter ({exc.strerror or exc}); "
+                          "is it open in Word?", template=template) from exc
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _source(doc: _TracedTemplate) -> str:
+    """The Jinja source docxtpl builds: body, then headers and footers."""
+    parts = [doc.patch_xml(doc.get_xml())]
+    for uri in (doc.HEADER_URI, doc.FOOTER_URI):
+        parts.extend(doc.patch_xml(doc.get_part_xml(part))
+                     for _, part in doc.get_headers_footers(uri))
+    return "".join(parts)
+
+
+def _where(doc: _TracedTemplate, lineno: int | None) -> str:
+    part = doc.part_name
+    place = ("in the header" if "header" in part else "in the footer" if "footer" in part
+             else "in the document properties" if part == "properties" else "in the body")
+    text = _line_text(doc.source, lineno)
+    return f"{place}, paragraph « {text} »" if text else place
+
+
+def _line_text(source: str, lineno: int | None) -> str:
+    """The visible text of line ``lineno`` of a part's Jinja source (about one paragraph)."""
+    if not lineno or not source:
+        return ""
+    lines = _PARAGRAPH.sub(r"\n<w:p\1", source).splitlines()
+    if lineno > len(lines):
+        return ""
+    text = " ".join(html.unescape(_TAG.sub("", lines[lineno - 1])).split())
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _template_line(tb: TracebackType | None) -> int | None:
+    """The template line Jinja puts in the traceback of an error raised while rendering."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _missing_name(message: str, text: str) -> str:
+    """``foo`` from "'foo' is undefined"; ``org.nam`` from "has no attribute 'nam'"."""
+    if found := _UNDEFINED.search(message):
+        return found.group(1)
+    if found := _NO_ATTRIBUTE.search(message):
+        attr = found.group(1)
+        dotted = re.search(rf"[A-Za-z_][\w.]*\.{re.escape(attr)}\b", text)
+        return dotted.group(0) if dotted else attr
+    return message

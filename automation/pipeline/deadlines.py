@@ -1,0 +1,24 @@
+"""What is late: read the registers, list the due items, refresh the dashboard workbook."""
+
+from __future__ import annotations
+
+from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
+from automation.deadlines.due import DueItem, due_items
+from automation.errors import RegisterLocked
+from automation.pipeline.office import Office
+from automation.registers.reader import read_register
+
+
+def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
+    """The due items of every register today; the dashboard is rewritten unless it is open."""
+    config = office.config
+    rows = {binding.key: [(row.record_id, row.values) for row in read_register(binding)]
+            for binding in config.bindings()}
+    now = office.clock.now()
+    items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
+                      settings=config.deadlines, include_later=include_later)
+    try:
+        write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
+    except RegisterLocked:
+        pass  # open in Excel: the next run refreshes it
+    return items

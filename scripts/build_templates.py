@@ -1,0 +1,528 @@
+"""Build the default letter templates (Word .docx, docxtpl tags) with python-docx.
+
+    .venv/bin/python scripts/build_templates.py
+
+Writes ``automation/defaults/<letter>.docx`` (shipped in the package, copied by ``init``) and
+the same files to ``templates/``, and copies ``templates/README.md`` (the variables each
+template receives) to ``automation/defaults/README.md``. Output is reproducible: same code,
+same bytes. The wording is ours; an office edits its own copy in Word.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from automation.letters.catalog import LetterKind
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+DEFAULTS: Final = ROOT / "automation" / "defaults"
+TEMPLATES: Final = ROOT / "templates"
+README: Final = "README.md"
+FIXED_TIME: Final = datetime(2026, 1, 1)  # fixed, for reproducible files
+ZIP_TIME: Final = (2026, 1, 1, 0, 0, 0)
+FONT: Final = "Calibri"
+BLUE: Final = RGBColor(0x1F, 0x38, 0x64)
+NBSP: Final = "\u00a0"
+DOTS: Final = "…" * 24
+
+# A run is plain text, or (text, "b") for bold.
+Run = str | tuple[str, str]
+SALUTATION: Final = ("Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos "
+                     "salutations distinguées.")
+# Sentences offering an alternative, shared by the cancellation and postponement letters.
+ALTERNATIVES: Final = (
+    "{% if row.alternative == 'Report' %}de reporter votre participation à une prochaine "
+    "session, dont nous vous communiquerons la date dès que possible"
+    "{% elif row.alternative == 'Distanciel' %}de suivre cette formation à distance"
+    "{% elif row.alternative == 'Autre session' %}de vous inscrire à une autre session de la "
+    "même formation"
+    "{% elif row.alternative == 'Remboursement' %}le remboursement intégral des sommes versées"
+    "{% elif row.alternative == 'Avoir' %}un avoir valable sur une prochaine session"
+    "{% else %}la solution suivante : {{ row.alternative }}{% endif %}"
+)
+MOTIVE: Final = ("{% if row.motive and row.motive != 'Autre' %} (motif : "
+                 "{{ row.motive|lower }}){% endif %}")
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces where French typography wants them (before : ; ? ! and in « »)."""
+    text = re.sub(r" ([:;?!»])", NBSP + r"\1", text)
+    return text.replace("« ", "«" + NBSP)
+
+
+class Letter:
+    """A template being written: paragraphs added in order to a prepared document."""
+
+    def __init__(self, kind: LetterKind) -> None:
+        self.kind = kind
+        self.doc = Document()
+        _prepare(self.doc, kind)
+
+    def p(self, *runs: Run, style: str | None = None) -> Paragraph:
+        paragraph = self.doc.add_paragraph(style=style)
+        _add_runs(paragraph, runs)
+        return paragraph
+
+    def when(self, condition: str, *paragraphs: Callable[[], object],
+             otherwise: Iterable[Callable[[], object]] = ()) -> None:
+        """Paragraphs kept only when ``condition`` holds (docxtpl ``{%p if %}`` blocks)."""
+        self.doc.add_paragraph(f"{{%p if {condition} %}}")
+        for add in paragraphs:
+            add()
+        others = list(otherwise)
+        if others:
+            self.doc.add_paragraph("{%p else %}")
+            for add in others:
+                add()
+        self.doc.add_paragraph("{%p endif %}")
+
+    def opening(self, subject: str, recipient: str = "{{ recipient }}",
+                recipient_email: str = "") -> None:
+        self.p(recipient, style="Destinataire")
+        if recipient_email:
+            self.when(recipient_email, lambda: self.p(f"{{{{ {recipient_email} }}}}",
+                                                      style="Destinataire"))
+        self.p("{% if org.city %}Fait à {{ org.city }}, le {% else %}Le {% endif %}{{ today }}",
+               style="Date du courrier")
+        self.p(("Réf. : ", "b"), "{{ ref }}", style="Référence")
+        self.p(("Objet : ", "b"), subject, style="Objet")
+        self.p("Madame, Monsieur,")
+
+    def signature(self) -> None:
+        self.p("{{ org.signatory }}", style="Signature").paragraph_format.space_before = Pt(24)
+        self.when("org.signatory_title",
+                  lambda: self.p("{{ org.signatory_title }}", style="Signature"))
+
+
+def _add_runs(paragraph: Paragraph, runs: Iterable[Run]) -> None:
+    for run in runs:
+        text, bold = (run, False) if isinstance(run, str) else (run[0], "b" in run[1])
+        paragraph.add_run(french_spacing(text)).bold = bold or None
+
+
+# --- the document: page, styles, letterhead -------------------------------------------------
+
+def _prepare(doc: DocumentObject, kind: LetterKind) -> None:
+    _page(doc)
+    _styles(doc)
+    _letterhead(doc)
+    _legal_footer(doc)
+    _properties(doc, kind)
+    # python-docx starts from a document with no paragraph; nothing to remove.
+
+
+def _page(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.3)
+    section.top_margin, section.bottom_margin = Cm(3.2), Cm(2.5)
+    section.header_distance, section.footer_distance = Cm(1), Cm(1)
+
+
+def _styles(doc: DocumentObject) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    lang.set(qn("w:val"), "fr-FR")
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.1
+    for name in ("Header", "Footer"):
+        style = doc.styles[name]
+        style.font.size = Pt(9)
+        style.paragraph_format.space_after = Pt(0)
+    doc.styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.styles["Footer"].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    organisation = _style(doc, "Organisme", base="Header", size=14, bold=True)
+    organisation.font.color.rgb = BLUE
+    _style(doc, "Destinataire", indent=9, after=0)
+    _style(doc, "Date du courrier", indent=9, before=18, after=18)
+    _style(doc, "Référence", after=0)
+    _style(doc, "Objet", after=14)
+    _style(doc, "Citation", indent=1, italic=True)
+    _style(doc, "Case à cocher", indent=1, after=3)
+    _style(doc, "Signature", indent=9, after=0)
+    doc.styles["Signature"].paragraph_format.keep_with_next = True
+    title = doc.styles["Title"]
+    title.font.name, title.font.size, title.font.color.rgb = FONT, Pt(16), BLUE
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _style(doc: DocumentObject, name: str, *, base: str = "Normal", indent: float = 0,
+           before: float | None = None, after: float | None = None, size: float | None = None,
+           bold: bool = False, italic: bool = False) -> object:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    fmt = style.paragraph_format
+    if indent:
+        fmt.left_indent = Cm(indent)
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if size:
+        style.font.size = Pt(size)
+    style.font.bold = bold or None
+    style.font.italic = italic or None
+    return style
+
+
+def _letterhead(doc: DocumentObject) -> None:
+    header = doc.sections[0].header
+    header.is_linked_to_previous = False
+    first = header.paragraphs[0]
+    first.style = doc.styles["Organisme"]
+    first.add_run("{{ org.name }}")
+    for text in ("{%p if org.address %}", "{{ org.address }}", "{%p endif %}",
+                 "{%p if org.phone or org.email %}",
+                 french_spacing("{% if org.phone %}Tél. : {{ org.phone }}{% endif %}"
+                                "{% if org.phone and org.email %} · {% endif %}"
+                                "{% if org.email %}{{ org.email }}{% endif %}"),
+                 "{%p endif %}"):
+        header.add_paragraph(text, style=doc.styles["Header"])
+
+
+def _legal_footer(doc: DocumentObject) -> None:
+    footer = doc.sections[0].footer
+    footer.is_linked_to_previous = False
+    first = footer.paragraphs[0]
+    first.style = doc.styles["Footer"]
+    first.add_run(french_spacing("{{ org.name }}{% if org.address_line %} · "
+                                 "{{ org.address_line }}{% endif %}"
+                                 "{% if org.siret %} · SIRET {{ org.siret }}{% endif %}"))
+    for text in ("{%p if org.nda %}",
+                 "Déclaration d’activité enregistrée sous le numéro {{ org.nda }}. "
+                 "Cet enregistrement ne vaut pas agrément de l’État.",
+                 "{%p endif %}"):
+        footer.add_paragraph(text, style=doc.styles["Footer"])
+
+
+def _properties(doc: DocumentObject, kind: LetterKind) -> None:
+    props = doc.core_properties
+    props.title = kind.heading
+    props.subject = ""
+    props.author = ""
+    props.comments = "Modèle de courrier ; variables décrites dans README.md"
+    props.keywords = "modèle de courrier"
+    props.category = ""
+    props.language = "fr-FR"
+    props.last_modified_by = ""
+    props.revision = 1
+    props.created = props.modified = FIXED_TIME
+    package = doc.part.package
+    for key, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # python-docx's own thumbnail, not our letter
+            del package.rels[key]
+
+
+# --- the eight letters ---------------------------------------------------------------------
+
+def acknowledgment(letter: Letter) -> None:
+    letter.opening("Accusé de réception de votre réclamation")
+    letter.p("Nous avons bien reçu{% if row.received_on %}, le {{ row.received_on }},{% endif %} "
+             "votre réclamation{% if row.subject %} concernant « {{ row.subject }} »{% endif %}"
+             "{% if row.training %}, relative à la formation « {{ row.training }} »{% endif %}, "
+             "et nous vous remercions de nous en avoir fait part.")
+    letter.p("Elle est enregistrée sous la référence {{ ref }}, que nous vous remercions de "
+             "rappeler dans vos échanges avec nous. Nous allons l’examiner avec attention et "
+             "vous apporterons une réponse dans les meilleurs délais.")
+    letter.when("row.owner", lambda: letter.p("Son suivi est assuré par {{ row.owner }}."))
+    letter.p("Nous restons à votre disposition pour tout complément d’information. "
+             + SALUTATION)
+    letter.signature()
+
+
+def complaint_response(letter: Letter) -> None:
+    letter.opening("Réponse à votre réclamation"
+                   "{% if row.subject %} « {{ row.subject }} »{% endif %}")
+    letter.p("Vous nous avez fait part{% if row.received_on %}, le {{ row.received_on }},"
+             "{% endif %} d’une réclamation{% if row.training %} relative à la formation "
+             "« {{ row.training }} »{% endif %}, enregistrée sous la référence {{ ref }}. "
+             "Nous vous remercions de votre patience pendant son examen.")
+    letter.when("row.response",
+                lambda: letter.p("Après analyse, voici la réponse que nous pouvons vous "
+                                 "apporter :"),
+                lambda: letter.p("{{ row.response }}", style="Citation"))
+    letter.when("row.corrective_action",
+                lambda: letter.p("Pour qu’une telle situation ne se reproduise pas, nous avons "
+                                 "décidé la mesure suivante : {{ row.corrective_action }}"))
+    letter.when("row.mediation == 'Oui'",
+                lambda: letter.p("Si cette réponse ne vous donne pas satisfaction, vous pouvez "
+                                 "recourir à une médiation ; nous vous en communiquerons les "
+                                 "modalités sur simple demande."))
+    letter.p("Nous restons à votre écoute pour toute question. " + SALUTATION)
+    letter.signature()
+
+
+def cancellation_notice(letter: Letter) -> None:
+    letter.opening("Annulation de la session « {{ row.training }} »")
+    letter.p("Nous avons le regret de vous informer que la session de formation "
+             "« {{ row.training }} »{% if row.session_ref %} (réf. {{ row.session_ref }})"
+             "{% endif %}{% if row.session_start %} prévue le {{ row.session_start }}{% endif %} "
+             "est annulée" + MOTIVE + ".")
+    letter.when("row.motive_detail", lambda: letter.p("{{ row.motive_detail }}"))
+    letter.when("row.alternative and row.alternative != 'Aucune'",
+                lambda: letter.p("Pour limiter la gêne occasionnée, nous vous proposons "
+                                 + ALTERNATIVES + ". Merci de nous dire si cette proposition "
+                                 "vous convient."),
+                otherwise=[lambda: letter.p("Nous reviendrons vers vous très prochainement "
+                                            "pour vous proposer une solution.")])
+    letter.p("Nous vous prions de bien vouloir nous excuser pour ce contretemps et restons à "
+             "votre disposition pour toute question.")
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+def postponement_notice(letter: Letter) -> None:
+    letter.opening("Report de la session « {{ row.training }} »")
+    letter.p("Nous vous informons que la session de formation « {{ row.training }} »"
+             "{% if row.session_ref %} (réf. {{ row.session_ref }}){% endif %}"
+             "{% if row.session_start %}, initialement prévue le {{ row.session_start }},"
+             "{% endif %} est reportée{% if row.new_start %} au {{ row.new_start }}{% endif %}"
+             + MOTIVE + ".")
+    letter.when("row.motive_detail", lambda: letter.p("{{ row.motive_detail }}"))
+    letter.when("not row.new_start",
+                lambda: letter.p("La nouvelle date vous sera communiquée dès qu’elle sera "
+                                 "fixée."))
+    unsuitable = ("Si {% if row.new_start %}cette nouvelle date{% else %}ce report{% endif %} "
+                  "ne vous convient pas, ")
+    letter.when("row.alternative and row.alternative not in ('Aucune', 'Report')",
+                lambda: letter.p(unsuitable + "nous vous proposons " + ALTERNATIVES + "."),
+                otherwise=[lambda: letter.p(unsuitable + "merci de nous le faire savoir : "
+                                            "nous rechercherons ensemble une autre solution.")])
+    letter.p("Merci de nous confirmer votre participation{% if org.email %} à l’adresse "
+             "{{ org.email }}{% endif %}. Nous vous prions de nous excuser pour ce changement.")
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+def prescriber_absence(letter: Letter) -> None:
+    letter.opening("Absence de {{ row.learner }}{% if row.training %} – formation "
+                   "« {{ row.training }} »{% endif %}",
+                   recipient="{{ row.prescriber }}", recipient_email="row.prescriber_email")
+    letter.p("Nous vous informons que {{ row.learner }}{% if row.training %}, inscrit(e) à la "
+             "formation « {{ row.training }} »{% if row.start %} depuis le {{ row.start }}"
+             "{% endif %},{% endif %} est absent(e){% if row.absence_noted_on %} depuis le "
+             "{{ row.absence_noted_on }}{% endif %} sans nous en avoir fait connaître la raison.")
+    letter.when("row.hours_planned",
+                lambda: letter.p("À ce jour, {{ row.hours_done or '0' }} heure(s) de formation "
+                                 "ont été réalisées sur les {{ row.hours_planned }} prévues."))
+    letter.p("Nous cherchons à joindre {{ row.learner }} et vous tiendrons informé(e) de la "
+             "suite. Si vous disposez d’éléments sur sa situation, merci de nous les "
+             "communiquer, afin de trouver ensemble la meilleure solution pour la poursuite de "
+             "son parcours.")
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+def dropout_reasons(letter: Letter) -> None:
+    letter.opening("Votre formation « {{ row.training }} »")
+    letter.p("Vous nous avez fait part de votre souhait de mettre fin à la formation "
+             "« {{ row.training }} »{% if row.start %} commencée le {{ row.start }}{% endif %}. "
+             "Nous le regrettons.")
+    letter.p("Afin de comprendre votre décision et d’améliorer nos formations, pourriez-vous "
+             "nous en indiquer la ou les raisons, en cochant les cases ci-dessous et en nous "
+             "retournant ce courrier{% if org.email %} ou en nous écrivant à {{ org.email }}"
+             "{% endif %} ?")
+    for reason in ("Manque de temps", "Manque de motivation pour la thématique",
+                   "Caractère obligatoire de la formation", f"Autre (précisez) : {DOTS}"):
+        letter.p(f"☐ {reason}", style="Case à cocher")
+    letter.p("Dès réception de votre réponse, nous l’analyserons afin de vous proposer une "
+             "solution adaptée à vos attentes ou à vos contraintes.")
+    letter.p("Nous restons à votre disposition pour en parler{% if org.phone %} au "
+             "{{ org.phone }}{% endif %}. " + SALUTATION)
+    letter.signature()
+
+
+def alternative_proposal(letter: Letter) -> None:
+    letter.opening("Proposition pour la suite de votre formation « {{ row.training }} »")
+    letter.p("Suite à nos échanges au sujet de la formation « {{ row.training }} »"
+             "{% if row.reason %}, et après avoir étudié la raison que vous nous avez indiquée "
+             "({{ row.reason|lower }}{% if row.reason_detail %} : {{ row.reason_detail }}"
+             "{% endif %}){% endif %}, nous souhaitons vous proposer une solution pour "
+             "poursuivre votre parcours.")
+    letter.when("row.proposal",
+                lambda: letter.p("Notre proposition :"),
+                lambda: letter.p("{{ row.proposal }}", style="Citation"),
+                otherwise=[lambda: letter.p("Nous vous la présenterons lors d’un prochain "
+                                            "échange, très prochainement.")])
+    letter.when("row.prescriber",
+                lambda: letter.p("Ce courrier est également adressé à {{ row.prescriber }}, "
+                                 "qui vous accompagne dans votre projet de formation."))
+    letter.p("Merci de nous faire connaître votre décision dans les meilleurs délais. Sans "
+             "réponse de votre part, nous serons amenés à constater l’abandon de la formation.")
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+def dropout_attestation(letter: Letter) -> None:
+    letter.p("{% if org.city %}Fait à {{ org.city }}, le {% else %}Le {% endif %}{{ today }}",
+             style="Date du courrier")
+    letter.p("Attestation d’abandon de formation", style="Title")
+    letter.p(("Réf. : ", "b"), "{{ ref }}", style="Objet")
+    letter.p("Je soussigné(e), {{ row.learner }}, certifie vouloir abandonner définitivement "
+             "la formation « {{ row.training }} »{% if row.start and row.end %} prévue du "
+             "{{ row.start }} au {{ row.end }}{% elif row.start %} commencée le {{ row.start }}"
+             "{% endif %}, dispensée par {{ org.name }}.")
+    letter.when("row.reason",
+                lambda: letter.p("Motif de l’abandon : {{ row.reason }}{% if row.reason_detail %}"
+                                 " ({{ row.reason_detail }}){% endif %}"))
+    letter.p("Pour valoir ce que de droit.")
+    table = letter.doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    learner, office = table.rows[0].cells
+    learner.paragraphs[0].add_run("Le stagiaire").bold = True
+    signing = learner.add_paragraph(french_spacing("Date et signature :"))
+    signing.paragraph_format.space_after = Pt(72)  # room to sign
+    office.paragraphs[0].add_run("Pour {{ org.name }}").bold = True
+    office.add_paragraph("{{ org.signatory }}")
+    office.add_paragraph("{% if org.signatory_title %}{{ org.signatory_title }}{% endif %}")
+    letter.p("")
+    letter.p("Merci de nous retourner cette attestation datée et signée{% if org.email %} "
+             "à {{ org.email }}{% endif %}.", style="Référence")
+
+
+BUILDERS: Final[dict[LetterKind, Callable[[Letter], None]]] = {
+    LetterKind.ACKNOWLEDGMENT: acknowledgment,
+    LetterKind.COMPLAINT_RESPONSE: complaint_response,
+    LetterKind.CANCELLATION_NOTICE: cancellation_notice,
+    LetterKind.POSTPONEMENT_NOTICE: postponement_notice,
+    LetterKind.PRESCRIBER_ABSENCE: prescriber_absence,
+    LetterKind.DROPOUT_REASONS: dropout_reasons,
+    LetterKind.ALTERNATIVE_PROPOSAL: alternative_proposal,
+    LetterKind.DROPOUT_ATTESTATION: dropout_attestation,
+}
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def template_bytes(kind: LetterKind) -> bytes:
+    """The .docx of ``kind``, with fixed zip timestamps so that builds are reproducible."""
+    letter = Letter(kind)
+    BUILDERS[kind](letter)
+    buffer = io.BytesIO()
+    letter.doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def build(folder: Path) -> list[Path]:
+    """Write every default template and README.md into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in LetterKind:
+        path = folder / kind.template
+        path.write_bytes(template_bytes(kind))
+        written.append(path)
+    readme = folder / README
+    readme.write_text(readme_text(written), encoding="utf-8", newline="\n")
+    return [*written, readme]
+
+
+# --- README.md: the variables, generated from the schemas and the templates themselves --------
+
+COMMON: Final = (
+    ("ref", "the register id the letter answers", "REC-2026-0001"),
+    ("today", "the letter's date, French long form", "22 novembre 2026"),
+    ("recipient", "whom the letter is addressed to (the person given to the pipeline, "
+     "else the row's person)", "Marie Dupont"),
+    ("person", "the person the row is about (declarant, learner, participant)", "Marie Dupont"),
+    ("training", "the row's training (`row.training`)", "Excel avancé"),
+    ("email", "the row's email (`row.email`)", "marie.dupont@example.fr"),
+    ("register", "the register's key", "reclamations"),
+    ("org.name", "organisation: name (configuration `[organisation]`)", "Formations Azur"),
+    ("org.address", "postal address; line breaks are kept", "12 rue de France\\n06000 Nice"),
+    ("org.address_line", "the address on one line", "12 rue de France, 06000 Nice"),
+    ("org.siret", "SIRET number", "123 456 789 00012"),
+    ("org.nda", "numéro de déclaration d'activité", "93 06 12345 06"),
+    ("org.email / org.phone", "contact shown on letters", "contact@formations-azur.fr"),
+    ("org.signatory / org.signatory_title", "who signs, and their title",
+     "Claire Martin / Directrice"),
+    ("org.city / city", "city of « Fait à … »", "Nice"),
+    ("row.<field>", "a value of the row, as people read it (table below)", ""),
+    ("raw.<field>", "the same value untouched (a date object, a number)", ""),
+)
+SHOWN: Final = {"date": "22 novembre 2026", "datetime": "12 mars 2026 à 14 h 30",
+                "number": "3,5", "score": "4"}
+README_HEAD: Final = """# Letter templates
+
+Word documents (.docx) rendered by [docxtpl](https://docxtpl.readthedocs.io/) into the outbox.
+Edit them in Word: change the wording, the layout, the logo; keep the tags. This file is
+generated by `scripts/build_templates.py` with the default templates.
+
+- `{{ name }}` prints a value; `{% if … %}…{% endif %}` keeps text only when a value is set;
+  a paragraph holding only `{%p if … %}`, `{%p else %}` or `{%p endif %}` keeps or drops the
+  paragraphs between them (the tag's own paragraph disappears).
+- Every variable below is always defined; an empty cell is an empty text, so
+  `{% if row.subject %}` is the way to leave out a sentence. A misspelt name stops the letter
+  with an error naming the template, the name and the paragraph.
+- Values are escaped for Word: `&`, `<` and quotes in a complaint print as typed. Do not use
+  `|safe`. Line breaks in a value (an address, an answer) become line breaks in the letter.
+- Keep the file names: the tool looks templates up by name. Delete a template and run
+  `automation init` to get the default one back.
+"""
+
+
+def readme_text(templates: Iterable[Path]) -> str:
+    from automation.letters.render import template_variables
+    from automation.registers.schema import REGISTERS_BY_KEY
+
+    lines = [README_HEAD, "## Variables every template receives", "",
+             "| Variable | What | Example |", "|---|---|---|"]
+    lines += [f"| `{n}` | {what} | {ex} |" for n, what, ex in COMMON]
+    lines += ["", "Dates and numbers in `row` are already French text. The pipeline may pass "
+              "more variables for a given letter; they win over these.", ""]
+    by_name = {path.name: path for path in templates}
+    lines += ["## The letters", "", "Each default letter shows the letterhead (`org.*`) in its "
+              "header and footer, and uses:", ""]
+    for kind in LetterKind:
+        used = ", ".join(f"`{v}`" for v in template_variables(by_name[kind.template])
+                         if not v.startswith("org."))
+        lines += [f"### `{kind.template}` — {kind.heading}", "",
+                  f"Answers a row of the `{kind.register}` register; uses {used}.", ""]
+    lines += ["## Values of a row (`row.<field>`)", ""]
+    for key in dict.fromkeys(kind.register for kind in LetterKind):
+        schema = REGISTERS_BY_KEY[key]
+        lines += [f"### {schema.title} (`{key}`)", "", "| Variable | Column | Shown as |",
+                  "|---|---|---|"]
+        for field in schema.fields:
+            shown = (" · ".join(field.choices) if field.choices
+                     else SHOWN.get(str(field.kind), "text"))
+            lines.append(f"| `row.{field.key}` | {field.header} | {shown} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    for path in build(DEFAULTS):
+        shutil.copyfile(path, TEMPLATES / path.name)
+        print(f"wrote automation/defaults/{path.name} and templates/{path.name}")
+
+
+if __name__ == "__main__":
+    main()

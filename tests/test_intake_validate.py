@@ -1,0 +1,123 @@
+"""Rows into records and rejections: defaults, notes, every reason, stable fingerprints."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+from automation.config import Intake
+from automation.intake import read_spreadsheet
+from automation.intake.headers import route
+from automation.intake.messages import at_line
+from automation.intake.spreadsheet import make_table
+from automation.intake.validate import ValidationResult, column_letter, validate
+from automation.records import CellValue
+
+DATA = Path(__file__).resolve().parent / "data"
+HEADERS = ["Date de réception", "Canal", "Partie prenante", "Nom du déclarant", "Nature",
+           "Objet"]
+ROW = ["02/03/2026", "Email", "Apprenant", "Jeanne Martin", "Réclamation", "Salle froide"]
+
+
+def run(rows: Sequence[Sequence[CellValue]], name: str = "plaintes.xlsx") -> ValidationResult:
+    table = make_table("Feuil1", rows)
+    return validate(table, route(table, "reclamations"), source_name=name)
+
+
+def write(path: Path, rows: Sequence[Sequence[CellValue]]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_defaults_source_and_nothing_the_journal_owns() -> None:
+    (record,) = run([HEADERS, ROW]).records
+    assert record.values["status"] == "Nouvelle"
+    assert record.values["severity"] == "À qualifier"
+    assert record.values["source"] == record.source == "plaintes.xlsx, ligne 2"
+    assert "id" not in record.values and "imported_at" not in record.values
+    assert record.register == "reclamations"
+
+
+def test_a_value_given_is_kept_over_the_default() -> None:
+    (record,) = run([[*HEADERS, "Statut"], [*ROW, "en cours"]]).records
+    assert record.values["status"] == "En cours"
+
+
+def test_all_the_reasons_of_a_row_are_collected() -> None:
+    bad = ["31/02/2026", "Fax", "", "", "Réclamation", "Objet"]
+    result = run([HEADERS, ROW, bad])
+    (rejection,) = result.rejections
+    assert rejection.line == 3
+    assert rejection.reasons == (
+        "Date de réception « 31/02/2026 » n'existe pas.",
+        "Canal « Fax » n'est pas une valeur possible. Valeurs possibles : Email, Courrier, "
+        "Téléphone, Formulaire, Enquête de satisfaction, Oral, Autre.",
+        "Partie prenante est obligatoire : la cellule est vide.",
+        "Nom du déclarant est obligatoire : la cellule est vide.",
+    )
+    assert at_line(rejection.line, rejection.reasons[0]) == (
+        "Ligne 3 : Date de réception « 31/02/2026 » n'existe pas.")
+    assert len(result.records) == 1
+
+
+def test_blank_rows_are_skipped_and_rows_with_only_unknown_values_are_listed() -> None:
+    result = run([HEADERS, ["  ", None, "\t"], [*ROW, "à part"], [None] * 6 + ["total : 1"]])
+    assert len(result.records) == 1 and not result.rejections
+    assert result.ignored_lines == (4,)
+
+
+def test_unknown_columns_merge_into_a_mapped_notes_column() -> None:
+    headers = [*HEADERS, "Téléphone", "Observations", "", "Code"]
+    row = [*ROW, "06 12 34 56 78", "Rappeler", "sans en-tête", 3.0]
+    (record,) = run([headers, row]).records
+    assert record.values["notes"] == (
+        "Rappeler\nTéléphone : 06 12 34 56 78\nColonne I : sans en-tête\nCode : 3")
+
+
+def test_column_letters() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_same_file_read_twice_gives_the_same_fingerprints(tmp_path: Path) -> None:
+    first = read_spreadsheet(DATA / "drop-reclamations-messy.xlsx", hint=None, limits=Intake(),
+                             source_name="a.xlsx")
+    copy = shutil.copy(DATA / "drop-reclamations-messy.xlsx", tmp_path / "autre-nom.xlsx")
+    second = read_spreadsheet(Path(copy), hint=None, limits=Intake(), source_name="b.xlsx")
+    assert [r.fingerprint for r in first.records] == [r.fingerprint for r in second.records]
+    assert len({r.fingerprint for r in first.records}) == len(first.records)
+
+
+def test_identical_rows_in_one_file_count_twice(tmp_path: Path) -> None:
+    result = run([HEADERS, ROW, ROW, ROW])
+    fingerprints = [r.fingerprint for r in result.records]
+    assert len(set(fingerprints)) == 3
+
+
+def test_a_re_export_with_more_rows_keeps_the_old_fingerprints(tmp_path: Path) -> None:
+    other = ["03/03/2026", "Courrier", "Entreprise", "Alpha", "Aléa", "Retard"]
+    old = run([HEADERS, ROW, other, ROW])
+    longer = run([["Export du 04/03/2026"], HEADERS, ROW, other, ROW, ROW, other])
+    assert [r.fingerprint for r in longer.records][:3] == [r.fingerprint for r in old.records]
+    assert len({r.fingerprint for r in longer.records}) == 5
+
+
+def test_the_same_values_typed_differently_give_the_same_fingerprint(tmp_path: Path) -> None:
+    typed = write(tmp_path / "a.xlsx", [HEADERS, [date(2026, 3, 2), *ROW[1:]]])
+    text = write(tmp_path / "b.xlsx", [list(reversed(HEADERS)), list(reversed(
+        ["2 mars 2026", "e-mail", "apprenant", "Jeanne  Martin", "reclamation", "Salle froide"]))])
+    a, b = (read_spreadsheet(p, hint=None, limits=Intake(), source_name=p.name).records[0]
+            for p in (typed, text))
+    assert a.fingerprint == b.fingerprint
+
+
+def test_header_texts_are_returned_for_the_rejection_copy() -> None:
+    result = run([["Titre"], [], HEADERS, ROW])
+    assert result.header == tuple(HEADERS)
+    assert result.register == "reclamations"
