@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-import types
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Final, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, Final, get_type_hints
 
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
+from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
+from automation.procedures.config import Cancellations
 from automation.registers.binding import RegisterBinding
-from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
-from automation.settings import setting
+from automation.registers.schema import DEFAULT_REGISTERS, READ_ONLY_REGISTERS, REGISTERS_BY_KEY
+from automation.settings import build_section, env_name, setting, type_name
 
 CONFIG_FILE: Final = "automation.toml"
-ENV_PREFIX: Final = "AUTOMATION_"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Watch:
         0.0, "Poll the folders every N seconds instead of OS events (network shares); 0 = events.")
     retry_seconds: float = setting(
         10.0, "A busy or locked file is tried again after this many seconds.")
+    mail_poll_seconds: float = setting(
+        60.0, "Look for new mail this often (Exchange, Microsoft 365; IMAP has its own).")
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,24 @@ class Intake:
     max_rows: int = setting(100_000, "A sheet with more rows than this is rejected.")
 
 
+SEND_MODES: Final = ("auto", "none", "draft", "send")
+
+
 @dataclass(frozen=True)
 class Letters:
     acknowledgment: bool = setting(
         True, "Write an acknowledgment letter for every complaint recorded.")
+    send: str = setting(
+        "auto", "What happens to the acknowledgment of a mailed complaint: none (only written "
+        "to outbox/), draft (saved as a draft reply in the mailbox for a person to check), send "
+        "(sent as a reply); auto = draft when a mailbox is configured, none otherwise.")
+    pdf: bool = setting(
+        True, "Attach the letter to a reply as PDF when LibreOffice is installed (else .docx).")
+
+    def send_mode(self, *, mailbox: bool) -> str:
+        if self.send == "auto":
+            return "draft" if mailbox else "none"
+        return self.send
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ _SECTIONS: Final = {
     "letters": Letters,
     "registers": RegistersSection,
     "deadlines": Deadlines,
+    "cancellations": Cancellations,
 }
 
 
@@ -111,6 +129,10 @@ class Config:
     letters: Letters = field(default_factory=Letters)
     registers: RegistersSection = field(default_factory=RegistersSection)
     deadlines: Deadlines = field(default_factory=Deadlines)
+    cancellations: Cancellations = field(default_factory=Cancellations)
+    mail: MailConfig = field(default_factory=MailConfig)
+    exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
     register_overrides: Mapping[str, RegisterOverride] = field(default_factory=dict)
 
     @property
@@ -142,7 +164,8 @@ class Config:
                                columns=dict(override.columns), adopted=override.adopted)
 
     def binding_exists(self, key: str) -> bool:
-        return key in REGISTERS_BY_KEY
+        """True for a register rows can be appended to (the sessions planning is read only)."""
+        return key in REGISTERS_BY_KEY and all(r.key != key for r in READ_ONLY_REGISTERS)
 
     def bindings(self) -> list[RegisterBinding]:
         return [self.binding(schema.key) for schema in DEFAULT_REGISTERS]
@@ -157,16 +180,18 @@ class SettingInfo:
 
     @property
     def env(self) -> str:
-        return ENV_PREFIX + self.name.replace(".", "_").upper()
+        section, key = self.name.rsplit(".", 1)
+        return env_name(section, key)
 
 
 def declared_settings() -> Iterator[SettingInfo]:
     """Every setting, in declaration order (used by the docs and their test)."""
-    for section, cls in _SECTIONS.items():
+    every = {**_SECTIONS, **MAIL_SECTIONS, **MAIL_BACKEND_SECTIONS}
+    for section, cls in every.items():
         hints = get_type_hints(cls)
         for f in fields(cls):
             default = f.default_factory() if callable(f.default_factory) else f.default
-            yield SettingInfo(f"{section}.{f.name}", _type_name(hints[f.name]), default,
+            yield SettingInfo(f"{section}.{f.name}", type_name(hints[f.name]), default,
                               str(f.metadata["help"]))
 
 
@@ -180,10 +205,10 @@ def load_config(root: Path, *, environ: Mapping[str, str] | None = None) -> Conf
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = set(data) - set(_SECTIONS)
+    unknown = set(data) - set(_SECTIONS) - {"mail"}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                          f"known: {', '.join(_SECTIONS)}")
+                          f"known: {', '.join([*_SECTIONS, 'mail'])}")
     sections: dict[str, Any] = {}
     overrides: dict[str, RegisterOverride] = {}
     for name, cls in _SECTIONS.items():
@@ -192,30 +217,21 @@ def load_config(root: Path, *, environ: Mapping[str, str] | None = None) -> Conf
             for key in list(table):
                 if key in REGISTERS_BY_KEY:
                     overrides[key] = _register_override(key, table.pop(key), path)
-        sections[name] = _build_section(name, cls, table, environ, path)
+        sections[name] = build_section(name, cls, table, environ, where=str(path))
+    if sections["letters"].send not in SEND_MODES:
+        raise ConfigError(f"setting letters.send = {sections['letters'].send!r}: expected one "
+                          f"of {', '.join(SEND_MODES)}")
+    mail_table = data.get("mail", {})
+    if not isinstance(mail_table, dict):
+        raise ConfigError(f"{path}: [mail] must be a table")
+    sections["mail"] = load_mail_config(mail_table, environ=environ)
+    for key, attribute in (("exchange", "exchange"), ("graph", "graph")):
+        sub = mail_table.get(key, {})
+        if not isinstance(sub, dict):
+            raise ConfigError(f"{path}: [mail.{key}] must be a table")
+        cls = MAIL_BACKEND_SECTIONS[f"mail.{key}"]
+        sections[attribute] = build_section(f"mail.{key}", cls, sub, environ, where=str(path))
     return Config(root=root.resolve(), register_overrides=overrides, **sections)
-
-
-T = TypeVar("T")
-
-
-def _build_section(name: str, cls: type[T], table: Mapping[str, Any],
-                   environ: Mapping[str, str], path: Path) -> T:
-    assert is_dataclass(cls)
-    hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls)}
-    unknown = set(table) - known
-    if unknown:
-        names = ", ".join(f"{name}.{k}" for k in sorted(unknown))
-        raise ConfigError(f"{path}: unknown setting(s) {names}")
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        env_name = f"{ENV_PREFIX}{name}_{f.name}".upper()
-        if env_name in environ:
-            values[f.name] = _from_env(f"{env_name}", environ[env_name], hints[f.name])
-        elif f.name in table:
-            values[f.name] = _checked(f"{name}.{f.name}", table[f.name], hints[f.name])
-    return replace(cls(), **values)
 
 
 def _register_override(key: str, raw: Any, path: Path) -> RegisterOverride:
@@ -237,37 +253,6 @@ def _register_override(key: str, raw: Any, path: Path) -> RegisterOverride:
                             columns=dict(columns), adopted=bool(raw.get("adopted", False)))
 
 
-def _checked(name: str, value: Any, hint: Any) -> Any:
-    expected = hint if get_origin(hint) is None else get_origin(hint)
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if expected is types.UnionType or not isinstance(value, expected) or (
-            expected is int and isinstance(value, bool)):
-        raise ConfigError(f"setting {name} = {value!r}: expected {_type_name(hint)}")
-    return value
 
 
-def _from_env(name: str, raw: str, hint: Any) -> Any:
-    try:
-        if hint is bool:
-            if raw.strip().lower() not in {"1", "0", "true", "false", "yes", "no", "oui", "non"}:
-                raise ValueError(raw)
-            return raw.strip().lower() in {"1", "true", "yes", "oui"}
-        if hint is int:
-            return int(raw)
-        if hint is float:
-            return float(raw)
-        if get_origin(hint) is list:
-            return [part.strip() for part in raw.split(",") if part.strip()]
-    except ValueError as exc:
-        raise ConfigError(
-            f"environment variable {name}={raw!r}: expected {_type_name(hint)}") from exc
-    return raw
 
-
-def _type_name(hint: Any) -> str:
-    origin = get_origin(hint)
-    if origin is None:
-        return getattr(hint, "__name__", str(hint))
-    args = ", ".join(_type_name(a) for a in get_args(hint))
-    return f"{origin.__name__}[{args}]"

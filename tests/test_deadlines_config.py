@@ -5,13 +5,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import fields
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from automation.config import _build_section
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.settings import build_section
 
 TOML = """
 [deadlines]
@@ -25,7 +24,7 @@ holiday_subdivision = "67"
 
 
 def build(table: dict[str, object], environ: dict[str, str] | None = None) -> Deadlines:
-    return _build_section("deadlines", Deadlines, table, environ or {}, Path("automation.toml"))
+    return build_section("deadlines", Deadlines, table, environ or {}, where="automation.toml")
 
 
 def test_defaults_are_the_documented_delays() -> None:

@@ -19,16 +19,19 @@ from automation.errors import IntakeError
 from automation.intake.rejection import write_rejection_copy, write_rejection_note
 from automation.intake.spreadsheet import FileNotReady, read_spreadsheet
 from automation.pipeline import letters, store
+from automation.pipeline.mail import ingest_mail
 from automation.pipeline.office import Office
 from automation.registers.journal import SourceStatus
 from automation.sources.folder import NotReadyYet
+from automation.sources.saved_mail import read_saved_mail
 
 SPREADSHEET_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 MAIL_SUFFIXES: Final = frozenset({".eml", ".msg"})
 PROCESSED: Final = "processed"
 REJECTED: Final = "rejected"
 DUPLICATES: Final = "duplicates"
-FILED_FOLDERS: Final = frozenset({PROCESSED, REJECTED, DUPLICATES})
+UNCLASSIFIED: Final = "unclassified"  # saved mails no rule classifies: a person's to sort
+FILED_FOLDERS: Final = frozenset({PROCESSED, REJECTED, DUPLICATES, UNCLASSIFIED})
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,8 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None) -> FileR
         return report
 
     suffix = path.suffix.lower()
+    if suffix in MAIL_SUFFIXES:
+        return _ingest_saved_mail(office, path, fingerprint, report)
     if suffix not in SPREADSHEET_SUFFIXES:
         return _refuse(office, path, fingerprint, report, (
             f"Le format « {suffix or 'sans extension'} » n'est pas pris en charge. Déposez un "
@@ -114,6 +119,33 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None) -> FileR
         write_rejection_copy(intake, target)
         report.rejection_copy = target
     report.filed_to = file_away(office, path, PROCESSED)
+    office.journal.mark_source(fingerprint, name=path.name, status=SourceStatus.FILED,
+                               now=office.clock.now(), detail=str(report.filed_to))
+    return report
+
+
+def _ingest_saved_mail(office: Office, path: Path, fingerprint: str,
+                       report: FileReport) -> FileReport:
+    """A mail saved from Outlook (.eml, .msg): one row, like a mail from the mailbox."""
+    try:
+        item = read_saved_mail(path)
+    except IntakeError as exc:
+        return _refuse(office, path, fingerprint, report, str(exc))
+    place = path.relative_to(office.config.inbox_dir).as_posix()
+    outcome = ingest_mail(office, item, place=f"inbox/{place}")
+    report.register = outcome.register
+    report.accepted = 0 if outcome.duplicate or not outcome.record_id else 1
+    report.duplicates = 1 if outcome.duplicate else 0
+    if outcome.left_for_a_person:
+        report.message = f"Courriel non enregistré : {outcome.left_for_a_person}."
+        folder = REJECTED if outcome.unreadable else UNCLASSIFIED
+        report.filed_to = file_away(office, path, folder)
+        if folder == REJECTED:
+            write_rejection_note(
+                report.filed_to.with_name(report.filed_to.name + ".LISEZ-MOI.txt"),
+                report.message)
+    else:
+        report.filed_to = file_away(office, path, PROCESSED)
     office.journal.mark_source(fingerprint, name=path.name, status=SourceStatus.FILED,
                                now=office.clock.now(), detail=str(report.filed_to))
     return report

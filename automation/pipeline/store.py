@@ -17,8 +17,11 @@ from datetime import datetime
 
 from automation.clock import paris_naive
 from automation.errors import RegisterLocked
-from automation.letters.catalog import LetterKind
 from automation.pipeline.office import Office
+from automation.pipeline.reactions import letters_called_for
+from automation.pipeline.snapshots import remember_own_write
+from automation.procedures.enrich import enrich
+from automation.procedures.steps import StepLetter
 from automation.records import CellValue, ChangeNote, Record, StoredRow
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import REGISTERS_BY_KEY
@@ -58,6 +61,8 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
     """
     now = office.clock.now()
     year = now.year
+    # Procedures (issue #6): planning, seed 004 motives, one cancellation row per participant.
+    records = enrich(office.config, records)
     by_register: dict[str, list[Record]] = defaultdict(list)
     for item in records:
         by_register[item.register].append(_stamped(item, now_naive=paris_naive(now)))
@@ -72,19 +77,19 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
             stored.extend(outcome.stored)
             duplicates.extend(outcome.duplicates)
             for row in outcome.stored:
-                for kind in letters_for(row, office):
-                    office.journal.queue_letter(key, row.record_id, kind.value, now=now)
+                for letter in letters_for(row, office):
+                    office.journal.queue_letter(
+                        key, row.record_id, letter.kind.value, now=now,
+                        date_field=letter.date_field, recipient_key=letter.recipient_key)
         if also is not None:
             also()
     return RecordResult(tuple(stored), tuple(duplicates))
 
 
-def letters_for(row: StoredRow, office: Office) -> list[LetterKind]:
-    """The letters a newly recorded row calls for."""
-    if (row.register == "reclamations" and office.config.letters.acknowledgment
-            and row.values.get("nature") != "Demande d'information"):
-        return [LetterKind.ACKNOWLEDGMENT]
-    return []
+def letters_for(row: StoredRow, office: Office) -> list[StepLetter]:
+    """The letters a newly recorded row calls for: the same rules as for a person's edit."""
+    return letters_called_for(row.register, row.values,
+                              acknowledge=office.config.letters.acknowledgment)
 
 
 def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult:
@@ -107,7 +112,9 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
             result.waiting[key] = reason
             log.warning("%s: %d row(s) wait: %s", key, len(rows), reason)
             continue
-        office.journal.mark_written(key, [*outcome.written, *outcome.already_present], now=now)
+        landed = [*outcome.written, *outcome.already_present]
+        office.journal.mark_written(key, landed, now=now)
+        remember_own_write(office, binding, appended=landed)
         result.written[key] = len(outcome.written)
         log.info("%s: %d row(s) written to %s", key, len(outcome.written), binding.path.name)
     return result
@@ -116,6 +123,7 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
 def _stamped(item: Record, *, now_naive: datetime) -> Record:
     values: dict[str, CellValue] = dict(item.values)
     values["imported_at"] = now_naive
+    values.setdefault("source", item.source)
     schema = REGISTERS_BY_KEY[item.register]
     if item.missing and schema.status_key == "status":
         values["status"] = "À compléter"

@@ -1,0 +1,136 @@
+"""Answers by mail: the reply message (letter attached), sent through SMTP or kept as a draft.
+
+:func:`reply_message` builds the answer to a mail (``In-Reply-To``/``References`` so that it
+threads under the original). :class:`SmtpSender` sends it — STARTTLS by default, implicit TLS
+or, for loopback tests only, none. The password comes from ``AUTOMATION_SMTP_PASSWORD`` or the
+OS keyring (:mod:`automation.secrets`), never from the configuration file, and is never
+logged. Network and protocol failures become :class:`~automation.errors.MailboxError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import smtplib
+import ssl
+from collections.abc import Mapping
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Final
+
+from automation.errors import ConfigError, LetterError, MailboxError
+from automation.mail_config import SmtpSettings, is_loopback
+from automation.secrets import SMTP_PASSWORD_ENV, require_secret
+from automation.text import one_line
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORTS: Final = {"starttls": 587, "tls": 465, "none": 25}
+_POLICY: Final = policy.default.clone(linesep="\r\n")
+
+
+def reply_message(*, from_address: str, to: str, subject: str, body: str,
+                  attachment: Path | None = None, in_reply_to: str = "",
+                  references: str = "", when: datetime | None = None,
+                  draft: bool = False) -> EmailMessage:
+    """The answer to a mail; ``draft`` marks it so that Outlook opens a saved .eml for editing."""
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = from_address
+    if to:  # a draft may leave it for a person to fill
+        message["To"] = to
+    message["Subject"] = one_line(subject)
+    message["Date"] = format_datetime((when or datetime.now()).astimezone())
+    domain = from_address.rpartition("@")[2].strip(">") or None
+    message["Message-ID"] = make_msgid(domain=domain)
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = one_line(f"{references} {in_reply_to}")
+    if draft:
+        message["X-Unsent"] = "1"
+    message.set_content(body)
+    if attachment is not None:
+        try:
+            data = attachment.read_bytes()
+        except OSError as exc:
+            raise LetterError(f"the letter to attach cannot be read: {attachment} "
+                              f"({exc.strerror})") from exc
+        kind = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+        maintype, _, subtype = kind.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype,
+                               filename=attachment.name)
+    return message
+
+
+class SmtpSender:
+    """Sends messages through one SMTP server (a new connection per message)."""
+
+    def __init__(self, settings: SmtpSettings, *, password: str | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        if not settings.host:
+            raise ConfigError("mail.smtp.host is empty: answers can only be saved as drafts")
+        if settings.tls == "none" and settings.username and not is_loopback(settings.host):
+            raise ConfigError("mail.smtp.tls = \"none\" would send the password in clear to "
+                              f"{settings.host}; use starttls or tls")
+        self.settings = settings
+        self.port = settings.port or DEFAULT_PORTS[settings.tls]
+        self._password = password
+        self._context = ssl_context or ssl.create_default_context()
+
+    @classmethod
+    def from_settings(cls, settings: SmtpSettings, *,
+                      environ: Mapping[str, str] | None = None) -> SmtpSender:
+        """A sender whose password (when a login is set) comes from the environment/keyring."""
+        password = None
+        if settings.username:
+            password = require_secret(SMTP_PASSWORD_ENV, settings.username, what="SMTP",
+                                      environ=environ)
+        return cls(settings, password=password)
+
+    @property
+    def label(self) -> str:
+        return f"smtp:{self.settings.host}:{self.port}"
+
+    def send(self, message: EmailMessage) -> None:
+        """Send ``message`` to its To/Cc recipients; :class:`MailboxError` when it fails."""
+        try:
+            with self._connect() as server:
+                if self.settings.username:
+                    server.login(self.settings.username, self._password or "")
+                refused = server.send_message(message)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailboxError(f"{self.label}: the server refused the login "
+                               f"{self.settings.username!r} or its password",
+                               mailbox=self.label) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise MailboxError(f"{self.label}: the server refused the recipient(s) "
+                               f"{', '.join(exc.recipients)}", mailbox=self.label) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailboxError(f"{self.label}: sending failed ({_reason(exc)}); will try again",
+                               mailbox=self.label) from exc
+        if refused:
+            log.warning("%s refused some recipients: %s", self.label, ", ".join(refused))
+        log.info("sent %r through %s", str(message.get("Subject", "")), self.label)
+
+    def _connect(self) -> smtplib.SMTP:
+        host, timeout = self.settings.host, self.settings.timeout_seconds
+        if self.settings.tls == "tls":
+            return smtplib.SMTP_SSL(host, self.port, timeout=timeout, context=self._context)
+        server = smtplib.SMTP(host, self.port, timeout=timeout)
+        if self.settings.tls == "starttls":
+            try:
+                server.starttls(context=self._context)
+            except (smtplib.SMTPException, OSError):
+                server.close()
+                raise
+        return server
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+            exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {one_line(text)}"
+    return one_line(str(exc)) or type(exc).__name__
