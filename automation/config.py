@@ -84,7 +84,8 @@ class Letters:
         "to outbox/), draft (saved as a draft reply in the mailbox for a person to check), send "
         "(sent as a reply); auto = draft when a mailbox is configured, none otherwise.")
     pdf: bool = setting(
-        True, "Attach the letter to a reply as PDF when LibreOffice is installed (else .docx).")
+        True, "Attach the letter to a sent reply as PDF when LibreOffice is installed (else "
+        ".docx; a draft always carries the .docx, which a person may still edit).")
 
     def send_mode(self, *, mailbox: bool) -> str:
         if self.send == "auto":

@@ -353,7 +353,26 @@ def dropout_reasons(letter: Letter) -> None:
 
 
 def alternative_proposal(letter: Letter) -> None:
+    """Step 6 of a dropout (seed 001); also the answer to a learner's cancellation (seed 000),
+    which only uses variables every register has (``training``, ``session.*``)."""
     letter.opening("Proposition pour la suite de votre formation « {{ row.training }} »")
+    letter.when("register == 'annulations'",
+                lambda: letter.p("Nous avons bien noté que vous ne pourrez pas participer à "
+                                 "la session « {{ training }} »{% if session.ref %} (réf. "
+                                 "{{ session.ref }}){% endif %}{% if session.start %} prévue "
+                                 "le {{ session.start }}{% endif %}."),
+                lambda: letter.p("Afin que vous puissiez suivre cette formation, nous vous "
+                                 "proposons de vous inscrire à une autre session de la même "
+                                 "formation ou, si vous le préférez, de la suivre à distance."),
+                lambda: letter.p("Merci de nous indiquer la solution qui vous convient"
+                                 "{% if org.email %} à l’adresse {{ org.email }}{% endif %} : "
+                                 "nous vous en confirmerons alors les dates et les modalités."),
+                otherwise=[lambda: _dropout_alternative(letter)])
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+def _dropout_alternative(letter: Letter) -> None:
     letter.p("Suite à nos échanges au sujet de la formation « {{ row.training }} »"
              "{% if row.reason %}, et après avoir étudié la raison que vous nous avez indiquée "
              "({{ row.reason|lower }}{% if row.reason_detail %} : {{ row.reason_detail }}"
@@ -369,8 +388,6 @@ def alternative_proposal(letter: Letter) -> None:
                                  "qui vous accompagne dans votre projet de formation."))
     letter.p("Merci de nous faire connaître votre décision dans les meilleurs délais. Sans "
              "réponse de votre part, nous serons amenés à constater l’abandon de la formation.")
-    letter.p(SALUTATION)
-    letter.signature()
 
 
 def dropout_attestation(letter: Letter) -> None:
@@ -453,6 +470,9 @@ COMMON: Final = (
      "else the row's person)", "Marie Dupont"),
     ("person", "the person the row is about (declarant, learner, participant)", "Marie Dupont"),
     ("training", "the row's training (`row.training`)", "Excel avancé"),
+    ("session.ref / session.start / session.end / session.new_start", "the session the row is "
+     "about, whatever the register (a cancellation's start, a dropout's dates)",
+     "12 mars 2026 à 14 h 30"),
     ("email", "the row's email (`row.email`)", "marie.dupont@example.fr"),
     ("register", "the register's key", "reclamations"),
     ("org.name", "organisation: name (configuration `[organisation]`)", "Formations Azur"),

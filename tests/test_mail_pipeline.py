@@ -18,6 +18,7 @@ from automation.pipeline.files import ingest_file
 from automation.pipeline.mailbox import poll_once
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.watch import run_watcher
+from automation.registers.journal import Journal
 from automation.sources.imap import ImapSource
 
 from .conftest import DATA, SHARED_DATA
@@ -182,7 +183,8 @@ def test_killed_after_the_row_and_before_the_move_then_restarted_gives_one_row(
     child = subprocess.run([sys.executable, "-c", CRASHING_CHILD, str(root)],
                            capture_output=True, text=True, timeout=120, check=False)
     assert child.returncode == -signal.SIGKILL, child.stderr
-    assert len(register_rows(root / "registers" / "reclamations.xlsx", "Réclamations")) == 1
+    with Journal(root / "registers" / ".journal.sqlite3") as journal:
+        assert journal.count_rows("reclamations") == 1  # recorded before the kill
     assert len(dovecot.message_ids("INBOX", user=user)) == 1
 
     restart = subprocess.run([sys.executable, "-m", "automation", "--dir", str(root), "mail",

@@ -1,4 +1,4 @@
-"""Commands of the spine: init, ingest, watch, status, due."""
+"""Commands: init, ingest, watch, due, adopt (status and letters: :mod:`automation.cli.status`)."""
 
 from __future__ import annotations
 
@@ -16,18 +16,22 @@ from rich.console import Console
 from rich.table import Table
 
 from automation.clock import SystemClock
-from automation.errors import AutomationError
+from automation.config import CONFIG_FILE, load_config
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import due_table
+from automation.errors import AutomationError
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import FileReport, ingest_file
 from automation.pipeline.office import Office, open_office
+from automation.pipeline.reminders import smtp_send
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
+from automation.registers.adopt import adopt_register, mapping_rows, record_adoption
 from automation.registers.schema import REGISTERS_BY_KEY
 from automation.sources.folder import NotReadyYet
 
 from . import main
+from . import status as _status  # noqa: F401 - adds the status and letters commands
 
 console = Console(highlight=False)
 
@@ -101,6 +105,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
             except NotReadyYet as exc:
                 console.print(f"[yellow]{path.name}: not ready ({exc}); try again[/yellow]")
                 reports.append(FileReport(path=path, message=str(exc)))
+        catch_up(office)  # the dates of the letters just produced, into their rows
     print_summary(reports)
     sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED)
 
@@ -112,9 +117,13 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
 @click.option("-v", "--verbose", is_flag=True, help="Log debugging details.")
 @click.pass_context
 def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> None:
-    """Watch inbox/ and append what is dropped there to the registers.
+    """Watch inbox/ and registers/: append what is dropped, act on what people edit.
 
-    Runs until stopped (Ctrl-C or SIGTERM finish the file in hand first).
+    A register saved by a person (a complaint marked « Résolue » with its answer, a step
+    reached) gets the letters that follow, once, and their dates written back. The dashboard
+    is refreshed, and each person in charge gets one reminder a day of what is late when an
+    SMTP server is configured. Runs until stopped (Ctrl-C or SIGTERM finish the file in hand
+    first).
 
     \b
     Example:
@@ -130,38 +139,13 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     with office_from(ctx) as office:
-        console.print(f"watching {office.config.inbox_dir} (Ctrl-C to stop)" if not once
-                      else f"processing {office.config.inbox_dir}")
-        reports = run_watcher(office, stop=stop, once=once, poll=poll,
+        send = smtp_send(office.config.mail.smtp)  # the daily digest's way out, if any
+        console.print(f"watching {office.config.inbox_dir} and {office.config.registers_dir} "
+                      "(Ctrl-C to stop)" if not once else f"processing {office.config.inbox_dir}")
+        reports = run_watcher(office, stop=stop, once=once, poll=poll, send_digest=send,
                               on_report=lambda r: print_summary([r]) if not once else None)
     if once:
         print_summary(reports)
-
-
-@main.command()
-@click.pass_context
-def status(ctx: click.Context) -> None:
-    """Show what waits: rows for a closed workbook, letters on a template error.
-
-    \b
-    Example:
-      automation status
-    """
-    with office_from(ctx) as office:
-        journal = office.journal
-        table = Table(title="Registres")
-        for column in ("Registre", "Lignes", "En attente", "Pourquoi"):
-            table.add_column(column)
-        waits = {w.register: w for w in journal.waits()}
-        pending = journal.pending_counts()
-        for key in REGISTERS_BY_KEY:
-            wait = waits.get(key)
-            table.add_row(key, str(journal.count_rows(key)), str(pending.get(key, 0)),
-                          f"{wait.reason} (depuis {wait.since[:16]})" if wait else "")
-        console.print(table)
-        for label, key in (("Watcher started", "watcher_started"),
-                           ("Last file", "last_file")):
-            console.print(f"{label}: {journal.get_state(key) or '—'}")
 
 
 def print_summary(reports: list[FileReport]) -> None:
@@ -205,3 +189,48 @@ def due(ctx: click.Context, include_later: bool) -> None:
             sys.exit(EXIT_USAGE)
         console.print(due_table(items))
         console.print(f"tableau de bord : {office.config.registers_dir / DASHBOARD_FILE}")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "register", required=True, type=click.Choice(sorted(REGISTERS_BY_KEY)),
+              help="The register this workbook is.")
+@click.option("--sheet", help="The sheet holding the register (default: the best match).")
+@click.pass_context
+def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None) -> None:
+    """Use the office's own WORKBOOK as a register: map its columns, record the mapping.
+
+    Rows are then appended to that workbook, which keeps everything built in it.
+
+    \b
+    Example:
+      automation adopt "registers/Registre réclamations.xlsx" --as reclamations
+    """
+    try:
+        config = load_config(ctx.obj)
+        adoption = adopt_register(workbook, register, sheet=sheet)
+    except AutomationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_USAGE)
+    table = Table(title=f"{workbook.name} — feuille « {adoption.sheet} », en-têtes ligne "
+                        f"{adoption.header_row}")
+    for column in ("Champ", "Colonne attendue", "Colonne du classeur"):
+        table.add_column(column)
+    for row in mapping_rows(adoption):
+        table.add_row(*row)
+    console.print(table)
+    if not adoption.complete:
+        for missing in adoption.missing:
+            closest = ", ".join(f"« {h} »" for h in missing.closest) or "aucune"
+            console.print(f"[red]missing required column[/red] « {missing.header} » "
+                          f"({missing.key}); closest headers: {closest}")
+        console.print("Nothing recorded. Rename the column in the workbook, or map it by hand "
+                      f"in automation.toml under [registers.{register}.columns].")
+        sys.exit(EXIT_REJECTED)
+    try:
+        record_adoption(config.root / CONFIG_FILE, adoption, registers_dir=config.registers_dir)
+    except AutomationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_USAGE)
+    console.print(f"recorded in {config.root / CONFIG_FILE}: rows for « {register} » now go "
+                  f"to {workbook.name}")

@@ -45,6 +45,7 @@ def letter_context(org: Organisation, row: StoredRow, *, today: date,
         "person": person,
         "recipient": person,
         "training": shown.get("training", ""),
+        "session": session_of(shown),
         "email": shown.get("email", ""),
         "city": organisation["city"],
         "signatory": organisation["signatory"],
@@ -53,6 +54,17 @@ def letter_context(org: Organisation, row: StoredRow, *, today: date,
     for key, value in (extra or {}).items():
         context[key] = _extra_value(value)
     return context
+
+
+def session_of(shown: Mapping[str, object]) -> dict[str, str]:
+    """The session a row is about, whatever its register: ``ref``, ``start``, ``end`` and
+    ``new_start`` (French text, ``""`` when the register has no such column or it is empty).
+    One letter can then serve a cancellation and a dropout."""
+    def text(*keys: str) -> str:
+        return next((str(shown[k]) for k in keys if shown.get(k)), "")
+
+    return {"ref": text("session_ref"), "start": text("session_start", "start"),
+            "end": text("end"), "new_start": text("new_start")}
 
 
 def display(value: object) -> str:

@@ -50,8 +50,12 @@ class MailReport:
 
 
 def ingest_mail(office: Office, item: MailItem, *, place: str,
-                source: MailSource | None = None) -> MailReport:
-    """Handle one mail; the caller marks it processed when ``left_for_a_person`` is empty."""
+                source: MailSource | None = None, flush: bool = True) -> MailReport:
+    """Handle one mail; the caller marks it processed when ``left_for_a_person`` is empty.
+
+    The row is safe once it is in the journal; ``flush=False`` leaves the workbook write to
+    the caller, who writes a whole batch of mails at once.
+    """
     report = MailReport(place=place)
     config = office.config
     now = office.clock.now()
@@ -93,7 +97,8 @@ def ingest_mail(office: Office, item: MailItem, *, place: str,
         office.journal.note_mail(entry, now=now)
     report.register, report.record_id = register, entry.record_id
     report.duplicate = not outcome.stored
-    store.flush(office, [register])
+    if flush:
+        store.flush(office, [register])
     letters.produce_pending(office)
     if outcome.stored:
         report.attachments, report.kept = _attachments(office, mail, entry.record_id)
@@ -142,7 +147,7 @@ def _answer(office: Office, mail: ParsedMail, item: MailItem, entry: MailEntry,
     if mode == "none" or letter is None or not mail.reply_to:
         return ""
     attachment = letter
-    if config.letters.pdf and libreoffice_available():
+    if mode == "send" and config.letters.pdf and libreoffice_available():
         try:
             attachment = convert_to_pdf([letter], letter.parent / ".pdf")[0]
         except LetterError as exc:

@@ -1,8 +1,9 @@
 """The office mailbox: the configured source, one polling cycle, and the worker that runs it.
 
-A cycle fetches what is new, handles each mail through :func:`~automation.pipeline.mail.ingest_mail`,
-marks a mail processed only once its row is safe, and commits the sync state only when every
-mail of the cycle was handled (otherwise the next cycle fetches them again, and the journal's
+A cycle fetches what is new, handles each mail through
+:func:`~automation.pipeline.mail.ingest_mail`, marks a mail processed only once its row is safe
+in the journal, writes the cycle's rows to the workbooks in one write per register, and commits
+the sync state only when every mail of the cycle was handled (otherwise the next cycle fetches them again, and the journal's
 fingerprints keep them from being recorded twice). An outage is retried with backoff; the
 drop folder keeps working meanwhile, and ``automation status`` says since when the mailbox is
 unreachable.
@@ -17,6 +18,7 @@ from typing import Final, Protocol, runtime_checkable
 
 from automation.config import Config
 from automation.errors import MailboxError
+from automation.pipeline import store
 from automation.pipeline.mail import MailReport, ingest_mail
 from automation.pipeline.office import Office
 from automation.sources.exchange import ExchangeSource
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FIRST_BACKOFF: Final = 5.0
 MAX_BACKOFF: Final = 300.0
+FLUSH_EVERY: Final = 200  # mails recorded between two workbook writes in a long first sync
 STATE_ERROR: Final = "mailbox_error"
 STATE_SINCE: Final = "mailbox_since"
 STATE_LAST_MAIL: Final = "last_mail"
@@ -69,7 +72,7 @@ def poll_once(office: Office, source: MailSource, *,
         place = f"{source.name} {item.folder}"
         with lock:
             try:
-                report = ingest_mail(office, item, place=place, source=source)
+                report = ingest_mail(office, item, place=place, source=source, flush=False)
             except MailboxError:
                 raise
             except Exception:  # one bad mail never stops the others; it is fetched again
@@ -81,10 +84,14 @@ def poll_once(office: Office, source: MailSource, *,
         if not report.left_for_a_person:
             source.mark_processed(item)
         reports.append(report)
+        if len(reports) % FLUSH_EVERY == 0:
+            with lock:
+                store.flush(office)
+    with lock:
+        store.flush(office)  # the rows of the cycle, one workbook write per register
+        office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     if complete:
         source.commit()
-    with lock:
-        office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     return reports
 
 

@@ -1,4 +1,10 @@
-"""The watcher: the drop folder, plus the periodic work that finishes what waits."""
+"""The watcher: the drop folder, the registers people edit, and the periodic work.
+
+One :class:`WatchLoop` drives two folder watchers — ``inbox/`` (files dropped) and
+``registers/`` (a person saved a register: :mod:`automation.pipeline.register_watch`) — and
+the periodic tasks: write what waits for a closed workbook, produce the letters still to
+produce, refresh the dashboard and send the daily digests (:mod:`.reminders`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
+from automation.errors import AutomationError, RegisterError
 from automation.intake.rejection import write_rejection_note
-from automation.pipeline import letters, store
+from automation.pipeline import store
 from automation.pipeline.files import FILED_FOLDERS, REJECTED, FileReport, file_away, ingest_file
+from automation.pipeline.followup import TemplateFixes, follow_up
 from automation.pipeline.office import Office
+from automation.pipeline.register_watch import binding_at, look_at_register
+from automation.pipeline.reminders import Reminders, Send
 from automation.registers.schema import DEFAULT_REGISTERS
-from automation.sources.folder import MAIL_FOLDER, FolderWatcher
+from automation.sources.folder import MAIL_FOLDER, FolderWatcher, NotReadyYet
 
 log = logging.getLogger(__name__)
+
+DASHBOARD_EVERY: Final = 600.0  # seconds between two refreshes of the dashboard
+REGISTER_SKIP: Final = frozenset({".backup"})
 
 
 @dataclass
@@ -37,6 +51,9 @@ class WatchLoop:
     tick: float = 0.25
     folders: list[FolderWatcher] = field(default_factory=list)
     periodic: list[_Periodic] = field(default_factory=list)
+    # Held during each turn of work: another thread sharing the office (the mailbox worker)
+    # takes it too, so that the journal and the workbooks are used by one thread at a time.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_folder(self, watcher: FolderWatcher) -> None:
         self.folders.append(watcher)
@@ -50,13 +67,15 @@ class WatchLoop:
         try:
             while not self.stop.is_set():
                 for watcher in self.folders:
-                    watcher.step()
+                    with self.lock:
+                        watcher.step()
                 now = time.monotonic()
                 for job in self.periodic:
                     if now - job.last >= job.every:
                         job.last = now
                         try:
-                            job.task()
+                            with self.lock:
+                                job.task()
                         except Exception:  # a failing task is retried at its next turn
                             log.exception("periodic task failed")
                 self.stop.wait(self.tick)
@@ -72,20 +91,80 @@ def prepare_inbox(office: Office) -> None:
         (inbox / name).mkdir(parents=True, exist_ok=True)
 
 
-def catch_up(office: Office) -> None:
-    """Write rows that wait (a workbook was open, a crash) and letters still to produce."""
+def catch_up(office: Office, *, retry_failed: bool = False,
+             fixes: TemplateFixes | None = None) -> None:
+    """Write rows that wait (a workbook was open, a crash), produce the letters still to
+    produce (``retry_failed``: also those a broken template stopped), write their dates back.
+    """
     store.flush(office)
-    letters.produce_pending(office)
+    follow_up(office, retry_failed=retry_failed, fixes=fixes)
+
+
+def register_watcher(office: Office, *, poll: float, fixes: TemplateFixes | None = None,
+                     reminders: Reminders | None = None) -> FolderWatcher:
+    """The watcher of ``registers/``: a saved register is compared and acted on."""
+    watch = office.config.watch
+
+    def handle(path: Path) -> None:
+        binding = binding_at(office, path)
+        if binding is None:
+            return  # the dashboard, or another file that is not a register
+        try:
+            report = look_at_register(office, binding)
+        except RegisterError as exc:  # half copied, or not readable now: try again later
+            office.journal.set_state("register_error", f"{path.name}: {exc}")
+            raise NotReadyYet(str(exc)) from exc
+        office.journal.clear_state("register_error")
+        if report is None or not report.anything:
+            return
+        office.journal.set_state("last_register", f"{office.clock.now().isoformat()} "
+                                                  f"{path.name}")
+        _safely(lambda: follow_up(office, fixes=fixes), "letters after a register change")
+        if reminders is not None:
+            _safely(reminders.tick, "dashboard after a register change")
+
+    def give_up(path: Path, error: BaseException) -> None:
+        office.journal.set_state("register_error", f"{path.name}: {error}")
+        log.error("%s: given up for now, looked at again at the next rescan: %s", path.name,
+                  error)
+
+    return FolderWatcher(
+        office.config.registers_dir, handle=handle, give_up=give_up, skip=REGISTER_SKIP,
+        settle=watch.settle_seconds, rescan=watch.rescan_seconds, retry=watch.retry_seconds,
+        poll=poll)
+
+
+def _safely(task: Callable[[], object], what: str) -> None:
+    """Run ``task``; a failure is logged and the periodic turn tries again."""
+    try:
+        task()
+    except AutomationError as exc:
+        log.warning("%s: %s (tried again later)", what, exc)
+    except Exception:  # never let one failure stop the watcher
+        log.exception("%s failed (tried again later)", what)
 
 
 def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
                 poll: float | None = None,
-                on_report: Callable[[FileReport], None] | None = None) -> list[FileReport]:
-    """Watch the inbox until ``stop`` is set (or, with ``once``, handle what is there)."""
+                on_report: Callable[[FileReport], None] | None = None,
+                send_digest: Send | None = None,
+                dashboard_every: float = DASHBOARD_EVERY,
+                lock: threading.Lock | None = None) -> list[FileReport]:
+    """Watch the inbox and the registers until ``stop`` is set (``once``: handle what is there).
+
+    ``send_digest`` sends a mail (the SMTP sender); without it no digest leaves, the
+    dashboard is still refreshed. ``lock`` is shared with any other thread working on the
+    office (the mailbox worker): each turn of the watcher's work holds it.
+    """
+    lock = lock or threading.Lock()
     prepare_inbox(office)
-    catch_up(office)
+    fixes = TemplateFixes()
+    reminders = Reminders(office, send=send_digest)
+    with lock:
+        _safely(lambda: catch_up(office, retry_failed=True, fixes=fixes), "catching up")
     reports: list[FileReport] = []
     watch = office.config.watch
+    poll = watch.poll_seconds if poll is None else poll
     office.journal.set_state("watcher_started", office.clock.now().isoformat())
 
     def handle(path: Path) -> None:
@@ -94,6 +173,8 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         office.journal.set_state("last_file", f"{office.clock.now().isoformat()} {path.name}")
         if on_report is not None:
             on_report(report)
+        _safely(lambda: follow_up(office, fixes=fixes), "dates of the letters produced")
+        _safely(reminders.tick, "dashboard after a file")
 
     def give_up(path: Path, error: BaseException) -> None:
         if not path.exists():
@@ -108,13 +189,21 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     watcher = FolderWatcher(
         office.config.inbox_dir, handle=handle, give_up=give_up, skip=FILED_FOLDERS,
         settle=watch.settle_seconds, rescan=watch.rescan_seconds, retry=watch.retry_seconds,
-        poll=watch.poll_seconds if poll is None else poll)
+        poll=poll)
+    registers = register_watcher(office, poll=poll, fixes=fixes, reminders=reminders)
     if once:
-        watcher.run_once()
+        with lock:
+            watcher.run_once()
+            registers.run_once()
+            _safely(reminders.tick, "dashboard")
     else:
-        loop = WatchLoop(stop=stop, tick=0.25)
+        loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
         loop.add_folder(watcher)
-        loop.every(watch.retry_seconds, lambda: catch_up(office))
+        loop.add_folder(registers)
+        loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
+        loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
+        with lock:
+            _safely(reminders.tick, "dashboard")
         loop.run()
     office.journal.set_state("watcher_stopped", office.clock.now().isoformat())
     return reports

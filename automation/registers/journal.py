@@ -9,18 +9,24 @@ read; this file is the tool's own record.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import astuple, dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
+from automation.clock import paris_naive
 from automation.errors import RegisterError
-from automation.records import CellValue, Record, StoredRow
+from automation.records import Record, StoredRow
+from automation.registers.journal_watch import (
+    WATCH_SCHEMA,
+    WatchJournal,
+    dump_values,
+    load_values,
+)
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS rows (
@@ -67,7 +73,25 @@ CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mails (
+    fingerprint TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    register TEXT NOT NULL DEFAULT '',
+    record_id TEXT NOT NULL DEFAULT '',
+    replied TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    sender TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    received TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
 """
+# Columns added after the first release: (table, column, declaration).
+_ADDED_COLUMNS: Final = (
+    ("letters", "date_field", "TEXT NOT NULL DEFAULT ''"),
+    ("letters", "recipient_key", "TEXT NOT NULL DEFAULT ''"),
+)
 
 
 class SourceStatus(StrEnum):
@@ -79,6 +103,26 @@ class LetterStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
+
+
+class MailStatus(StrEnum):
+    RECORDED = "recorded"  # its row is in the journal
+    UNCLASSIFIED = "unclassified"  # no rule matched: left in place for a person
+    UNREADABLE = "unreadable"  # not a mail that can be read: left for a person
+
+
+@dataclass(frozen=True)
+class MailEntry:
+    fingerprint: str
+    status: str
+    register: str = ""
+    record_id: str = ""
+    replied: str = ""  # "draft" or "sent" once answered
+    place: str = ""  # where the mail is: "imap INBOX", "inbox/mails/x.eml"
+    sender: str = ""
+    subject: str = ""
+    received: str = ""
+    reason: str = ""  # French, for a mail left for a person
 
 
 @dataclass(frozen=True)
@@ -95,6 +139,9 @@ class LetterJob:
     status: LetterStatus
     path: str
     error: str
+    date_field: str = ""  # the row's field that records when the letter was produced
+    recipient_key: str = ""  # the row's field naming the recipient ("" = the register's person)
+    updated_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +152,7 @@ class Wait:
     rows: int
 
 
-class Journal:
+class Journal(WatchJournal):
     """The tool's durable record. One instance per process; use as a context manager."""
 
     def __init__(self, path: Path) -> None:
@@ -115,9 +162,16 @@ class Journal:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA + WATCH_SCHEMA)
+            self._add_columns()
         except sqlite3.Error as exc:
             raise RegisterError(f"{path}: the journal cannot be opened: {exc}", path=path) from exc
+
+    def _add_columns(self) -> None:
+        for table, column, declaration in _ADDED_COLUMNS:
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         self._db.close()
@@ -166,7 +220,7 @@ class Journal:
                 "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
                 " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (record.register, record_id, record.fingerprint, record.source, origin,
-                 _dump(values), now.isoformat()))
+                 dump_values(values), now.isoformat()))
             stored.append(StoredRow(record.register, record_id, values, record.source,
                                     record.fingerprint))
         return RecordOutcome(tuple(stored), tuple(duplicates))
@@ -181,7 +235,8 @@ class Journal:
         cursor = self._db.execute(
             "SELECT record_id, values_json, source, fingerprint FROM rows"
             " WHERE register = ? AND written_at IS NULL ORDER BY record_id", (register,))
-        return [StoredRow(register, rid, _load(vals), src, fp) for rid, vals, src, fp in cursor]
+        return [StoredRow(register, rid, load_values(vals), src, fp)
+                for rid, vals, src, fp in cursor]
 
     def pending_counts(self) -> dict[str, int]:
         cursor = self._db.execute(
@@ -196,13 +251,28 @@ class Journal:
             self._db.execute("DELETE FROM waits WHERE register = ?", (register,))
 
     def row(self, register: str, record_id: str) -> StoredRow | None:
+        """The row as last known: as recorded, updated by what was last seen in the workbook.
+
+        A row a person typed in the workbook itself is known by what was seen there only.
+        """
         found = self._db.execute(
             "SELECT values_json, source, fingerprint FROM rows"
             " WHERE register = ? AND record_id = ?",
             (register, record_id)).fetchone()
+        seen = self.snapshot_of(register, record_id)
+        if found is None:
+            return None if seen is None else StoredRow(register, record_id, seen, "")
+        values = {**load_values(found[0]), **(seen or {})}
+        values["id"] = record_id
+        return StoredRow(register, record_id, values, found[1], found[2])
+
+    def row_by_fingerprint(self, fingerprint: str) -> StoredRow | None:
+        found = self._db.execute(
+            "SELECT register, record_id, values_json, source FROM rows WHERE fingerprint = ?",
+            (fingerprint,)).fetchone()
         if found is None:
             return None
-        return StoredRow(register, record_id, _load(found[0]), found[1], found[2])
+        return StoredRow(found[0], found[1], load_values(found[2]), found[3], fingerprint)
 
     def count_rows(self, register: str) -> int:
         (count,) = self._db.execute("SELECT COUNT(*) FROM rows WHERE register = ?",
@@ -227,23 +297,49 @@ class Journal:
 
     # -- letters ----------------------------------------------------------------------------
 
-    def queue_letter(self, register: str, record_id: str, kind: str, *, now: datetime) -> bool:
-        """Ask for a letter once; False when it was already asked for."""
+    def queue_letter(self, register: str, record_id: str, kind: str, *, now: datetime,
+                     date_field: str = "", recipient_key: str = "") -> bool:
+        """Ask for a letter once; False when it was already asked for.
+
+        ``date_field`` names the row's cell that receives the date the letter is produced
+        (filled only when empty); ``recipient_key`` the field naming its recipient.
+        """
         cursor = self._db.execute(
-            "INSERT OR IGNORE INTO letters (register, record_id, kind, status, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (register, record_id, kind, LetterStatus.PENDING.value, now.isoformat()))
+            "INSERT OR IGNORE INTO letters (register, record_id, kind, status, updated_at,"
+            " date_field, recipient_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (register, record_id, kind, LetterStatus.PENDING.value, now.isoformat(),
+             date_field, recipient_key))
         return cursor.rowcount == 1
 
     def letters(self, *, statuses: Sequence[LetterStatus]) -> list[LetterJob]:
         marks = ", ".join("?" for _ in statuses)
-        query = ("SELECT register, record_id, kind, status, path, error FROM letters"  # noqa: S608 - only "?" marks are interpolated
-                 f" WHERE status IN ({marks}) ORDER BY register, record_id, kind")
+        query = ("SELECT register, record_id, kind, status, path, error, date_field,"  # noqa: S608 - only "?" marks are interpolated
+                 f" recipient_key, updated_at FROM letters WHERE status IN ({marks})"
+                 " ORDER BY register, record_id, kind")
         cursor = self._db.execute(query, [s.value for s in statuses])
-        return [LetterJob(r, i, k, LetterStatus(s), p, e) for r, i, k, s, p, e in cursor]
+        return [LetterJob(r, i, k, LetterStatus(s), p, e, d, rk, u)
+                for r, i, k, s, p, e, d, rk, u in cursor]
+
+    def letter(self, register: str, record_id: str, kind: str) -> LetterJob | None:
+        found = self._db.execute(
+            "SELECT register, record_id, kind, status, path, error FROM letters"
+            " WHERE register = ? AND record_id = ? AND kind = ?",
+            (register, record_id, kind)).fetchone()
+        if found is None:
+            return None
+        return LetterJob(found[0], found[1], found[2], LetterStatus(found[3]), found[4], found[5])
 
     def letter_done(self, job: LetterJob, path: Path, *, now: datetime) -> None:
-        self._set_letter(job, LetterStatus.DONE, str(path), "", now)
+        """The letter is in the outbox; its date is to be written into ``job.date_field``."""
+        with self.transaction():
+            self._set_letter(job, LetterStatus.DONE, str(path), "", now)
+            if job.date_field:
+                self.queue_writeback(job.register, job.record_id, job.date_field,
+                                     paris_naive(now).date(), reason=job.kind, now=now)
+
+    def retry_letter(self, job: LetterJob, *, now: datetime) -> None:
+        """Put a failed letter back in the queue (its template was fixed)."""
+        self._set_letter(job, LetterStatus.PENDING, "", job.error, now)
 
     def letter_failed(self, job: LetterJob, error: str, *, now: datetime) -> None:
         self._set_letter(job, LetterStatus.FAILED, "", error, now)
@@ -274,9 +370,39 @@ class Journal:
         self._db.execute("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key)"
                          " DO UPDATE SET value = excluded.value", (key, value))
 
+    def clear_state(self, *keys: str) -> None:
+        self._db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys])
+
     def get_state(self, key: str) -> str | None:
         found = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if found is None else str(found[0])
+
+    # -- mails ------------------------------------------------------------------------------
+
+    def mail(self, fingerprint: str) -> MailEntry | None:
+        found = self._db.execute(
+            "SELECT fingerprint, status, register, record_id, replied, place, sender, subject,"
+            " received, reason FROM mails WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return None if found is None else MailEntry(*found)
+
+    def note_mail(self, entry: MailEntry, *, now: datetime) -> None:
+        """Record what became of a mail (recorded, replied, left for a person)."""
+        self._db.execute(
+            "INSERT INTO mails (fingerprint, status, register, record_id, replied, place, sender,"
+            " subject, received, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (fingerprint) DO UPDATE SET status = excluded.status,"
+            " register = excluded.register, record_id = excluded.record_id,"
+            " replied = excluded.replied, place = excluded.place, reason = excluded.reason,"
+            " updated_at = excluded.updated_at",
+            (*astuple(entry), now.isoformat()))
+
+    def mails_left(self) -> list[MailEntry]:
+        """Mails no rule classified, or that could not be read: a person's to look at."""
+        cursor = self._db.execute(
+            "SELECT fingerprint, status, register, record_id, replied, place, sender, subject,"
+            " received, reason FROM mails WHERE status IN (?, ?) ORDER BY received",
+            (MailStatus.UNCLASSIFIED.value, MailStatus.UNREADABLE.value))
+        return [MailEntry(*row) for row in cursor]
 
     # -- internals --------------------------------------------------------------------------
 
@@ -300,28 +426,3 @@ class Journal:
             (register, year, number))
         return number
 
-
-def _dump(values: Mapping[str, CellValue]) -> str:
-    return json.dumps({k: _encode(v) for k, v in values.items()}, ensure_ascii=False)
-
-
-def _load(text: str) -> dict[str, CellValue]:
-    return {k: _decode(v) for k, v in json.loads(text).items()}
-
-
-def _encode(value: CellValue) -> Any:
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"$d": value.isoformat()}
-    return value
-
-
-def _decode(value: Any) -> CellValue:
-    if isinstance(value, dict):
-        if "$dt" in value:
-            return datetime.fromisoformat(value["$dt"])
-        return date.fromisoformat(value["$d"])
-    if value is None or isinstance(value, str | int | float):
-        return value
-    raise RegisterError(f"journal holds an unexpected value: {value!r}")

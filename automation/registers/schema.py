@@ -1,4 +1,4 @@
-"""The columns of the four default registers, as PRODUCT.md lists them.
+"""The columns of the four default registers and of the sessions planning (PRODUCT.md).
 
 Field keys are English; headers and enumeration values are the French words people read in
 Excel. Synonyms are other headers an office is likely to use for the same column.
@@ -317,9 +317,54 @@ SATISFACTION: Final = RegisterSchema(
     ),
 )
 
+# The office's sessions planning: kept by the office, read by the tool, never written by it
+# (no id, no journal columns). One row per participant; the session's columns may be left
+# blank under its first participant.
+SESSIONS: Final = RegisterSchema(
+    key="sessions",
+    title="Planning des sessions",
+    prefix="SES",
+    reference="PLANNING",
+    sheet="Sessions",
+    status_key="",
+    person_key="learner",
+    fields=(
+        Field("session_ref", "Réf. session", required=True, width=14,
+              synonyms=("Référence session", "Session", "N° session", "Code session", "Réf.",
+                        "Référence", "Code")),
+        Field("training", "Formation", required=True, width=24,
+              synonyms=("Intitulé de la formation", "Action de formation", "Stage", "Module",
+                        "Intitulé")),
+        Field("start", "Début", Kind.DATETIME, required=True, width=17,
+              synonyms=("Date de début", "Date et heure de début", "Début de la session",
+                        "Date", "Du", "Le")),
+        Field("end", "Fin", Kind.DATETIME, width=17,
+              synonyms=("Date de fin", "Date et heure de fin", "Fin de la session", "Au")),
+        Field("hours", "Durée (h)", Kind.NUMBER, width=9,
+              synonyms=("Durée", "Nombre d'heures", "Heures")),
+        Field("trainer", "Formateur", width=20,
+              synonyms=("Formatrice", "Intervenant", "Intervenante", "Animateur")),
+        Field("location", "Lieu / lien", width=24,
+              synonyms=("Lieu", "Lien", "Salle", "Adresse", "Lien de connexion", "Lien visio")),
+        Field("learner", "Apprenant", width=22,
+              synonyms=("Stagiaire", "Participant", "Bénéficiaire", "Nom", "Nom prénom",
+                        "Nom du stagiaire")),
+        Field("email", "Email", Kind.EMAIL, width=26,
+              synonyms=("E-mail", "Courriel", "Mail", "Email du stagiaire", "Adresse mail")),
+        Field("company", "Entreprise", width=20, synonyms=("Société", "Employeur", "Client")),
+        Field("prescriber", "Prescripteur / financeur", width=20,
+              synonyms=("Prescripteur", "Financeur", "OPCO", "Conseiller")),
+        Field("prescriber_email", "Email du prescripteur", Kind.EMAIL, width=26,
+              synonyms=("Email prescripteur", "Courriel du prescripteur", "Mail prescripteur")),
+    ),
+)
+
 DEFAULT_REGISTERS: Final[tuple[RegisterSchema, ...]] = (RECLAMATIONS, ANNULATIONS, ABANDONS,
                                                          SATISFACTION)
-REGISTERS_BY_KEY: Final[dict[str, RegisterSchema]] = {r.key: r for r in DEFAULT_REGISTERS}
+# Registers the tool reads but never writes: no inbox folder, no rows appended, not created.
+READ_ONLY_REGISTERS: Final[tuple[RegisterSchema, ...]] = (SESSIONS,)
+REGISTERS_BY_KEY: Final[dict[str, RegisterSchema]] = {
+    r.key: r for r in (*DEFAULT_REGISTERS, *READ_ONLY_REGISTERS)}
 
 
 def schema_for(key: str) -> RegisterSchema:

@@ -1,0 +1,58 @@
+"""Deadlines in the watcher: refresh the dashboard, send each owner one digest a day.
+
+The watcher calls :meth:`Reminders.tick` after a register changed and every few minutes.
+The digest leaves only on a working day from ``deadlines.digest_hour`` and only when a way to
+send mail was given; :class:`~automation.deadlines.digest.DigestLog` makes it once a day per
+owner, however many times the watcher ticks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from email.message import EmailMessage
+
+from automation.clock import PARIS
+from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, send_digests
+from automation.letters.smtp import SmtpSender
+from automation.mail_config import SmtpSettings
+from automation.pipeline.deadlines import due_now
+from automation.pipeline.office import Office
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[EmailMessage], None]
+
+
+class Reminders:
+    """The dashboard and the daily digests of one watcher process."""
+
+    def __init__(self, office: Office, *, send: Send | None = None, sender: str = "") -> None:
+        self.office = office
+        self.send = send
+        settings = office.config.deadlines
+        self.sender = sender or settings.digest_sender or office.config.organisation.email
+        self.log = DigestLog(office.config.registers_dir / DIGEST_LOG_FILE)
+
+    def tick(self) -> int:
+        """Refresh the dashboard; send the digests that are due; return how many were sent."""
+        items = due_now(self.office)
+        if self.send is None:
+            return 0
+        settings = self.office.config.deadlines
+        now = self.office.clock.now()
+        if not digest_due(now, hour=settings.digest_hour, calendar=settings.calendar()):
+            return 0
+        sent = send_digests(items, today=now.astimezone(PARIS).date(),
+                            owner_addresses=settings.owners, send=self.send, log=self.log,
+                            sender=self.sender)
+        if sent:
+            log.info("%d daily digest(s) sent", sent)
+        return sent
+
+
+def smtp_send(settings: SmtpSettings) -> Send | None:
+    """How digests leave: through ``mail.smtp`` when its host is set, else not at all."""
+    if not settings.host:
+        return None
+    return SmtpSender.from_settings(settings).send

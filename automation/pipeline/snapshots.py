@@ -1,0 +1,78 @@
+"""What the tool remembers of a register's rows, and how its own writes are taken in silently.
+
+The register watcher compares each save with the rows as last seen (the journal's
+snapshots). After the tool itself writes a workbook (rows appended, dates filled), the cells
+it wrote are taken in here and the file's new size and modification time are recorded, so
+that the event of its own write finds nothing new: no loop. When something else changed in
+the same instant (a person saved too), the file is left unrecorded and the watcher compares
+it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from automation.errors import RegisterError
+from automation.pipeline.office import Office
+from automation.registers.binding import RegisterBinding
+from automation.registers.journal_watch import SeenFile, Values
+from automation.registers.reader import read_register
+
+log = logging.getLogger(__name__)
+
+
+def seen_file(path: Path) -> SeenFile:
+    status = path.stat()
+    return SeenFile(str(path), status.st_size, status.st_mtime_ns)
+
+
+def first_sight(office: Office, binding: RegisterBinding) -> bool:
+    """True until the workbook at the binding's path has been looked at once."""
+    seen = office.journal.register_seen(binding.key)
+    return seen is None or seen.path != str(binding.path)
+
+
+def current_rows(binding: RegisterBinding) -> dict[str, Values]:
+    """The workbook's rows by id (the first row of an id a person typed twice wins)."""
+    rows: dict[str, Values] = {}
+    for row in read_register(binding):
+        rows.setdefault(row.record_id, row.values)
+    return rows
+
+
+def remember_own_write(office: Office, binding: RegisterBinding, *,
+                       appended: Collection[str] = (),
+                       written: Mapping[str, Collection[str]] | None = None) -> None:
+    """Take in what the tool just wrote: ``appended`` rows, ``written`` fields by row id."""
+    try:
+        stamp = seen_file(binding.path)
+        rows = current_rows(binding)
+    except (OSError, RegisterError) as exc:  # the watcher will compare the file later
+        log.warning("%s: not re-read after writing it: %s", binding.path.name, exc)
+        return
+    journal, key = office.journal, binding.key
+    now = office.clock.now()
+    first = first_sight(office, binding)
+    known = journal.snapshot(key)
+    taken: dict[str, Values] = {}
+    if first:
+        taken = rows
+    else:
+        taken = {rid: rows[rid] for rid in appended if rid in rows}
+        for rid, fields in (written or {}).items():
+            if rid in rows and rid not in taken:
+                merged = dict(known.get(rid) or rows[rid])
+                merged.update({f: rows[rid].get(f) for f in fields})
+                taken[rid] = merged
+    after = {**known, **taken}
+    clean = first or (set(after) == set(rows)
+                      and all(after[rid] == values for rid, values in rows.items()))
+    with journal.transaction():
+        journal.keep_snapshots(key, taken, now=now)
+        if clean:
+            journal.mark_register_seen(key, stamp, now=now)
+    if not clean:
+        log.info("%s changed while the tool wrote it: it will be compared again",
+                 binding.path.name)
