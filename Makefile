@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make watch   set up, then run the watcher on this folder (no mailbox configured)
-#   make test    set up (Python packages, Dovecot, LibreOffice), then run pytest
+#   make test    set up (Python packages, Dovecot, LibreOffice), lint, then run pytest
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -19,11 +19,11 @@ watch: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check automation tests bench scripts
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from automation.errors import ConfigError
-from automation.registers.schema import REGISTERS_BY_KEY, Kind
+from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY, Kind
 from automation.settings import build_section, setting
 
 MAIL_SOURCES: Final = ("folder", "imap", "exchange", "graph")
@@ -208,8 +208,9 @@ def _rule(raw: Any, number: int) -> MailRule:
         raise ConfigError(f"{where}: a rule needs a name")
     where = f"{where} ({name!r})"
     register = raw.get("register")
-    if not isinstance(register, str) or (register and register not in REGISTERS_BY_KEY):
-        raise ConfigError(f"{where}: register must be one of {', '.join(REGISTERS_BY_KEY)} "
+    writable = [schema.key for schema in DEFAULT_REGISTERS]
+    if not isinstance(register, str) or (register and register not in writable):
+        raise ConfigError(f"{where}: register must be one of {', '.join(writable)} "
                           "or \"\" (leave the mail alone)")
     patterns = {key: _patterns(raw.get(key, []), f"{where}.{key}") for key in RULE_FIELDS}
     automatic = raw.get("automatic")

@@ -20,15 +20,12 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from imapclient import IMAPClient
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.dovecot import DovecotServer, start_dovecot  # noqa: E402 - after the path set-up
-
-from automation.clock import PARIS, FixedClock  # noqa: E402
-from automation.pipeline.mailbox import open_source, poll_once  # noqa: E402
-from automation.pipeline.office import open_office  # noqa: E402
-from automation.pipeline.scaffold import init_office  # noqa: E402
+from automation.clock import PARIS, FixedClock
+from automation.pipeline.mailbox import open_source, poll_once
+from automation.pipeline.office import open_office
+from automation.pipeline.scaffold import init_office
+from tests.dovecot import DovecotServer, start_dovecot
 
 BATCH = 20
 

@@ -196,3 +196,64 @@ def test_killed_after_the_row_and_before_the_move_then_restarted_gives_one_row(
     assert len(dovecot.message_ids("Traité", user=user)) == 1
     drafts = [f for f in os.listdir(root / "outbox") if f.endswith(".docx")]
     assert len(drafts) == 1
+
+
+def _watch_in_thread(office: Office) -> tuple[threading.Event, threading.Thread]:
+    stop = threading.Event()
+    thread = threading.Thread(target=run_watcher, args=(office,), kwargs={"stop": stop},
+                              daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def _wait_until(condition, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_the_running_watcher_takes_new_imap_mail(imap_office: tuple[Path, str],
+                                                 dovecot: DovecotServer, clock) -> None:
+    root, user = imap_office
+    with open_office(root, clock=clock) as office:
+        stop, thread = _watch_in_thread(office)
+        try:
+            dovecot.deliver((DATA / "mail-html-only-reclamation.eml").read_bytes(), user=user)
+            _wait_until(lambda: len(dovecot.message_ids("Traité", user=user)) == 1)
+        finally:
+            stop.set()
+            thread.join(15)
+        assert not thread.is_alive()
+        assert office.journal.count_rows("reclamations") == 1
+
+
+def test_an_unreachable_mailbox_does_not_stop_the_drop_folder(
+        office_dir: Path, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .dovecot import free_port
+
+    (office_dir / "automation.toml").write_text(textwrap.dedent(f"""
+        [mail]
+        source = "imap"
+        [mail.imap]
+        host = "127.0.0.1"
+        port = {free_port()}
+        tls = "none"
+        username = "personne"
+        [watch]
+        settle_seconds = 0.3
+        """), encoding="utf-8")
+    monkeypatch.setenv("AUTOMATION_MAIL_PASSWORD", "x")
+    with open_office(office_dir, clock=clock) as office:
+        stop, thread = _watch_in_thread(office)
+        try:
+            _wait_until(lambda: office.journal.get_state("mailbox_since") is not None)
+            shutil.copyfile(DATA / "mail-html-only-reclamation.eml",
+                            office_dir / "inbox" / "mails" / "plainte.eml")
+            _wait_until(lambda: office.journal.count_rows("reclamations") == 1)
+        finally:
+            stop.set()
+            thread.join(15)
+        assert "127.0.0.1" in (office.journal.get_state("mailbox_error") or "")

@@ -27,7 +27,7 @@ from automation.pipeline.reminders import smtp_send
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
 from automation.registers.adopt import adopt_register, mapping_rows, record_adoption
-from automation.registers.schema import REGISTERS_BY_KEY
+from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
 from automation.sources.folder import NotReadyYet
 
 from . import main
@@ -82,7 +82,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--register", type=click.Choice(sorted(REGISTERS_BY_KEY)),
+@click.option("--register", type=click.Choice([r.key for r in DEFAULT_REGISTERS]),
               help="Register to append to (default: the inbox sub-folder, else the headers).")
 @click.pass_context
 def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) -> None:

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -37,7 +38,7 @@ _SHOWN: Final = 80  # characters of a paragraph quoted in a message
 _RUNTIME: Final = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
 # What opening something that is not a sound .docx raises.
 _UNREADABLE: Final = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
-                      etree.XMLSyntaxError, OSError)
+                      etree.XMLSyntaxError, OSError, zlib.error, EOFError)
 
 
 def environment() -> jinja2.Environment:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
 from automation.deadlines.due import DueItem, due_items
 from automation.errors import RegisterLocked
@@ -17,8 +19,6 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
                       settings=config.deadlines, include_later=include_later)
-    try:
+    with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
-    except RegisterLocked:
-        pass  # open in Excel: the next run refreshes it
     return items

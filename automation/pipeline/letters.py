@@ -37,7 +37,8 @@ def produce_pending(office: Office, *, retry_failed: bool = False) -> list[Lette
             path = produce_letter(
                 kind=LetterKind(job.kind), org=office.config.organisation,
                 templates_dir=office.config.templates_dir, outbox_dir=office.config.outbox_dir,
-                row=row, today=now.date(), person=str(row.values.get(schema.person_key) or ""))
+                row=row, today=now.date(),
+                person=str(row.values.get(job.recipient_key or schema.person_key) or ""))
         except LetterError as exc:
             office.journal.letter_failed(job, str(exc), now=now)
             log.error("%s %s: letter not produced: %s", job.record_id, job.kind, exc)

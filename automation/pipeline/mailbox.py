@@ -3,10 +3,10 @@
 A cycle fetches what is new, handles each mail through
 :func:`~automation.pipeline.mail.ingest_mail`, marks a mail processed only once its row is safe
 in the journal, writes the cycle's rows to the workbooks in one write per register, and commits
-the sync state only when every mail of the cycle was handled (otherwise the next cycle fetches them again, and the journal's
-fingerprints keep them from being recorded twice). An outage is retried with backoff; the
-drop folder keeps working meanwhile, and ``automation status`` says since when the mailbox is
-unreachable.
+the sync state only when every mail of the cycle was handled (otherwise the next cycle fetches
+them again, and the journal's fingerprints keep them from being recorded twice). An outage is
+retried with backoff; the drop folder keeps working meanwhile, and ``automation status`` says
+since when the mailbox is unreachable.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Final, Protocol, runtime_checkable
 
 from automation.config import Config
-from automation.errors import MailboxError
+from automation.errors import AutomationError, MailboxError
 from automation.pipeline import store
 from automation.pipeline.mail import MailReport, ingest_mail
 from automation.pipeline.office import Office
@@ -113,6 +113,17 @@ class MailboxWorker:
     def join(self, timeout: float) -> None:
         self._thread.join(timeout)
 
+    def run_once(self) -> None:
+        """One cycle in the calling thread (``watch --once``); an outage is only recorded."""
+        try:
+            source = self._factory()
+            try:
+                poll_once(self._office, source, lock=self._lock)
+            finally:
+                _close(source)
+        except AutomationError as exc:
+            self._outage(exc)
+
     def _run(self) -> None:
         source: MailSource | None = None
         backoff = FIRST_BACKOFF
@@ -122,7 +133,7 @@ class MailboxWorker:
                 poll_once(self._office, source, lock=self._lock)
                 backoff = FIRST_BACKOFF
                 self._wait(source)
-            except MailboxError as exc:
+            except AutomationError as exc:  # an outage, or a setting (password) to fix
                 self._outage(exc)
                 if source is not None:
                     _close(source)
@@ -138,7 +149,7 @@ class MailboxWorker:
         else:
             self._stop.wait(self._poll)
 
-    def _outage(self, error: MailboxError) -> None:
+    def _outage(self, error: AutomationError) -> None:
         log.error("mailbox unreachable: %s (retrying with backoff)", error)
         with self._lock:
             journal = self._office.journal

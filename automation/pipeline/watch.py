@@ -21,11 +21,13 @@ from automation.intake.rejection import write_rejection_note
 from automation.pipeline import store
 from automation.pipeline.files import FILED_FOLDERS, REJECTED, FileReport, file_away, ingest_file
 from automation.pipeline.followup import TemplateFixes, follow_up
+from automation.pipeline.mailbox import MailboxWorker, open_source, poll_seconds
 from automation.pipeline.office import Office
 from automation.pipeline.register_watch import binding_at, look_at_register
 from automation.pipeline.reminders import Reminders, Send
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.sources.folder import MAIL_FOLDER, FolderWatcher, NotReadyYet
+from automation.sources.mailbox import MailSource
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,12 @@ def _safely(task: Callable[[], object], what: str) -> None:
         log.exception("%s failed (tried again later)", what)
 
 
+def _source(office: Office) -> MailSource:
+    source = open_source(office.config)
+    assert source is not None  # only called when a mailbox is configured
+    return source
+
+
 def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
                 poll: float | None = None,
                 on_report: Callable[[FileReport], None] | None = None,
@@ -191,10 +199,15 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         settle=watch.settle_seconds, rescan=watch.rescan_seconds, retry=watch.retry_seconds,
         poll=poll)
     registers = register_watcher(office, poll=poll, fixes=fixes, reminders=reminders)
+    mailbox = office.config.mail.mail.source != "folder"
     if once:
         with lock:
             watcher.run_once()
             registers.run_once()
+        if mailbox:
+            MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,
+                          poll_seconds=0).run_once()
+        with lock:
             _safely(reminders.tick, "dashboard")
     else:
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
@@ -204,6 +217,13 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
         with lock:
             _safely(reminders.tick, "dashboard")
+        worker = None
+        if mailbox:  # its own thread: an IDLE wait or an outage never holds up the folders
+            worker = MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,
+                                   poll_seconds=poll_seconds(office.config))
+            worker.start()
         loop.run()
+        if worker is not None:
+            worker.join(timeout=10)
     office.journal.set_state("watcher_stopped", office.clock.now().isoformat())
     return reports

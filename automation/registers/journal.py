@@ -322,12 +322,13 @@ class Journal(WatchJournal):
 
     def letter(self, register: str, record_id: str, kind: str) -> LetterJob | None:
         found = self._db.execute(
-            "SELECT register, record_id, kind, status, path, error FROM letters"
-            " WHERE register = ? AND record_id = ? AND kind = ?",
+            "SELECT register, record_id, kind, status, path, error, date_field, recipient_key,"
+            " updated_at FROM letters WHERE register = ? AND record_id = ? AND kind = ?",
             (register, record_id, kind)).fetchone()
         if found is None:
             return None
-        return LetterJob(found[0], found[1], found[2], LetterStatus(found[3]), found[4], found[5])
+        r, i, k, s, p, e, d, rk, u = found
+        return LetterJob(r, i, k, LetterStatus(s), p, e, d, rk, u)
 
     def letter_done(self, job: LetterJob, path: Path, *, now: datetime) -> None:
         """The letter is in the outbox; its date is to be written into ``job.date_field``."""

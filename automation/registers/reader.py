@@ -46,7 +46,8 @@ def read_register(binding: RegisterBinding) -> list[RegisterRow]:
     return result
 
 
-def _header(binding: RegisterBinding, rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
+def _header(binding: RegisterBinding,
+            rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]:
     wanted = {fold(binding.header_of(f.key)): f.key for f in binding.schema.fields}
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns = {wanted[fold(str(cell))]: col for col, cell in enumerate(row)

@@ -37,7 +37,8 @@ class AppendResult:
 @dataclass(frozen=True)
 class UpdateResult:
     changed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> fields written
-    kept: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> fields a person filled
+    # id -> fields a person had already filled, left as they were
+    kept: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     missing_ids: tuple[str, ...] = ()
 
 

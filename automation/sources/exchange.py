@@ -84,7 +84,7 @@ def _protocol_class(settings: ExchangeSettings) -> Any:
 
         class _BundleAdapter(requests.adapters.HTTPAdapter):
             def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-                super().cert_verify(conn, url, bundle, cert)
+                super().cert_verify(conn, url, bundle, cert)  # type: ignore[no-untyped-call]  # untyped in types-requests
 
             def get_connection_with_tls_context(self, request: Any, verify: Any,
                                                 proxies: Any = None, cert: Any = None) -> Any:
