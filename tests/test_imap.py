@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.header import Header
@@ -14,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
 
 from automation.errors import ConfigError, MailboxError
@@ -23,7 +20,8 @@ from automation.letters.smtp import SmtpSender
 from automation.mail_config import ImapSettings, MailConfig, MailSettings, SmtpSettings
 from automation.sources.imap import STATE_FILE, ImapSource
 from automation.sources.mailbox import MailItem, Reply
-from tests.dovecot import DovecotServer, free_port, start_dovecot
+from tests.conftest import SmtpSink
+from tests.dovecot import DovecotServer, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -40,13 +38,6 @@ def french_mail(number: int, subject: str = "Réclamation", body: str = "Je suis
             f"Subject: {Header(subject, 'utf-8').encode()}\r\n"
             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
             "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + body.encode() + b"\r\n"
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    server = start_dovecot()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -259,30 +250,10 @@ def test_a_mail_without_address_can_only_get_a_draft(dovecot: DovecotServer, use
     assert len(dovecot.flags("Drafts", user=user)) == 1
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
-                            loop=asyncio.new_event_loop())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-    controller.loop.close()
-
-
 def test_a_sent_answer_goes_through_smtp_with_the_letter(
         dovecot: DovecotServer, user: str, tmp_path: Path,
-        smtp_server: tuple[_Inbox, int]) -> None:
-    inbox, port = smtp_server
+        smtp_sink: tuple[SmtpSink, int]) -> None:
+    inbox, port = smtp_sink
     dovecot.deliver(french_mail(1), user=user)
     letter = tmp_path / "reponse.pdf"
     letter.write_bytes(b"%PDF-1.4 lettre")

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from automation.registers.journal import Journal
 from automation.sources.imap import ImapSource
 
 from .conftest import DATA, SHARED_DATA
-from .dovecot import DovecotServer, start_dovecot
+from .dovecot import DovecotServer
 from .spine import docx_text, register_rows
 
 CORPUS = sorted((SHARED_DATA / "mail-corpus").rglob("*.eml")) + sorted(
@@ -97,13 +96,6 @@ def test_every_real_mail_of_the_corpus_ends_where_a_person_sees_it(office: Offic
 
 
 # -- a real IMAP server ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    server = start_dovecot()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -19,7 +18,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 
 from automation.clock import FixedClock
 from automation.config import RegisterOverride, Watch, load_config
@@ -32,7 +30,7 @@ from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.reminders import Send
 from automation.pipeline.watch import catch_up, run_watcher
 from automation.registers.workbook import HEADER_ROW
-from tests.dovecot import free_port
+from tests.conftest import SmtpSink
 
 from .spine import docx_text, register_rows, write_xlsx
 
@@ -303,28 +301,8 @@ def test_each_dropout_step_a_person_enters_gets_its_letter_once(
 
 # -- the daily digest -------------------------------------------------------------------------
 
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port(),
-                            loop=asyncio.new_event_loop())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
-    controller.loop.close()
-
-
 def test_the_watcher_sends_one_digest_a_day_however_many_changes(
-        office_dir: Path, clock: FixedClock, smtp_sink: tuple[Sink, int]) -> None:
+        office_dir: Path, clock: FixedClock, smtp_sink: tuple[SmtpSink, int]) -> None:
     sink, port = smtp_sink
     (office_dir / "automation.toml").write_text(
         '[deadlines.owners]\n"Responsable qualité" = "qualite@exemple.fr"\n', encoding="utf-8")

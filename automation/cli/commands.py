@@ -6,13 +6,10 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from automation.clock import SystemClock
@@ -22,7 +19,6 @@ from automation.deadlines.due import due_table
 from automation.errors import AutomationError
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import FileReport, ingest_file
-from automation.pipeline.office import Office, open_office
 from automation.pipeline.reminders import smtp_send
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
@@ -32,23 +28,7 @@ from automation.sources.folder import NotReadyYet
 
 from . import main
 from . import status as _status  # noqa: F401 - adds the status and letters commands
-
-console = Console(highlight=False)
-
-EXIT_OK = 0
-EXIT_REJECTED = 1
-EXIT_USAGE = 2
-
-
-@contextmanager
-def office_from(ctx: click.Context) -> Iterator[Office]:
-    """Open the office folder named by ``--dir``; an AutomationError becomes exit status 2."""
-    try:
-        with open_office(ctx.obj) as office:
-            yield office
-    except AutomationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        sys.exit(EXIT_USAGE)
+from .common import EXIT_FAILED, EXIT_OK, console, fail, office_from
 
 
 def _logging(verbose: bool) -> None:
@@ -72,8 +52,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     try:
         created = init_office(root, clock=SystemClock())
     except AutomationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        sys.exit(EXIT_USAGE)
+        fail(exc)
     for path in created:
         console.print(f"created {path}")
     console.print(f"{len(created)} item(s) created in {root.resolve()}")
@@ -107,7 +86,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
                 reports.append(FileReport(path=path, message=str(exc)))
         catch_up(office)  # the dates of the letters just produced, into their rows
     print_summary(reports)
-    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED)
+    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
 
 
 @main.command()
@@ -185,8 +164,7 @@ def due(ctx: click.Context, include_later: bool) -> None:
         try:
             items = due_now(office, include_later=include_later)
         except AutomationError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            sys.exit(EXIT_USAGE)
+            fail(exc)
         console.print(due_table(items))
         console.print(f"tableau de bord : {office.config.registers_dir / DASHBOARD_FILE}")
 
@@ -210,8 +188,7 @@ def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None) 
         config = load_config(ctx.obj)
         adoption = adopt_register(workbook, register, sheet=sheet)
     except AutomationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        sys.exit(EXIT_USAGE)
+        fail(exc)
     table = Table(title=f"{workbook.name} — feuille « {adoption.sheet} », en-têtes ligne "
                         f"{adoption.header_row}")
     for column in ("Champ", "Colonne attendue", "Colonne du classeur"):
@@ -226,11 +203,10 @@ def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None) 
                           f"({missing.key}); closest headers: {closest}")
         console.print("Nothing recorded. Rename the column in the workbook, or map it by hand "
                       f"in automation.toml under [registers.{register}.columns].")
-        sys.exit(EXIT_REJECTED)
+        sys.exit(EXIT_FAILED)
     try:
         record_adoption(config.root / CONFIG_FILE, adoption, registers_dir=config.registers_dir)
     except AutomationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        sys.exit(EXIT_USAGE)
+        fail(exc)
     console.print(f"recorded in {config.root / CONFIG_FILE}: rows for « {register} » now go "
                   f"to {workbook.name}")

@@ -14,7 +14,7 @@ from automation.pipeline.mailbox import open_source, poll_once
 from automation.sources.graph import GraphSource
 
 from . import main
-from .commands import EXIT_USAGE, console, office_from
+from .common import EXIT_USAGE, console, fail, office_from
 
 
 @main.group()
@@ -96,8 +96,7 @@ def fetch(ctx: click.Context) -> None:
             finally:
                 source.close()
         except AutomationError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            sys.exit(EXIT_USAGE)
+            fail(exc)
         table = Table(title="Courriels")
         for column in ("Objet", "Registre", "N°", "Règle", "Réponse", "Remarque"):
             table.add_column(column)
@@ -123,5 +122,4 @@ def login(ctx: click.Context) -> None:
         source = GraphSource.from_settings(config.graph, state_dir=config.registers_dir)
         console.print(source.login(click.echo))
     except AutomationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        sys.exit(EXIT_USAGE)
+        fail(exc)

@@ -8,53 +8,20 @@ Both read the journal without the office's process lock, so that they answer whi
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from automation.errors import AutomationError
 from automation.letters.catalog import LetterKind
 from automation.pipeline import store
 from automation.pipeline.followup import follow_up
-from automation.pipeline.office import Office, open_office
-from automation.pipeline.status import OfficeStatus, is_busy, office_status, view_office
+from automation.pipeline.status import OfficeStatus, is_busy, office_status
 from automation.registers.journal import LetterJob, LetterStatus
 
 from . import main
-
-console = Console(highlight=False)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-
-
-@contextmanager
-def _office_view(ctx: click.Context) -> Iterator[Office]:
-    """The office named by ``--dir``, for reading beside a running watcher (no lock)."""
-    try:
-        with view_office(ctx.obj) as office:
-            yield office
-    except AutomationError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(EXIT_USAGE)
-
-
-
-@contextmanager
-def _office_from(ctx: click.Context) -> Iterator[Office]:
-    """The office named by ``--dir``, locked for writing."""
-    try:
-        with open_office(ctx.obj) as office:
-            yield office
-    except AutomationError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(EXIT_USAGE)
+from .common import EXIT_FAILED, EXIT_OK, console, office_from, office_view
 
 
 @main.command()
@@ -68,7 +35,7 @@ def status(ctx: click.Context) -> None:
     Example:
       automation status
     """
-    with _office_view(ctx) as office:
+    with office_view(ctx) as office:
         print_status(office_status(office))
 
 
@@ -88,7 +55,7 @@ def letters(ctx: click.Context, pending: bool) -> None:
       automation letters
       automation letters --pending
     """
-    with _office_view(ctx) as office:
+    with office_view(ctx) as office:
         jobs = office.journal.letters(statuses=[LetterStatus.PENDING, LetterStatus.FAILED])
         busy = is_busy(office)
     if not pending or busy:
@@ -98,7 +65,7 @@ def letters(ctx: click.Context, pending: bool) -> None:
                           "courriers dès que leur modèle corrigé est enregistré.[/yellow]")
         sys.exit(EXIT_FAILED if any(j.status is LetterStatus.FAILED for j in jobs)
                  else EXIT_OK)
-    with _office_from(ctx) as office:
+    with office_from(ctx) as office:
         store.flush(office)
         result = follow_up(office, retry_failed=True)
     for outcome in result.letters:

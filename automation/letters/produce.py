@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Final
-
-from lxml import etree
 
 from automation.config import Organisation
+from automation.docprops import DC_IDENTIFIER, core_property
 from automation.errors import LetterError
 from automation.letters.catalog import LetterKind
 from automation.letters.context import letter_context
@@ -18,9 +15,6 @@ from automation.letters.naming import letter_filename, unique_path
 from automation.letters.render import render_letter
 from automation.records import StoredRow
 from automation.text import clean_text, one_line
-
-_CORE: Final = "docProps/core.xml"
-_DC_IDENTIFIER: Final = "{http://purl.org/dc/elements/1.1/}identifier"
 
 
 def letter_identity(record_id: str, kind: LetterKind, person: str) -> str:
@@ -53,12 +47,4 @@ def produce_letter(*, kind: LetterKind, org: Organisation, templates_dir: Path,
 
 def stored_identity(path: Path) -> str:
     """The identity written in a letter's properties; ``""`` for any other file."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read(_CORE)
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
-                                                             no_network=True))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return ""
-    found = root.find(_DC_IDENTIFIER)
-    return found.text or "" if found is not None else ""
+    return core_property(path, DC_IDENTIFIER)

@@ -18,13 +18,11 @@ Producing those letters and writing their dates back is :mod:`automation.pipelin
 from __future__ import annotations
 
 import logging
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from lxml import etree
-
+from automation.docprops import LAST_MODIFIED_BY, core_property
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import new_letters
 from automation.pipeline.snapshots import current_rows, first_sight, seen_file
@@ -38,9 +36,6 @@ log = logging.getLogger(__name__)
 EDITED: Final = "Modification"  # a person changed cells of a row
 TYPED: Final = "Saisie"  # a person typed a new row in the workbook
 REMOVED: Final = "Suppression"  # a row is no longer in the workbook
-_CORE: Final = "docProps/core.xml"
-_LAST_MODIFIED_BY: Final = (
-    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastModifiedBy")
 
 
 @dataclass(frozen=True)
@@ -70,15 +65,7 @@ def binding_at(office: Office, path: Path) -> RegisterBinding | None:
 
 def last_modified_by(path: Path) -> str:
     """The workbook's « last modified by » property (who saved it); "" when unknown."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read(_CORE)
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
-                                                             no_network=True))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return ""
-    found = root.find(_LAST_MODIFIED_BY)
-    return (found.text or "").strip() if found is not None else ""
+    return core_property(path, LAST_MODIFIED_BY)
 
 
 def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport | None:
