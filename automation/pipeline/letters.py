@@ -9,6 +9,7 @@ from pathlib import Path
 from automation.errors import LetterError
 from automation.letters.catalog import LetterKind
 from automation.letters.produce import produce_letter
+from automation.pipeline.letter_mail import mail_letter
 from automation.pipeline.office import Office
 from automation.registers.journal import LetterJob, LetterStatus
 from automation.registers.schema import REGISTERS_BY_KEY
@@ -45,5 +46,6 @@ def produce_pending(office: Office, *, retry_failed: bool = False) -> list[Lette
             outcomes.append(LetterOutcome(job, None, str(exc)))
             continue
         office.journal.letter_done(job, path, now=now)
+        mail_letter(office, LetterKind(job.kind), row, path)
         outcomes.append(LetterOutcome(job, path))
     return outcomes
