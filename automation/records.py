@@ -65,6 +65,7 @@ class StoredRow:
     values: Mapping[str, CellValue]
     source: str
     fingerprint: str = ""
+    note: str = ""  # how intake completed the row (rule, computed motive…), for the Journal
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import textwrap
 import threading
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from automation.pipeline.files import ingest_file
@@ -46,6 +47,10 @@ def test_a_saved_complaint_mail_becomes_a_row_and_an_acknowledgment(office: Offi
     assert report.filed_to is not None and report.filed_to.parent.name == "processed"
     letters = list(office.config.outbox_dir.glob("REC-2026-0001*.docx"))
     assert len(letters) == 1 and "REC-2026-0001" in docx_text(letters[0])
+    journal = openpyxl.load_workbook(office.config.binding("reclamations").path)["Journal"]
+    additions = [[c.value for c in r] for r in journal.iter_rows(min_row=2)
+                 if r[1].value == "Ajout"]
+    assert additions and "règle" in str(additions[0][4])  # which rule classified the mail
 
 
 def test_the_same_mail_saved_twice_gives_one_row(office: Office) -> None:

@@ -101,7 +101,7 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
             continue
         rows = office.journal.pending(key)
         now = office.clock.now()
-        notes = [ChangeNote(paris_naive(now), "Ajout", row.source, row.record_id)
+        notes = [ChangeNote(paris_naive(now), "Ajout", row.source, row.record_id, row.note)
                  for row in rows]
         binding = office.config.binding(key)
         try:

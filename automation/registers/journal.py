@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS mails (
 _ADDED_COLUMNS: Final = (
     ("letters", "date_field", "TEXT NOT NULL DEFAULT ''"),
     ("letters", "recipient_key", "TEXT NOT NULL DEFAULT ''"),
+    ("rows", "note", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -218,11 +219,11 @@ class Journal(WatchJournal):
             values["id"] = record_id
             self._db.execute(
                 "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
-                " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.register, record_id, record.fingerprint, record.source, origin,
-                 dump_values(values), now.isoformat()))
+                 dump_values(values), now.isoformat(), record.note))
             stored.append(StoredRow(record.register, record_id, values, record.source,
-                                    record.fingerprint))
+                                    record.fingerprint, record.note))
         return RecordOutcome(tuple(stored), tuple(duplicates))
 
     def has_sequence(self, register: str, year: int) -> bool:
@@ -233,10 +234,10 @@ class Journal(WatchJournal):
     def pending(self, register: str) -> list[StoredRow]:
         """Rows recorded but not yet confirmed in the workbook, in id order."""
         cursor = self._db.execute(
-            "SELECT record_id, values_json, source, fingerprint FROM rows"
+            "SELECT record_id, values_json, source, fingerprint, note FROM rows"
             " WHERE register = ? AND written_at IS NULL ORDER BY record_id", (register,))
-        return [StoredRow(register, rid, load_values(vals), src, fp)
-                for rid, vals, src, fp in cursor]
+        return [StoredRow(register, rid, load_values(vals), src, fp, note)
+                for rid, vals, src, fp, note in cursor]
 
     def pending_counts(self) -> dict[str, int]:
         cursor = self._db.execute(
