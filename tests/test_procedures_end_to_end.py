@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from automation.clock import PARIS, FixedClock
-from automation.letters import convert_to_pdf, libreoffice_available
+from automation.letters import convert_to_pdf
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
@@ -245,7 +245,6 @@ def test_a_dropout_goes_through_eight_steps_as_a_person_fills_the_dates(
     assert len(list(outbox.glob("*.docx"))) == 4
 
 
-@pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice is not installed")
 def test_every_procedure_letter_converts_to_pdf(office: Office, tmp_path: Path) -> None:
     letters = drop(office, "annulations", "formateur.xlsx", [
         CANCELLATION_HEADERS,
