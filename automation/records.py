@@ -1,38 +1,17 @@
 """The values that cross the pipeline's boundaries.
 
-A source produces an :class:`Arrival` (what arrived, from where, its fingerprint); intake turns
-it into :class:`Record` values for a register and :class:`Rejection` values for a person; the
-journal gives each record its register id and makes it a :class:`StoredRow`.
+A source hands over a file or a mail (:class:`~automation.sources.mailbox.MailItem`);
+intake turns it into :class:`Record` values for a register and :class:`Rejection` values for
+a person; the journal gives each record its register id and makes it a :class:`StoredRow`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
-from pathlib import Path
 
 CellValue = str | int | float | date | datetime | None
-
-
-class Origin(StrEnum):
-    FOLDER = "folder"
-    IMAP = "imap"
-    EXCHANGE = "exchange"
-    GRAPH = "graph"
-    REGISTER = "register"
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """One thing that arrived: a dropped file, or a mail saved to a file by a mailbox source."""
-
-    path: Path
-    origin: Origin
-    fingerprint: str  # sha256 of the content (a mail: of its Message-ID)
-    register_hint: str | None = None  # the register named by the inbox sub-folder, if any
-    label: str = ""  # how the source is named in the register's "Source" column
 
 
 @dataclass(frozen=True)
@@ -78,17 +57,3 @@ class ChangeNote:
     record_id: str
     detail: str = ""
 
-
-@dataclass
-class Tally:
-    """What happened to the rows of one source, per register."""
-
-    accepted: dict[str, int] = field(default_factory=dict)
-    rejected: int = 0
-    duplicates: dict[str, int] = field(default_factory=dict)
-
-    def add_accepted(self, register: str, count: int = 1) -> None:
-        self.accepted[register] = self.accepted.get(register, 0) + count
-
-    def add_duplicates(self, register: str, count: int = 1) -> None:
-        self.duplicates[register] = self.duplicates.get(register, 0) + count

@@ -1,9 +1,10 @@
 """The one small interface through which rows reach a workbook.
 
-The pipeline never touches a workbook except through :class:`RegisterWriter`. Two
-implementations exist: the openpyxl writer for the workbooks the tool creates
-(:mod:`automation.registers.openpyxl_writer`) and the XML-level appender that keeps every part
-of an office's own workbook intact (:mod:`automation.registers.xml_appender`).
+The pipeline never touches a workbook except through :class:`RegisterWriter`. Its
+implementation is the XML-level appender (:mod:`automation.registers.xml_appender`), used for
+the default registers and the office's own alike: it keeps every part of a workbook that an
+append does not need intact. (The default registers are created once by openpyxl, in
+:mod:`automation.registers.workbook`.)
 
 Contract, for every implementation:
 
