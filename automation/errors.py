@@ -5,14 +5,24 @@ third-party exceptions are translated once, at the adapter that calls the librar
 
     AutomationError
     ├── ConfigError              a bad setting in automation.toml or the environment
+    ├── OfficeBusy               another process already works on this office folder
     ├── IntakeError              a dropped file or a mail cannot be read
+    │   ├── FileNotReady         still being copied, or held by another program: try later
     │   └── UnroutableFile       no register fits the file's headers
-    ├── RegisterError            a register workbook cannot be read or written
+    │       └── HeaderMismatch   the register's required columns are not all there
+    ├── RegisterError            a register workbook (or the journal) cannot be read or written
     │   ├── RegisterLocked       the workbook is open in Excel (or cannot be replaced)
-    │   └── ColumnMissing        a column the tool needs is not in the workbook
+    │   ├── ColumnMissing        a column the tool needs is not in the workbook
+    │   └── JournalTooNew        the journal was written by a newer version of the tool
     ├── LetterError              a letter cannot be produced
     │   └── TemplateError        the Word template is missing or broken
     └── MailboxError             the mailbox cannot be reached or refused an operation
+        ├── DeltaExpired         (graph_client) Graph's delta link expired: sync again in full
+        └── GraphNotFound        (graph_client) a Graph folder or message is not there
+
+Inside a module, a few exceptions never cross its boundary: the xlsx package's
+``PackageError`` becomes a ``RegisterError``; intake's ``InvalidValue`` (a ``ValueError``)
+becomes a French rejection reason.
 
 ``str(error)`` is a message for the person who runs the tool. Messages meant for office
 staff (rejection notes) are French and live in ``automation.intake.messages``.
@@ -20,6 +30,7 @@ staff (rejection notes) are French and live in ``automation.intake.messages``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -31,6 +42,10 @@ class ConfigError(AutomationError):
     """A setting is invalid; the message names it and the accepted values."""
 
 
+class OfficeBusy(AutomationError):
+    """Another automation process already works on this office folder."""
+
+
 class IntakeError(AutomationError):
     """A source (file, mail) cannot be read at all."""
 
@@ -39,8 +54,23 @@ class IntakeError(AutomationError):
         self.path = path
 
 
+class FileNotReady(IntakeError):
+    """The file is empty, still being copied or held by another program: try again later."""
+
+
 class UnroutableFile(IntakeError):
     """No register fits the headers of a file dropped at the top of the inbox."""
+
+
+class HeaderMismatch(UnroutableFile):
+    """The file's headers lack the required columns of the register it was routed to."""
+
+    def __init__(self, message: str, *, register: str, missing: Sequence[str],
+                 found: Sequence[str]) -> None:
+        super().__init__(message)
+        self.register = register
+        self.missing = tuple(missing)
+        self.found = tuple(found)
 
 
 class RegisterError(AutomationError):
@@ -58,6 +88,10 @@ class RegisterLocked(RegisterError):
 
 class ColumnMissing(RegisterError):
     """A column the tool must write is not in the workbook."""
+
+
+class JournalTooNew(RegisterError):
+    """The journal was written by a newer version of the tool, which this one would misread."""
 
 
 class LetterError(AutomationError):

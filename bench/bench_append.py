@@ -29,7 +29,7 @@ from automation.records import ChangeNote, StoredRow  # noqa: E402
 from automation.registers.adopt import adopt_register  # noqa: E402
 from automation.registers.binding import RegisterBinding  # noqa: E402
 from automation.registers.schema import RECLAMATIONS  # noqa: E402
-from automation.registers.xml_appender import XmlAppender  # noqa: E402
+from automation.registers.xlsx.appender import XmlAppender  # noqa: E402
 
 TARGET_RATIO = 0.25
 

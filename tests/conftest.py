@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import settings
 
 from automation.clock import PARIS, FixedClock
 from automation.pipeline.office import open_office
@@ -19,6 +20,11 @@ from .dovecot import DovecotServer, free_port, start_dovecot
 
 if TYPE_CHECKING:
     from automation.pipeline.office import Office
+
+# Property tests prove behaviour, not speed: no per-example deadline, so that a loaded machine
+# (CI, a laptop indexing) never fails them at random. Timing belongs in bench/.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -19,7 +19,7 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from automation.pipeline.files import ingest_file
     from automation.pipeline.office import open_office
-    from automation.registers.xml_appender import XmlAppender
+    from automation.registers.xlsx.appender import XmlAppender
 
     root, dropped, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     original = XmlAppender.append

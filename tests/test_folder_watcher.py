@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.sources.folder import FolderWatcher, NotReadyYet, is_ignored
+from automation.errors import FileNotReady
+from automation.sources.folder import FolderWatcher, is_ignored
 
 
 class Recorder:
@@ -98,7 +99,7 @@ def test_a_busy_file_is_tried_again_not_failed(tmp_path: Path) -> None:
     def handle(path: Path) -> None:
         attempts.append(time.monotonic())
         if len(attempts) < 3:
-            raise NotReadyYet("locked")
+            raise FileNotReady("locked")
         path.unlink()
 
     watcher = FolderWatcher(tmp_path, handle=handle, give_up=lambda p, e: None,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from automation.errors import UnroutableFile
-from automation.intake.headers import HeaderMismatch, name_field, route, route_tables
+from automation.errors import HeaderMismatch, UnroutableFile
+from automation.intake.headers import name_field, route, route_tables
 from automation.intake.spreadsheet import Table, make_table
 from automation.records import CellValue
 

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from automation.config import Intake
-from automation.errors import IntakeError
+from automation.errors import FileNotReady, IntakeError
 from automation.intake import read_spreadsheet
-from automation.intake.safety import FileNotReady, check_zip, read_bytes
+from automation.intake.safety import check_zip, read_bytes
 
 SPACES_MB = 50
 

@@ -26,12 +26,12 @@ from python_calamine import CalamineWorkbook
 
 from automation.errors import ColumnMissing, RegisterError, RegisterLocked
 from automation.records import ChangeNote, StoredRow
-from automation.registers import xml_appender
 from automation.registers.adopt import adopt_register
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import RECLAMATIONS
-from automation.registers.xlsx_formulas import grow_sqref, shift_formula
-from automation.registers.xml_appender import XmlAppender
+from automation.registers.xlsx import appender as xml_appender
+from automation.registers.xlsx.appender import XmlAppender
+from automation.registers.xlsx.formulas import grow_sqref, shift_formula
 from automation.text import clean_text
 from tests.build_office_workbooks import (
     HEADER_ROW,

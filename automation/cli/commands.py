@@ -16,7 +16,7 @@ from automation.clock import SystemClock
 from automation.config import CONFIG_FILE, load_config
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import due_table
-from automation.errors import AutomationError
+from automation.errors import AutomationError, FileNotReady
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import FileReport, ingest_file
 from automation.pipeline.reminders import smtp_send
@@ -24,7 +24,6 @@ from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
 from automation.registers.adopt import adopt_register, mapping_rows, record_adoption
 from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
-from automation.sources.folder import NotReadyYet
 
 from . import main
 from . import status as _status  # noqa: F401 - adds the status and letters commands
@@ -81,7 +80,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
         for path in files:
             try:
                 reports.append(ingest_file(office, path.resolve(), hint=register))
-            except NotReadyYet as exc:
+            except FileNotReady as exc:
                 console.print(f"[yellow]{path.name}: not ready ({exc}); try again[/yellow]")
                 reports.append(FileReport(path=path, message=str(exc)))
         catch_up(office)  # the dates of the letters just produced, into their rows

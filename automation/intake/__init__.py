@@ -8,9 +8,9 @@ accepted goes back to a person through :mod:`.rejection`, in French (:mod:`.mess
 
 from __future__ import annotations
 
-from automation.intake.headers import HeaderMatch, HeaderMismatch
+from automation.errors import FileNotReady, HeaderMismatch
+from automation.intake.headers import HeaderMatch
 from automation.intake.rejection import write_rejection_copy, write_rejection_note
-from automation.intake.safety import FileNotReady
 from automation.intake.spreadsheet import SpreadsheetIntake, Table, read_spreadsheet
 
 __all__ = ["FileNotReady", "HeaderMatch", "HeaderMismatch", "SpreadsheetIntake", "Table",

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from automation.errors import UnroutableFile
+from automation.errors import HeaderMismatch
 from automation.intake import messages
 from automation.records import CellValue
 from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY, RegisterSchema
@@ -30,17 +30,6 @@ HEADER_SCAN_ROWS: Final = 30
 NOT_IMPORTED: Final = frozenset({"id", "source", "imported_at"})
 _IGNORED: Final = frozenset({fold(messages.ERRORS_HEADER), fold(messages.LINE_HEADER)})
 _BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-
-class HeaderMismatch(UnroutableFile):
-    """The file's headers lack the required columns of the register it was routed to."""
-
-    def __init__(self, message: str, *, register: str, missing: Sequence[str],
-                 found: Sequence[str]) -> None:
-        super().__init__(message)
-        self.register = register
-        self.missing = tuple(missing)
-        self.found = tuple(found)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from automation.config import Intake
-from automation.errors import IntakeError
+from automation.errors import FileNotReady, IntakeError
 from automation.intake import messages
 
 MB: Final = 1024 * 1024
@@ -27,10 +27,6 @@ _CHUNK: Final = MB
 
 ZIP_MAGIC: Final = b"PK\x03\x04"
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx/.xlsm
-
-
-class FileNotReady(IntakeError):
-    """The file is empty or still locked by the program writing it: try again later."""
 
 
 def read_bytes(path: Path, limits: Intake) -> bytes:

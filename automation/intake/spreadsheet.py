@@ -27,10 +27,10 @@ from python_calamine import (
 )
 
 from automation.config import Intake
-from automation.errors import IntakeError
+from automation.errors import FileNotReady, HeaderMismatch, IntakeError
 from automation.intake import messages
-from automation.intake.headers import HEADER_SCAN_ROWS, HeaderMismatch, route_tables
-from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, FileNotReady, check_zip, read_bytes
+from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
+from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, read_bytes
 from automation.intake.validate import is_blank, validate
 from automation.records import CellValue, Record, Rejection
 

@@ -3,7 +3,7 @@
 Whatever happens, a handled file leaves the inbox: its rows are in a register, or it is back
 in ``rejected/`` with a French explanation, or it was seen before. A file that is still being
 copied (empty, or locked by the program writing it) raises
-:class:`~automation.sources.folder.NotReadyYet` and stays for a later try.
+:class:`~automation.sources.folder.FileNotReady` and stays for a later try.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from automation.errors import IntakeError
+from automation.errors import FileNotReady, IntakeError
 from automation.intake.rejection import write_rejection_copy, write_rejection_note
-from automation.intake.spreadsheet import FileNotReady, read_spreadsheet
+from automation.intake.spreadsheet import read_spreadsheet
 from automation.pipeline import letters, store
 from automation.pipeline.mail import ingest_mail
 from automation.pipeline.office import Office
 from automation.registers.journal import SourceStatus
-from automation.sources.folder import NotReadyYet
 from automation.sources.saved_mail import read_saved_mail
 
 SPREADSHEET_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
@@ -71,7 +70,7 @@ def register_hint(office: Office, path: Path) -> str | None:
 
 
 def ingest_file(office: Office, path: Path, *, hint: str | None = None) -> FileReport:
-    """Read, record, write and file one dropped file. Raises :class:`NotReadyYet` to retry."""
+    """Read, record, write and file one dropped file. Raises :class:`FileNotReady` to retry."""
     hint = hint if hint is not None else register_hint(office, path)
     report = FileReport(path=path)
     content = _read_all(path)
@@ -94,7 +93,7 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None) -> FileR
         intake = read_spreadsheet(path, hint=hint, limits=office.config.intake,
                                   source_name=path.name)
     except FileNotReady as exc:
-        raise NotReadyYet(str(exc)) from exc
+        raise FileNotReady(str(exc)) from exc
     except IntakeError as exc:
         return _refuse(office, path, fingerprint, report, str(exc))
 
@@ -166,9 +165,9 @@ def _read_all(path: Path) -> bytes:
     try:
         content = path.read_bytes()
     except PermissionError as exc:  # still open for writing by the program copying it
-        raise NotReadyYet(f"{path.name}: locked by another program") from exc
+        raise FileNotReady(f"{path.name}: locked by another program") from exc
     if not content:
-        raise NotReadyYet(f"{path.name}: still empty")
+        raise FileNotReady(f"{path.name}: still empty")
     return content
 
 
@@ -177,7 +176,7 @@ def file_away(office: Office, path: Path, folder: str) -> Path:
     try:
         shutil.move(path, target)
     except PermissionError as exc:
-        raise NotReadyYet(f"{path.name}: cannot be moved yet (open in another program)") from exc
+        raise FileNotReady(f"{path.name}: cannot be moved yet (open in another program)") from exc
     log.info("%s → %s/", path.name, folder)
     return target
 

@@ -13,15 +13,11 @@ from filelock import FileLock, Timeout
 
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
-from automation.errors import AutomationError
+from automation.errors import OfficeBusy
 from automation.registers.journal import Journal
 
 LOCK_NAME: Final = ".automation.lock"
 log = logging.getLogger(__name__)
-
-
-class OfficeBusy(AutomationError):
-    """Another automation process already works on this office folder."""
 
 
 @dataclass

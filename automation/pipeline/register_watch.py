@@ -29,7 +29,7 @@ from automation.pipeline.snapshots import current_rows, first_sight, seen_file
 from automation.procedures.steps import StepLetter
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
-from automation.registers.journal_watch import ChangeEntry, Values
+from automation.registers.journal import ChangeEntry, Values
 
 log = logging.getLogger(__name__)
 

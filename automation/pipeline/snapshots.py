@@ -17,7 +17,7 @@ from pathlib import Path
 from automation.errors import RegisterError
 from automation.pipeline.office import Office
 from automation.registers.binding import RegisterBinding
-from automation.registers.journal_watch import SeenFile, Values
+from automation.registers.journal import SeenFile, Values
 from automation.registers.reader import read_register
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from automation.registers.binding import RegisterBinding
 from automation.registers.schema import REGISTERS_BY_KEY
 from automation.registers.workbook import create_register
 from automation.registers.writer import RegisterWriter
-from automation.registers.xml_appender import XmlAppender
+from automation.registers.xlsx.appender import XmlAppender
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from automation.errors import AutomationError, RegisterError
+from automation.errors import AutomationError, FileNotReady, RegisterError
 from automation.intake.rejection import write_rejection_note
 from automation.pipeline import store
 from automation.pipeline.files import FILED_FOLDERS, REJECTED, FileReport, file_away, ingest_file
@@ -26,7 +26,7 @@ from automation.pipeline.office import Office
 from automation.pipeline.register_watch import binding_at, look_at_register
 from automation.pipeline.reminders import Reminders, Send
 from automation.registers.schema import DEFAULT_REGISTERS
-from automation.sources.folder import MAIL_FOLDER, FolderWatcher, NotReadyYet
+from automation.sources.folder import MAIL_FOLDER, FolderWatcher
 from automation.sources.mailbox import MailSource
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def register_watcher(office: Office, *, poll: float, fixes: TemplateFixes | None
             report = look_at_register(office, binding)
         except RegisterError as exc:  # half copied, or not readable now: try again later
             office.journal.set_state("register_error", f"{path.name}: {exc}")
-            raise NotReadyYet(str(exc)) from exc
+            raise FileNotReady(str(exc)) from exc
         office.journal.clear_state("register_error")
         if report is None or not report.anything:
             return

@@ -28,7 +28,7 @@ from automation.pipeline.snapshots import remember_own_write
 from automation.pipeline.store import open_writer
 from automation.records import CellValue, ChangeNote
 from automation.registers.binding import RegisterBinding
-from automation.registers.journal_watch import Change, ChangeEntry
+from automation.registers.journal import Change, ChangeEntry
 
 log = logging.getLogger(__name__)
 

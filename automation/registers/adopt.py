@@ -21,8 +21,8 @@ from typing import Final
 
 from automation.errors import ConfigError, RegisterError
 from automation.registers.schema import REGISTERS_BY_KEY, Field, RegisterSchema
-from automation.registers.xlsx_package import Package, PackageError
-from automation.registers.xlsx_sheet import SheetXml
+from automation.registers.xlsx.package import Package, PackageError
+from automation.registers.xlsx.sheet import SheetXml
 from automation.text import fold
 
 ADOPTABLE: Final = (".xlsx", ".xlsm")

@@ -1,7 +1,7 @@
 """The one small interface through which rows reach a workbook.
 
 The pipeline never touches a workbook except through :class:`RegisterWriter`. Its
-implementation is the XML-level appender (:mod:`automation.registers.xml_appender`), used for
+implementation is the XML-level appender (:mod:`automation.registers.xlsx.appender`), used for
 the default registers and the office's own alike: it keeps every part of a workbook that an
 append does not need intact. (The default registers are created once by openpyxl, in
 :mod:`automation.registers.workbook`.)

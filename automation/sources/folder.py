@@ -4,7 +4,7 @@ OS events only *mark* a path (a handler that raised would kill watchdog's thread
 one worker loop decides when a file is ready — no event, and no change of size or
 modification time, for ``settle`` seconds — and hands it to ``handle``. The folder is swept at
 start-up and every ``rescan`` seconds, since events are missed on network shares and while
-the watcher was stopped. A dead observer is restarted. ``handle`` raising :class:`NotReadyYet`
+the watcher was stopped. A dead observer is restarted. ``handle`` raising :class:`FileNotReady`
 means "try again later"; any other exception is logged and the file is tried again a few times
 before ``give_up`` is called for it, so one bad file never stops the watcher.
 """
@@ -26,6 +26,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from automation.errors import FileNotReady
+
 log = logging.getLogger(__name__)
 
 IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "Thumbs.db",
@@ -33,10 +35,6 @@ IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "
 _EXCEL_TEMP: Final = re.compile(r"^[0-9A-F]{8}$", re.IGNORECASE)
 MAX_ATTEMPTS: Final = 3
 MAIL_FOLDER: Final = "mails"  # inbox sub-folder for mails saved from Outlook
-
-
-class NotReadyYet(Exception):
-    """Raised by a handler when the file is still being written or is locked."""
 
 
 def is_ignored(path: Path) -> bool:
@@ -159,7 +157,7 @@ class FolderWatcher:
     def _hand_over(self, path: Path, candidate: _Candidate) -> int:
         try:
             self._handle(path)
-        except NotReadyYet as exc:
+        except FileNotReady as exc:
             log.info("%s: not ready yet (%s); trying again in %.0f s", path.name, exc, self._retry)
             candidate.next_try = time.monotonic() + self._retry
             return 0

@@ -17,7 +17,7 @@ from typing import Final
 
 from automation.clock import paris_naive
 from automation.records import CellValue
-from automation.registers.xlsx_styles import DATE_FORMAT_ID, DATETIME_FORMAT_ID, StyleBook
+from automation.registers.xlsx.styles import DATE_FORMAT_ID, DATETIME_FORMAT_ID, StyleBook
 from automation.text import clean_text, looks_like_formula
 
 _EPOCH_1900: Final = datetime(1899, 12, 30)

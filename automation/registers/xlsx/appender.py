@@ -22,26 +22,26 @@ from automation.clock import paris_naive
 from automation.errors import ColumnMissing, RegisterError
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.binding import RegisterBinding
-from automation.registers.safe_replace import (
+from automation.registers.writer import AppendResult, UpdateResult
+from automation.registers.xlsx.cells import CellWriter
+from automation.registers.xlsx.formulas import column_letters, format_range, parse_range
+from automation.registers.xlsx.package import Package, PackageError, local, parse_xml, write_package
+from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
     check_zip,
     file_stamp,
     replace_atomically,
 )
-from automation.registers.writer import AppendResult, UpdateResult
-from automation.registers.xlsx_cells import CellWriter
-from automation.registers.xlsx_formulas import column_letters, format_range, parse_range
-from automation.registers.xlsx_package import Package, PackageError, local, parse_xml, write_package
-from automation.registers.xlsx_rows import (
+from automation.registers.xlsx.rows import (
     Calculated,
     Layout,
     find_layout,
     merge_row,
     plan_append,
 )
-from automation.registers.xlsx_sheet import Edit, RowXml, SheetXml, grow_ranges, grow_table
-from automation.registers.xlsx_styles import StyleBook
+from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml, grow_ranges, grow_table
+from automation.registers.xlsx.styles import StyleBook
 
 JOURNAL_SHEET: Final = "Journal"
 JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",

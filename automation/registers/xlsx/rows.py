@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from automation.records import CellValue
-from automation.registers.xlsx_cells import CellWriter
-from automation.registers.xlsx_formulas import column_letters, shift_formula, split_cell
-from automation.registers.xlsx_package import PackageError
-from automation.registers.xlsx_package import xml_unescape as unescape
-from automation.registers.xlsx_sheet import CellXml, Edit, RowXml, SheetXml, parse_attrs
+from automation.registers.xlsx.cells import CellWriter
+from automation.registers.xlsx.formulas import column_letters, shift_formula, split_cell
+from automation.registers.xlsx.package import PackageError
+from automation.registers.xlsx.package import xml_unescape as unescape
+from automation.registers.xlsx.sheet import CellXml, Edit, RowXml, SheetXml, parse_attrs
 from automation.text import fold
 
 HEADER_SCAN_ROWS: Final = 30

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from automation.registers.xlsx_package import PackageError
-from automation.registers.xlsx_package import xml_unescape as unescape
+from automation.registers.xlsx.package import PackageError
+from automation.registers.xlsx.package import xml_unescape as unescape
 
 DATE_FORMAT_ID: Final = 14  # the short date of the reader's locale (dd/mm/yyyy in France)
 DATETIME_FORMAT_ID: Final = 22  # short date and time

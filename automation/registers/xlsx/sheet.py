@@ -17,8 +17,8 @@ from typing import Final
 
 from lxml import etree
 
-from automation.registers.xlsx_formulas import column_letters, grow_sqref, parse_range, split_cell
-from automation.registers.xlsx_package import PackageError, decode_escapes, xml_unescape
+from automation.registers.xlsx.formulas import column_letters, grow_sqref, parse_range, split_cell
+from automation.registers.xlsx.package import PackageError, decode_escapes, xml_unescape
 
 unescape = xml_unescape
 

@@ -1,4 +1,4 @@
-"""The journal's memory of the registers people edit (a part of :class:`~.journal.Journal`).
+"""The watch memory: the registers as the tool last saw them (a part of :class:`~.Journal`).
 
 * ``snapshots``: each row as the tool last saw it in the workbook, so that a person's save is
   compared with it and only what changed is acted on;
@@ -6,24 +6,27 @@
   written by the tool), so that an unchanged file is not read again and the tool's own
   writes do not trigger it;
 * ``changes``: what changed, from what, by whom and when, and whether the change is already
-  listed in the register's ``Journal`` sheet;
-* ``writebacks``: cells the tool still has to fill (the date a letter was produced), kept
-  here while the workbook is open in Excel.
+  listed in the register's ``Journal`` sheet.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Final
+from datetime import datetime
+from typing import Final
 
-from automation.errors import RegisterError
 from automation.records import CellValue
+from automation.registers.journal.values import (
+    Values,
+    dump_value,
+    dump_values,
+    load_value,
+    load_values,
+)
 
-WATCH_SCHEMA: Final = """
+MEMORY_SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS snapshots (
     register TEXT NOT NULL,
     record_id TEXT NOT NULL,
@@ -51,18 +54,8 @@ CREATE TABLE IF NOT EXISTS changes (
     noted_at TEXT
 );
 CREATE INDEX IF NOT EXISTS changes_unnoted ON changes (register) WHERE noted_at IS NULL;
-CREATE TABLE IF NOT EXISTS writebacks (
-    register TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    value_json TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    queued_at TEXT NOT NULL,
-    PRIMARY KEY (register, record_id, field)
-);
 """
 
-Values = dict[str, CellValue]
 
 
 @dataclass(frozen=True)
@@ -95,17 +88,8 @@ class Change:
     noted: bool
 
 
-@dataclass(frozen=True)
-class WriteBack:
-    register: str
-    record_id: str
-    field: str
-    value: CellValue
-    reason: str  # what asked for it: the letter kind
-
-
-class WatchJournal:
-    """Methods of :class:`~.journal.Journal` for the register watcher (its SQLite connection)."""
+class WatchMemory:
+    """Snapshots, files seen and changes (a part of :class:`~.Journal`)."""
 
     _db: sqlite3.Connection
 
@@ -134,11 +118,6 @@ class WatchJournal:
     def forget_snapshots(self, register: str, record_ids: Collection[str]) -> None:
         self._db.executemany("DELETE FROM snapshots WHERE register = ? AND record_id = ?",
                              [(register, rid) for rid in record_ids])
-
-    def recorded_ids(self, register: str) -> set[str]:
-        """Ids of the rows the tool itself recorded (from a file or a mail)."""
-        cursor = self._db.execute("SELECT record_id FROM rows WHERE register = ?", (register,))
-        return {rid for (rid,) in cursor}
 
     # -- the workbook file as last seen -------------------------------------------------------
 
@@ -178,73 +157,3 @@ class WatchJournal:
     def mark_noted(self, change_ids: Collection[int], *, now: datetime) -> None:
         self._db.executemany("UPDATE changes SET noted_at = ? WHERE id = ?",
                              [(now.isoformat(), cid) for cid in change_ids])
-
-    # -- cells to write back ------------------------------------------------------------------
-
-    def queue_writeback(self, register: str, record_id: str, field: str, value: CellValue, *,
-                        reason: str, now: datetime) -> bool:
-        """Ask for a cell to be filled once; False when it was already asked for."""
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO writebacks (register, record_id, field, value_json, reason,"
-            " queued_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (register, record_id, field, dump_value(value), reason, now.isoformat()))
-        return cursor.rowcount == 1
-
-    def writebacks(self, register: str | None = None) -> list[WriteBack]:
-        cursor = self._db.execute(
-            "SELECT register, record_id, field, value_json, reason FROM writebacks"
-            " WHERE (? IS NULL OR register = ?) ORDER BY register, record_id, field",
-            (register, register))
-        return [WriteBack(reg, rid, field, load_value(value), reason)
-                for reg, rid, field, value, reason in cursor]
-
-    def drop_writebacks(self, register: str, cells: Collection[tuple[str, str]]) -> None:
-        self._db.executemany(
-            "DELETE FROM writebacks WHERE register = ? AND record_id = ? AND field = ?",
-            [(register, rid, field) for rid, field in cells])
-
-    def registers_to_write(self) -> list[str]:
-        """Registers with cells to fill or changes not yet listed in their Journal sheet."""
-        cursor = self._db.execute(
-            "SELECT register FROM writebacks UNION"
-            " SELECT register FROM changes WHERE noted_at IS NULL ORDER BY 1")
-        return [reg for (reg,) in cursor]
-
-    def clear_wait(self, register: str) -> None:
-        self._db.execute("DELETE FROM waits WHERE register = ?", (register,))
-
-
-# -- values as JSON (dates kept as dates) --------------------------------------------------------
-
-def dump_values(values: Mapping[str, CellValue]) -> str:
-    return json.dumps({k: _encode(v) for k, v in values.items()}, ensure_ascii=False)
-
-
-def load_values(text: str) -> Values:
-    return {k: _decode(v) for k, v in json.loads(text).items()}
-
-
-def dump_value(value: CellValue) -> str:
-    return json.dumps(_encode(value), ensure_ascii=False)
-
-
-def load_value(text: str) -> CellValue:
-    return _decode(json.loads(text))
-
-
-def _encode(value: CellValue) -> Any:
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"$d": value.isoformat()}
-    return value
-
-
-def _decode(value: Any) -> CellValue:
-    if isinstance(value, dict):
-        if "$dt" in value:
-            return datetime.fromisoformat(value["$dt"])
-        return date.fromisoformat(value["$d"])
-    if value is None or isinstance(value, str | int | float):
-        return value
-    raise RegisterError(f"journal holds an unexpected value: {value!r}")

@@ -1,0 +1,108 @@
+"""The journal: an SQLite file under ``registers/`` that makes every write durable.
+
+It is the tool's own record; the workbooks stay what people read. Its parts, one module
+each, share one connection and one transaction (:mod:`.database`):
+
+* :mod:`.rows` — the journal of rows: each accepted row with its id, before any workbook
+  write, and the cells still owed to a workbook;
+* :mod:`.ledger` — what was seen: source files and mails, and what became of them;
+* :mod:`.letters` — the letter queue;
+* :mod:`.memory` — the watch memory: the registers' rows and files as last seen, and the
+  changes people made;
+* :mod:`.state` — rows waiting for a workbook open in Excel, and what ``status`` shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from automation.clock import paris_naive
+from automation.errors import JournalTooNew
+from automation.records import StoredRow
+from automation.registers.journal.database import SCHEMA_VERSION, Database
+from automation.registers.journal.ledger import (
+    LEDGER_SCHEMA,
+    Ledger,
+    MailEntry,
+    MailStatus,
+    SourceStatus,
+)
+from automation.registers.journal.letters import (
+    LETTERS_SCHEMA,
+    LetterJob,
+    LetterQueue,
+    LetterStatus,
+)
+from automation.registers.journal.memory import (
+    MEMORY_SCHEMA,
+    Change,
+    ChangeEntry,
+    SeenFile,
+    WatchMemory,
+)
+from automation.registers.journal.rows import ROWS_SCHEMA, RecordOutcome, RowJournal, WriteBack
+from automation.registers.journal.state import STATE_SCHEMA, OfficeState, Wait
+from automation.registers.journal.values import Values
+
+__all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalTooNew", "LetterJob",
+           "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
+           "SourceStatus", "Values", "Wait", "WriteBack"]
+
+
+class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeState):
+    """The tool's durable record. One instance per process; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, (ROWS_SCHEMA, LEDGER_SCHEMA, LETTERS_SCHEMA, MEMORY_SCHEMA,
+                                STATE_SCHEMA))
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- what spans parts ---------------------------------------------------------------------
+
+    def mark_written(self, register: str, record_ids: Sequence[str], *, now: datetime) -> None:
+        """The rows are in the workbook: no longer pending, and the register waits no more."""
+        with self.transaction():
+            self._set_written(register, record_ids, now=now)
+            self.clear_wait(register)
+
+    def letter_done(self, job: LetterJob, path: Path, *, now: datetime) -> None:
+        """The letter is in the outbox; its date is to be written into ``job.date_field``."""
+        with self.transaction():
+            self._set_letter(job, LetterStatus.DONE, str(path), "", now)
+            if job.date_field:
+                self.queue_writeback(job.register, job.record_id, job.date_field,
+                                     paris_naive(now).date(), reason=job.kind, now=now)
+
+    def row(self, register: str, record_id: str) -> StoredRow | None:
+        """The row as last known: as recorded, updated by what was last seen in the workbook.
+
+        A row a person typed in the workbook itself is known by what was seen there only.
+        """
+        found = self.recorded_values(register, record_id)
+        seen = self.snapshot_of(register, record_id)
+        if found is None:
+            return None if seen is None else StoredRow(register, record_id, seen, "")
+        recorded, source, fingerprint = found
+        values = {**recorded, **(seen or {})}
+        values["id"] = record_id
+        return StoredRow(register, record_id, values, source, fingerprint)
+
+    def waits(self) -> list[Wait]:
+        """Registers whose rows wait, with why, since when, and how many rows."""
+        counts = self.pending_counts()
+        return [Wait(w.register, w.reason, w.since, counts.get(w.register, 0))
+                for w in self.wait_reasons()]
+
+    def registers_to_write(self) -> list[str]:
+        """Registers with cells to fill or changes not yet listed in their Journal sheet."""
+        cursor = self._db.execute(
+            "SELECT register FROM writebacks UNION"
+            " SELECT register FROM changes WHERE noted_at IS NULL ORDER BY 1")
+        return [reg for (reg,) in cursor]

@@ -1,0 +1,83 @@
+"""The SQLite file behind the journal: opened once, in WAL mode, its schema kept current.
+
+Each part of the journal (rows, ledger, letters, memory, state) declares its tables; this
+module creates them, migrates an older file forward (``PRAGMA user_version`` counts the
+migrations applied) and refuses a file written by a newer version of the tool, which this one
+would misread. Every write goes through :meth:`Database.transaction`: committed together, or
+not at all, with ``synchronous=FULL`` so that a commit survives a power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+from automation.errors import JournalTooNew, RegisterError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _add_column(table: str, column: str, declaration: str) -> Migration:
+    def migrate(db: sqlite3.Connection) -> None:
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    return migrate
+
+
+# Migrations in order; a journal at version N has had the first N applied. A new release
+# appends to this list and never edits what is already in it.
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    _add_column("letters", "date_field", "TEXT NOT NULL DEFAULT ''"),
+    _add_column("letters", "recipient_key", "TEXT NOT NULL DEFAULT ''"),
+    _add_column("rows", "note", "TEXT NOT NULL DEFAULT ''"),
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+class Database:
+    """The journal's connection, shared by all its parts."""
+
+    def __init__(self, path: Path, schemas: Sequence[str]) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            if version > SCHEMA_VERSION:
+                self._db.close()
+                raise JournalTooNew(
+                    f"{path} was written by a newer version of automation (journal version "
+                    f"{version}, this one reads up to {SCHEMA_VERSION}); install that version "
+                    "again, or a newer one", path=path)
+            self._db.executescript("".join(schemas))
+            self._migrate(int(version))
+        except sqlite3.Error as exc:
+            raise RegisterError(f"{path}: the journal cannot be opened: {exc}", path=path) from exc
+
+    def _migrate(self, version: int) -> None:
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for migration in MIGRATIONS[version:]:
+                migration(self._db)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside is committed together, or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
