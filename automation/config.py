@@ -51,7 +51,12 @@ class Paths:
 @dataclass(frozen=True)
 class Watch:
     settle_seconds: float = setting(
-        2.0, "A dropped file is read once it has not changed for this many seconds.")
+        2.0, "A dropped file is read once it has not changed for this many seconds (and no "
+        "program holds it open for writing).")
+    incomplete_seconds: float = setting(
+        30.0, "A dropped file whose end is missing (a CSV's last line without its line ending, "
+        "a workbook without its zip directory) is given this many seconds more before it is "
+        "read as it is.")
     rescan_seconds: float = setting(
         30.0, "The inbox is swept this often, to catch what file events missed.")
     poll_seconds: float = setting(

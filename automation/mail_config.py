@@ -21,11 +21,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from automation.arrival import Source
 from automation.errors import ConfigError
 from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY, Kind
 from automation.settings import build_section, setting
 
-MAIL_SOURCES: Final = ("folder", "imap", "exchange", "graph")
+MAIL_SOURCES: Final = tuple(s.value for s in (Source.FOLDER, Source.IMAP, Source.EXCHANGE,
+                                               Source.GRAPH))
 MARKS: Final = ("move", "flag")
 TLS_MODES: Final = ("tls", "starttls", "none")
 REGEX_PREFIX: Final = "re:"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import docx
 import openpyxl
 
+from automation.intake.mail import ParsedMail, message_id_of, parse_mail
 from automation.registers.workbook import HEADER_ROW
+from automation.sources.saved_mail import saved_mail_raw
 
 MESSY_COMPLAINTS: list[list[Any]] = [
     ["Suivi des réclamations — export du formulaire"],
@@ -64,3 +67,18 @@ def docx_text(path: Path) -> str:
         parts += [p.text for p in section.header.paragraphs]
         parts += [p.text for p in section.footer.paragraphs]
     return "\n".join(parts)
+
+
+def saved_mail_bytes(path: Path) -> bytes:
+    """The RFC 822 bytes of a saved mail file, as the pipeline reads them."""
+    return saved_mail_raw(path.name, path.read_bytes(), path=path)
+
+
+def saved_message_id(path: Path) -> str:
+    return message_id_of(saved_mail_bytes(path))
+
+
+def parse_saved_mail(path: Path, *, fallback_date: datetime | None = None) -> ParsedMail:
+    """A saved mail parsed; a missing Date falls back to the file's modification time."""
+    fallback = fallback_date or datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    return parse_mail(saved_mail_bytes(path), fallback_date=fallback, path=path)

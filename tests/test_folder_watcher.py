@@ -39,7 +39,8 @@ def _run(watcher: FolderWatcher) -> tuple[threading.Event, threading.Thread]:
     return stop, thread
 
 
-def _wait_for(condition, timeout: float = 10.0) -> None:
+def _wait_for(condition, timeout: float = 120.0) -> None:
+    """Wait until ``condition()``; the bound only keeps a broken watcher from hanging CI."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -52,7 +53,7 @@ def test_file_written_slowly_is_handed_over_once_and_only_when_complete(
     recorder = Recorder()
     stop, thread = _run(_watcher(tmp_path, recorder, poll=poll))
     try:
-        payload = b"x" * 100
+        payload = b"x" * 99 + b"\n"
         target = tmp_path / "slow.csv"
         with target.open("wb") as stream:
             for _ in range(12):  # 1.2 KB in 100-byte chunks, 0.15 s apart

@@ -14,10 +14,11 @@ from automation.intake.validate import ValidationResult
 from automation.records import Rejection
 
 DATA = Path(__file__).resolve().parent / "data"
+MESSY = DATA / "drop-reclamations-messy.xlsx"
 
 
 def messy_copy(tmp_path: Path) -> Path:
-    result = read_spreadsheet(DATA / "drop-reclamations-messy.xlsx", hint=None,
+    result = read_spreadsheet(MESSY.name, MESSY.read_bytes(), hint=None,
                               limits=Intake(), source_name="plaintes.xlsx")
     return write_rejection_copy(result, tmp_path / "rejected" / "plaintes - lignes refusées.xlsx")
 
@@ -67,7 +68,8 @@ def test_fixed_copy_dropped_again_is_accepted(tmp_path: Path) -> None:
     sheet["D2"] = "28/02/2026"  # "Reçu le"
     sheet["E2"] = "Compta Alpha"  # "Nom"
     book.save(copy)
-    result = read_spreadsheet(copy, hint=None, limits=Intake(), source_name=copy.name)
+    result = read_spreadsheet(copy.name, copy.read_bytes(), hint=None, limits=Intake(),
+                              source_name=copy.name)
     assert result.register == "reclamations" and not result.rejections
     (record,) = result.records
     assert record.values["received_on"] == date(2026, 2, 28)

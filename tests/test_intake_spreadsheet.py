@@ -10,7 +10,7 @@ import pytest
 
 from automation.config import Intake
 from automation.errors import IntakeError
-from automation.intake import FileNotReady, SpreadsheetIntake, read_spreadsheet
+from automation.intake import SpreadsheetIntake, read_spreadsheet
 from automation.intake.spreadsheet import Spreadsheet, sniff_delimiter
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -18,7 +18,8 @@ LIMITS = Intake()
 
 
 def read(path: Path, hint: str | None = None, limits: Intake = LIMITS) -> SpreadsheetIntake:
-    return read_spreadsheet(path, hint=hint, limits=limits, source_name=path.name)
+    return read_spreadsheet(path.name, path.read_bytes(), hint=hint, limits=limits,
+                            source_name=path.name)
 
 
 def values(result: SpreadsheetIntake, key: str) -> list[object]:
@@ -126,20 +127,11 @@ def test_hint_routes_to_the_named_register() -> None:
     assert (result.register, result.routed_by_headers) == ("reclamations", False)
 
 
-def test_empty_file_is_not_ready_yet(tmp_path: Path) -> None:
-    dropped = tmp_path / "plaintes.xlsx"
-    dropped.write_bytes(b"")
-    with pytest.raises(FileNotReady):
-        read(dropped)
-
-
 def test_corrupt_workbook_gives_a_french_message(tmp_path: Path) -> None:
     dropped = tmp_path / "plaintes.xlsx"
     dropped.write_bytes((DATA / "drop-reclamations-messy.xlsx").read_bytes()[:1500])
-    with pytest.raises(IntakeError, match="n'a pas pu être lu : il est endommagé") as caught:
+    with pytest.raises(IntakeError, match="n'a pas pu être lu : il est endommagé"):
         read(dropped)
-    assert not isinstance(caught.value, FileNotReady)
-    assert caught.value.path == dropped
 
 
 def test_password_protected_xlsx_is_named_as_such(tmp_path: Path) -> None:
@@ -186,13 +178,6 @@ def test_too_many_rows_is_refused(tmp_path: Path) -> None:
         read(workbook, limits=Intake(max_rows=10))
 
 
-def test_file_bigger_than_the_limit_is_refused_unopened(tmp_path: Path) -> None:
-    dropped = tmp_path / "gros.csv"
-    dropped.write_bytes(b"x" * 200_000)
-    with pytest.raises(IntakeError, match="au-delà de la limite de 0,1 Mo"):
-        read(dropped, limits=Intake(max_file_mb=0.1))
-
-
 def test_row_numbers_are_those_excel_shows(tmp_path: Path) -> None:
     dropped = tmp_path / "décalé.xlsx"
     book = openpyxl.Workbook()
@@ -203,7 +188,7 @@ def test_row_numbers_are_those_excel_shows(tmp_path: Path) -> None:
     book.active["D7"] = "Paie"
     book.active["E7"] = "09/03/2026"
     book.save(dropped)
-    with Spreadsheet(dropped, LIMITS) as sheet:
+    with Spreadsheet(dropped.name, dropped.read_bytes(), LIMITS) as sheet:
         table = sheet.table(sheet.sheets[0])
     assert [(r.number, r.cells[2]) for r in table.rows] == [(4, "Apprenant"), (7, "Marc Blanc")]
     assert read(dropped).records[0].source == "décalé.xlsx, ligne 7"

@@ -12,12 +12,12 @@ import openpyxl
 from automation.config import Intake
 from automation.intake import read_spreadsheet
 from automation.intake.headers import route
-from automation.intake.messages import at_line
 from automation.intake.spreadsheet import make_table
 from automation.intake.validate import ValidationResult, column_letter, validate
 from automation.records import CellValue
 
 DATA = Path(__file__).resolve().parent / "data"
+MESSY = DATA / "drop-reclamations-messy.xlsx"
 HEADERS = ["Date de réception", "Canal", "Partie prenante", "Nom du déclarant", "Nature",
            "Objet"]
 ROW = ["02/03/2026", "Email", "Apprenant", "Jeanne Martin", "Réclamation", "Salle froide"]
@@ -62,8 +62,6 @@ def test_all_the_reasons_of_a_row_are_collected() -> None:
         "Partie prenante est obligatoire : la cellule est vide.",
         "Nom du déclarant est obligatoire : la cellule est vide.",
     )
-    assert at_line(rejection.line, rejection.reasons[0]) == (
-        "Ligne 3 : Date de réception « 31/02/2026 » n'existe pas.")
     assert len(result.records) == 1
 
 
@@ -86,10 +84,11 @@ def test_column_letters() -> None:
 
 
 def test_same_file_read_twice_gives_the_same_fingerprints(tmp_path: Path) -> None:
-    first = read_spreadsheet(DATA / "drop-reclamations-messy.xlsx", hint=None, limits=Intake(),
+    first = read_spreadsheet(MESSY.name, MESSY.read_bytes(), hint=None, limits=Intake(),
                              source_name="a.xlsx")
     copy = shutil.copy(DATA / "drop-reclamations-messy.xlsx", tmp_path / "autre-nom.xlsx")
-    second = read_spreadsheet(Path(copy), hint=None, limits=Intake(), source_name="b.xlsx")
+    second = read_spreadsheet(Path(copy).name, Path(copy).read_bytes(), hint=None, limits=Intake(),
+                              source_name="b.xlsx")
     assert [r.fingerprint for r in first.records] == [r.fingerprint for r in second.records]
     assert len({r.fingerprint for r in first.records}) == len(first.records)
 
@@ -112,7 +111,8 @@ def test_the_same_values_typed_differently_give_the_same_fingerprint(tmp_path: P
     typed = write(tmp_path / "a.xlsx", [HEADERS, [date(2026, 3, 2), *ROW[1:]]])
     text = write(tmp_path / "b.xlsx", [list(reversed(HEADERS)), list(reversed(
         ["2 mars 2026", "e-mail", "apprenant", "Jeanne  Martin", "reclamation", "Salle froide"]))])
-    a, b = (read_spreadsheet(p, hint=None, limits=Intake(), source_name=p.name).records[0]
+    a, b = (read_spreadsheet(p.name, p.read_bytes(), hint=None, limits=Intake(),
+                             source_name=p.name).records[0]
             for p in (typed, text))
     assert a.fingerprint == b.fingerprint
 

@@ -15,7 +15,8 @@ from automation.intake.classify import classify
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import mail_record
 from automation.registers.schema import DEFAULT_REGISTERS
-from automation.sources.saved_mail import parse_saved_mail
+
+from .spine import parse_saved_mail
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 EML = sorted((SHARED / "mail-corpus").rglob("*.eml"))

@@ -60,14 +60,22 @@ def test_the_same_mail_saved_twice_gives_one_row(office: Office) -> None:
     assert len(register_rows(office.config.binding("reclamations").path, "Réclamations")) == 1
 
 
-def test_a_spreadsheet_attached_to_a_mail_is_ingested_as_if_dropped(office: Office) -> None:
+def test_a_spreadsheet_attached_to_a_mail_gives_rows_that_name_their_mail(
+        office: Office) -> None:
     report = ingest_file(office, _drop(office, "mail-xlsx-attachment.eml"))
     assert report.register == "reclamations"
+    [attachment] = report.attachments
+    assert (attachment.name, attachment.register, attachment.accepted) == (
+        "réclamations-mars.xlsx", "reclamations", 2)
     rows = register_rows(office.config.binding("reclamations").path, "Réclamations")
-    assert len(rows) >= 2  # the mail's own row and the attachment's rows
-    assert any("réclamations-mars.xlsx" in str(r["Source"].value) for r in rows)
-    processed = office.config.inbox_dir / "processed"
-    assert (processed / "réclamations-mars.xlsx").exists()
+    assert len(rows) == 3  # the mail's own row and the attachment's two rows
+    sources = [str(r["Source"].value) for r in rows[1:]]
+    assert all(s.startswith("réclamations-mars.xlsx (pièce jointe du mail de ") for s in sources)
+    # The attachment is kept with the mail's row, never written back into the inbox.
+    kept = office.config.outbox_dir / f"{report.record_id} pièces jointes"
+    assert (kept / "réclamations-mars.xlsx").exists()
+    assert not list(office.config.inbox_dir.glob("*.xlsx"))
+    assert not (office.config.inbox_dir / "processed" / "réclamations-mars.xlsx").exists()
 
 
 def test_an_attachment_name_cannot_escape_the_office_folder(office: Office) -> None:

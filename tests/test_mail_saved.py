@@ -11,12 +11,9 @@ import pytest
 from automation.clock import PARIS
 from automation.errors import IntakeError
 from automation.intake.mail import parse_mail
-from automation.sources.saved_mail import (
-    msg_to_mime,
-    parse_saved_mail,
-    read_saved_mail,
-    saved_mail_bytes,
-)
+from automation.sources.saved_mail import msg_to_mime
+
+from .spine import parse_saved_mail, saved_mail_bytes, saved_message_id
 
 DATA = Path(__file__).resolve().parent / "data"
 MSG = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "msg"
@@ -25,18 +22,15 @@ WHEN = datetime(2026, 3, 2, 9, 0)
 
 def test_an_eml_is_read_as_it_is(tmp_path: Path) -> None:
     path = shutil.copy(DATA / "mail-satisfaction.eml", tmp_path / "retour.eml")
-    item = read_saved_mail(Path(path))
-    assert item.raw == (DATA / "mail-satisfaction.eml").read_bytes()
-    assert item.message_id == "<satisfaction-0008@exemple-apprenant.fr>"
-    assert item.key == "file:retour.eml"
+    assert saved_mail_bytes(Path(path)) == (DATA / "mail-satisfaction.eml").read_bytes()
+    assert saved_message_id(Path(path)) == "<satisfaction-0008@exemple-apprenant.fr>"
 
 
 def test_a_msg_keeps_its_message_id_so_imap_and_outlook_copies_match() -> None:
     path = MSG / "HamiltonInsurance_outlook_msg_outlook_msg_Test.msg"
-    item = read_saved_mail(path)
     mail = parse_saved_mail(path)
-    assert item.message_id.startswith("<HE1PR08MB0603")
-    assert mail.message_id == item.message_id
+    assert saved_message_id(path).startswith("<HE1PR08MB0603")
+    assert mail.message_id == saved_message_id(path)
     assert mail.sender_address == "elliot.hughes@hamiltongroup.com"
     assert mail.body == "This is a test body with a single line."
     assert [a.name for a in mail.attachments] == ["attachment.txt"]

@@ -10,16 +10,19 @@ from pathlib import Path
 from types import FrameType
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
+from automation.arrival import Source
 from automation.clock import SystemClock
 from automation.config import CONFIG_FILE, load_config
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import due_table
 from automation.errors import AutomationError, FileNotReady
 from automation.pipeline.deadlines import due_now
-from automation.pipeline.files import FileReport, ingest_file
+from automation.pipeline.files import in_inbox, ingest_file
 from automation.pipeline.reminders import smtp_send
+from automation.pipeline.report import Report
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
 from automation.registers.adopt import adopt_register, mapping_rows, record_adoption
@@ -28,6 +31,8 @@ from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
 from . import main
 from . import status as _status  # noqa: F401 - adds the status and letters commands
 from .common import EXIT_FAILED, EXIT_OK, console, fail, office_from
+
+log = logging.getLogger(__name__)
 
 
 def _logging(verbose: bool) -> None:
@@ -64,28 +69,43 @@ def init(ctx: click.Context, directory: Path | None) -> None:
               help="Register to append to (default: the inbox sub-folder, else the headers).")
 @click.pass_context
 def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) -> None:
-    """Process FILES once and print what happened to their rows.
+    """Process FILES (spreadsheets or saved mails) once and print what happened to them.
 
-    Exit status: 0 when every row was handled, 1 when some rows or files were rejected,
-    2 on a usage or configuration error.
+    A file inside inbox/ is filed as the watcher files it; a file kept elsewhere (your
+    Documents) stays where it is: a copy is kept under inbox/processed/ or inbox/rejected/.
+    Exit status: 0 when every row was handled, 1 when some rows or files were refused or
+    must be tried again, 2 on a usage or configuration error.
 
     \b
-    Example:
+    Examples:
       automation ingest inbox/reclamations/plaintes-mars.xlsx
+      automation ingest ~/Documents/plainte-dupont.eml --register reclamations
     """
-    reports: list[FileReport] = []
+    reports: list[Report] = []
+    problems: list[str] = []
     with office_from(ctx) as office:
         prepare_inbox(office)
         catch_up(office)
         for path in files:
+            absolute = path.absolute()
+            source = Source.FOLDER if in_inbox(office, absolute) else Source.INGEST
             try:
-                reports.append(ingest_file(office, path.resolve(), hint=register))
+                reports.append(ingest_file(office, absolute, hint=register, source=source))
             except FileNotReady as exc:
-                console.print(f"[yellow]{path.name}: not ready ({exc}); try again[/yellow]")
-                reports.append(FileReport(path=path, message=str(exc)))
+                problems.append(f"{path.name} : fichier en cours de copie ou ouvert dans un "
+                                f"autre programme ({exc}). Réessayez dans un moment.")
+            except AutomationError as exc:
+                problems.append(f"{path.name} : {exc}")
+            except Exception:  # one file that breaks the tool never stops the others
+                log.exception("%s: unexpected error", path)
+                problems.append(f"{path.name} : erreur inattendue, rien n'a été enregistré "
+                                "pour ce fichier. Le détail est dans le journal technique ; "
+                                "transmettez-le à la personne qui administre l'outil.")
         catch_up(office)  # the dates of the letters just produced, into their rows
     print_summary(reports)
-    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
+    for problem in problems:
+        console.print(f"[yellow]{escape(problem)}[/yellow]")
+    sys.exit(EXIT_OK if not problems and all(r.ok for r in reports) else EXIT_FAILED)
 
 
 @main.command()
@@ -126,8 +146,8 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
         print_summary(reports)
 
 
-def print_summary(reports: list[FileReport]) -> None:
-    """One line per file: what went where, and why."""
+def print_summary(reports: list[Report]) -> None:
+    """One line per file or mail: what went where, and why."""
     table = Table(title="Résumé")
     for column in ("Fichier", "Registre", "Acceptées", "Refusées", "Doublons", "Classé dans"):
         table.add_column(column)
@@ -135,18 +155,25 @@ def print_summary(reports: list[FileReport]) -> None:
         register = report.register + (" (d'après les en-têtes)" if report.routed_by_headers
                                        else "")
         filed = str(report.filed_to.parent.name) if report.filed_to else "—"
-        table.add_row(report.path.name, register or "—", str(report.accepted),
+        table.add_row(escape(report.name), register or "—", str(report.accepted),
                       str(report.rejected), str(report.duplicates), filed)
+        for child in report.attachments:
+            table.add_row(f"  ↳ {escape(child.name)}", child.register or "—",
+                          str(child.accepted), str(child.rejected), str(child.duplicates),
+                          "pièce jointe")
     console.print(table)
     for report in reports:
         if report.message:
-            console.print(f"{report.path.name}: {report.message}")
-        if report.rejection_copy:
-            console.print(f"{report.path.name}: lignes refusées → {report.rejection_copy}")
+            console.print(f"{escape(report.name)} : {escape(report.message)}")
+        for each in (report, *report.attachments):
+            if each.rejection_copy:
+                console.print(f"{escape(each.name)} : lignes refusées → "
+                              f"{escape(str(each.rejection_copy))}")
         if report.waiting:
-            console.print(f"{report.path.name}: lignes en attente — {report.waiting}")
+            console.print(f"{escape(report.name)} : lignes en attente — "
+                          f"{escape(report.waiting)}")
         for letter in report.letters:
-            console.print(f"courrier : {letter}")
+            console.print(f"courrier : {escape(str(letter))}")
 
 
 @main.command()

@@ -1,8 +1,9 @@
 """Every French sentence intake shows to office staff, in one place.
 
 Rejection reasons name the column as the register calls it and quote the value as it was
-typed: ``Date de réception « 31/02/2026 » n'existe pas.`` A row summary prefixes them with the
-line a person sees in the file: ``Ligne 7 : …``. Whole-file messages say what to do next.
+typed: ``Date de réception « 31/02/2026 » n'existe pas.`` The rejection copy puts them beside
+the row as it was, with the line a person sees in the file. Whole-file messages say what to
+do next.
 """
 
 from __future__ import annotations
@@ -35,11 +36,6 @@ def register_name(key: str) -> str:
     """``reclamations`` → ``registre des réclamations, difficultés et aléas``."""
     schema = REGISTERS_BY_KEY.get(key)
     return schema.title[0].lower() + schema.title[1:] if schema else f"registre « {key} »"
-
-
-def at_line(line: int, reason: str) -> str:
-    """``Ligne 7 : Date de réception « 31/02/2026 » n'existe pas.``"""
-    return f"Ligne {line} : {reason}"
 
 
 # --- values -------------------------------------------------------------------------------

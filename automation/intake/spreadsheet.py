@@ -1,8 +1,10 @@
 """Reading a dropped spreadsheet: the pipeline's one call is :func:`read_spreadsheet`.
 
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read by calamine, values only: nothing in them is
-executed and formulas give their cached result. CSV files are decoded (UTF-8 with or without
-BOM, UTF-16 with BOM, else Windows-1252) and their delimiter (``;``, ``,`` or tab) is sniffed.
+executed and formulas give their cached result; a formula with no cached result (written by a
+web app or a script) gives its own text, as text (:mod:`.formulas`). CSV files are decoded
+(UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252) and their delimiter (``;``,
+``,`` or tab) is sniffed. The bytes come from the arrival, read once and size-checked there.
 Every row keeps the number a person sees in Excel, so rejection notes point at the right line.
 In a workbook of several sheets, the sheet whose header row best fits a register is read.
 """
@@ -15,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from pathlib import PurePath
 from typing import Final
 
 from python_calamine import (
@@ -26,20 +28,19 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from automation.arrival import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 from automation.config import Intake
-from automation.errors import FileNotReady, HeaderMismatch, IntakeError
+from automation.errors import IntakeError
 from automation.intake import messages
+from automation.intake.formulas import uncached_formulas
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
-from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, read_bytes
+from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip
 from automation.intake.validate import is_blank, validate
 from automation.records import CellValue, Record, Rejection
 
-__all__ = ["FileNotReady", "Row", "Spreadsheet", "SpreadsheetIntake", "Table",
-           "read_spreadsheet"]
+__all__ = ["Row", "Spreadsheet", "SpreadsheetIntake", "Table", "read_spreadsheet"]
 
-WORKBOOK_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
-CSV_SUFFIXES: Final = frozenset({".csv"})
-SUPPORTED_SUFFIXES: Final = WORKBOOK_SUFFIXES | CSV_SUFFIXES
+_XLSX_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
 _DELIMITERS: Final = (";", ",", "\t")
 _SNIFF_ROWS: Final = 50
 
@@ -98,27 +99,29 @@ def make_table(sheet: str, rows: Iterable[Sequence[RawCell]], *, first: int = 1)
 class Spreadsheet:
     """An opened spreadsheet: the names of its sheets, and their rows read on demand."""
 
-    def __init__(self, path: Path, limits: Intake) -> None:
-        self.path = path
+    def __init__(self, name: str, data: bytes, limits: Intake) -> None:
+        self.name = name
+        self.data = data
         self.limits = limits
         self._workbook: CalamineWorkbook | None = None
         self._csv: Table | None = None
-        suffix = path.suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise IntakeError(messages.unreadable(path.name, messages.unsupported(suffix)),
-                              path=path)
-        data = read_bytes(path, limits)
+        suffix = PurePath(name).suffix.lower()
+        self._xlsx = suffix in _XLSX_SUFFIXES
+        if suffix not in SPREADSHEET_SUFFIXES:
+            raise IntakeError(messages.unreadable(name, messages.unsupported(suffix)))
+        if not data:
+            raise IntakeError(messages.unreadable(name, messages.NO_DATA))
         if data.startswith(ZIP_MAGIC):
-            check_zip(data, limits, path=path)
+            check_zip(data, limits, name=name)
             self._workbook = self._open(data)
         elif data.startswith(OLE_MAGIC):
-            if suffix in {".xlsx", ".xlsm"}:  # Office saves password-protected files as OLE
-                raise IntakeError(messages.unreadable(path.name, messages.ENCRYPTED), path=path)
+            if self._xlsx:  # Office saves password-protected files as OLE
+                raise IntakeError(messages.unreadable(name, messages.ENCRYPTED))
             self._workbook = self._open(data)
         elif suffix in CSV_SUFFIXES:
-            self._csv = read_csv(data, sheet=path.stem, limits=limits, path=path)
+            self._csv = read_csv(data, sheet=PurePath(name).stem, limits=limits, name=name)
         else:
-            raise IntakeError(messages.unreadable(path.name, messages.NOT_A_WORKBOOK), path=path)
+            raise IntakeError(messages.unreadable(name, messages.NOT_A_WORKBOOK))
 
     def _open(self, data: bytes) -> CalamineWorkbook:
         try:
@@ -126,7 +129,7 @@ class Spreadsheet:
         except (CalamineError, ValueError, OSError) as exc:
             encrypted = isinstance(exc, PasswordError) or "password" in str(exc).lower()
             why = messages.ENCRYPTED if encrypted else messages.CORRUPT
-            raise IntakeError(messages.unreadable(self.path.name, why), path=self.path) from exc
+            raise IntakeError(messages.unreadable(self.name, why)) from exc
 
     @property
     def sheets(self) -> tuple[str, ...]:
@@ -149,14 +152,15 @@ class Spreadsheet:
             end = worksheet.end
             if end is not None and end[0] + 1 > self.limits.max_rows and head is None:
                 raise IntakeError(messages.unreadable(
-                    self.path.name, messages.too_many_rows(sheet, self.limits.max_rows)),
-                    path=self.path)
-            rows = worksheet.to_python(skip_empty_area=False, nrows=head)
+                    self.name, messages.too_many_rows(sheet, self.limits.max_rows)))
+            rows: Sequence[Sequence[RawCell]] = worksheet.to_python(skip_empty_area=False,
+                                                                    nrows=head)
         except IntakeError:
             raise
         except (CalamineError, ValueError, OverflowError) as exc:
-            raise IntakeError(messages.unreadable(self.path.name, messages.CORRUPT),
-                              path=self.path) from exc
+            raise IntakeError(messages.unreadable(self.name, messages.CORRUPT)) from exc
+        if self._xlsx:
+            rows = _with_formula_texts(rows, uncached_formulas(self.data, sheet), head=head)
         return make_table(sheet, rows)
 
     def close(self) -> None:
@@ -185,34 +189,51 @@ class SpreadsheetIntake:
     ignored_lines: tuple[int, ...] = ()  # rows with values only in unknown columns
 
 
-def read_spreadsheet(path: Path, *, hint: str | None, limits: Intake,
+def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake,
                      source_name: str) -> SpreadsheetIntake:
-    """Check, read, route and validate the spreadsheet at ``path``.
+    """Check, read, route and validate the spreadsheet ``name`` whose content is ``data``.
 
     ``hint`` is the register key named by the inbox sub-folder (``None`` at the top of the
     inbox: the headers decide). ``source_name`` is how rows are credited in the register's
     Source column (``"plaintes-mars.xlsx"`` gives ``"plaintes-mars.xlsx, ligne 7"``).
 
-    Raises :class:`FileNotReady` (empty or locked: try again later), :class:`HeaderMismatch`
-    (an :class:`~automation.errors.UnroutableFile`: required columns missing), or
-    :class:`~automation.errors.IntakeError` (unreadable, too big, not a spreadsheet).
+    Raises :class:`HeaderMismatch` (an :class:`~automation.errors.UnroutableFile`: required
+    columns missing), or :class:`~automation.errors.IntakeError` (unreadable, too big, not a
+    spreadsheet).
     """
-    with Spreadsheet(path, limits) as spreadsheet:
-        heads = [spreadsheet.table(name, head=HEADER_SCAN_ROWS) for name in spreadsheet.sheets]
+    with Spreadsheet(name, data, limits) as spreadsheet:
+        heads = [spreadsheet.table(sheet, head=HEADER_SCAN_ROWS) for sheet in spreadsheet.sheets]
         heads = [t for t in heads if t.rows]
         if not heads:
-            raise IntakeError(messages.unreadable(path.name, messages.NO_DATA), path=path)
-        try:
-            match = route_tables(heads, hint)
-        except HeaderMismatch as exc:
-            exc.path = path
-            raise
+            raise IntakeError(messages.unreadable(name, messages.NO_DATA))
+        match = route_tables(heads, hint)
         table = spreadsheet.table(match.sheet)
     result = validate(table, match, source_name=source_name)
     return SpreadsheetIntake(
         register=result.register, records=result.records, rejections=result.rejections,
         header=result.header, routed_by_headers=match.routed_by_headers, sheet=match.sheet,
         unknown_columns=tuple(match.unknown.values()), ignored_lines=result.ignored_lines)
+
+
+def _with_formula_texts(rows: Sequence[Sequence[RawCell]],
+                        formulas: dict[tuple[int, int], str], *,
+                        head: int | None) -> Sequence[Sequence[RawCell]]:
+    """``rows`` with each formula that had no cached result given as its own text."""
+    if not formulas:
+        return rows
+    patched: list[Sequence[RawCell]] = list(rows)
+    for (number, column), text in sorted(formulas.items()):
+        if head is not None and number > head:
+            continue
+        while len(patched) < number:
+            patched.append([])
+        row = list(patched[number - 1])
+        while len(row) < column:
+            row.append("")
+        if row[column - 1] in ("", None):
+            row[column - 1] = text
+        patched[number - 1] = row
+    return patched
 
 
 def decode_text(data: bytes) -> str:
@@ -225,7 +246,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv(data: bytes, *, sheet: str, limits: Intake, path: Path) -> Table:
+def read_csv(data: bytes, *, sheet: str, limits: Intake, name: str) -> Table:
     text = decode_text(data).replace("\x00", "")
     head, _, rest = text.partition("\n")
     head = head.rstrip("\r")
@@ -239,9 +260,9 @@ def read_csv(data: bytes, *, sheet: str, limits: Intake, path: Path) -> Table:
             rows.append(row)
             if len(rows) > limits.max_rows:
                 raise IntakeError(messages.unreadable(
-                    path.name, messages.too_many_rows(sheet, limits.max_rows)), path=path)
+                    name, messages.too_many_rows(sheet, limits.max_rows)))
     except csv.Error as exc:
-        raise IntakeError(messages.unreadable(path.name, messages.CORRUPT), path=path) from exc
+        raise IntakeError(messages.unreadable(name, messages.CORRUPT)) from exc
     return make_table(sheet, rows)
 
 

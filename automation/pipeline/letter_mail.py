@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Final
 
+from automation.arrival import Source
 from automation.errors import MailboxError
 from automation.letters.catalog import LetterKind
 from automation.letters.smtp import SmtpSender, reply_message
@@ -29,7 +30,7 @@ def mail_letter(office: Office, kind: LetterKind, row: StoredRow, letter: Path) 
     config = office.config
     field = MAILED.get(kind)
     address = str(row.values.get(field) or "").strip() if field else ""
-    mailbox = config.mail.mail.source != "folder"
+    mailbox = Source(config.mail.mail.source) is not Source.FOLDER
     mode = config.letters.send_mode(mailbox=mailbox)
     if not address or not mailbox or mode == "none":
         return ""

@@ -1,8 +1,9 @@
 """The office mailbox: the configured source, one polling cycle, and the worker that runs it.
 
-A cycle fetches what is new, handles each mail through
-:func:`~automation.pipeline.mail.ingest_mail`, marks a mail processed only once its row is safe
-in the journal, writes the cycle's rows to the workbooks in one write per register, and commits
+A cycle fetches what is new, turns each mail into an :class:`~automation.arrival.Arrival`
+taken through the runner (:func:`ingest_mail_item`), marks a mail processed only once its row
+is safe in the journal, writes the cycle's rows to the workbooks in one write per register,
+and commits
 the sync state only when every mail of the cycle was handled (otherwise the next cycle fetches
 them again, and the journal's fingerprints keep them from being recorded twice). An outage is
 retried with backoff; the drop folder keeps working meanwhile, and ``automation status`` says
@@ -16,15 +17,18 @@ import threading
 from collections.abc import Callable
 from typing import Final, Protocol, runtime_checkable
 
+from automation.arrival import Arrival, Source
 from automation.config import Config
 from automation.errors import AutomationError, MailboxError
+from automation.intake.mail import mail_fingerprint
 from automation.pipeline import store
-from automation.pipeline.mail import MailReport, ingest_mail
 from automation.pipeline.office import Office
+from automation.pipeline.report import Report
+from automation.pipeline.runner import run
 from automation.sources.exchange import ExchangeSource
 from automation.sources.graph import GraphSource
 from automation.sources.imap import ImapSource
-from automation.sources.mailbox import MailSource
+from automation.sources.mailbox import MailItem, MailSource
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +45,21 @@ class WaitsForMail(Protocol):
     def wait_for_mail(self, timeout: float) -> bool: ...
 
 
+def mailbox_kind(config: Config) -> Source:
+    """Where mail comes from: a mailbox kind, or :attr:`Source.FOLDER` (saved mails only)."""
+    return Source(config.mail.mail.source)
+
+
 def open_source(config: Config) -> MailSource | None:
     """The mailbox source the configuration names; None for ``folder`` (saved mails only)."""
     mail = config.mail.mail
-    if mail.source == "imap":
+    kind = mailbox_kind(config)
+    if kind is Source.IMAP:
         return ImapSource.from_config(config.mail, state_dir=config.registers_dir)
-    if mail.source == "exchange":
+    if kind is Source.EXCHANGE:
         return ExchangeSource.from_settings(config.exchange, state_dir=config.registers_dir,
                                             processed_folder=mail.processed_folder, mark=mail.mark)
-    if mail.source == "graph":
+    if kind is Source.GRAPH:
         return GraphSource.from_settings(config.graph, state_dir=config.registers_dir,
                                          processed_folder=mail.processed_folder, mark=mail.mark)
     return None
@@ -57,22 +67,35 @@ def open_source(config: Config) -> MailSource | None:
 
 def poll_seconds(config: Config) -> float:
     """How long the worker waits between two looks (IMAP's IDLE ends the wait early)."""
-    if config.mail.mail.source == "imap":
+    if mailbox_kind(config) is Source.IMAP:
         return config.mail.imap.poll_seconds
     return config.watch.mail_poll_seconds
 
 
+def mail_arrival(source: MailSource, item: MailItem) -> Arrival:
+    """A mailbox's mail as an arrival: its bytes, known by its Message-ID."""
+    return Arrival(source=Source(source.name), name=f"{item.key}.eml", data=item.raw,
+                   size=len(item.raw), fingerprint=mail_fingerprint(item.message_id, item.raw),
+                   place=f"{source.name} {item.folder}", folder=item.folder)
+
+
+def ingest_mail_item(office: Office, source: MailSource, item: MailItem, *,
+                     batch: bool = True) -> Report:
+    """One mailbox mail through the runner (``batch``: its rows written by the cycle)."""
+    return run(office, mail_arrival(source, item), mailbox=(source, item), batch=batch)
+
+
 def poll_once(office: Office, source: MailSource, *,
-              lock: threading.Lock | None = None) -> list[MailReport]:
+              lock: threading.Lock | None = None) -> list[Report]:
     """Fetch and handle every new mail; raise :class:`MailboxError` on an outage."""
     lock = lock or threading.Lock()
-    reports: list[MailReport] = []
+    reports: list[Report] = []
     complete = True
     for item in source.fetch_new():
         place = f"{source.name} {item.folder}"
         with lock:
             try:
-                report = ingest_mail(office, item, place=place, source=source, flush=False)
+                report = ingest_mail_item(office, source, item)
             except MailboxError:
                 raise
             except Exception:  # one bad mail never stops the others; it is fetched again

@@ -1,7 +1,8 @@
 """Records → journal → workbooks: the durable path every accepted row takes.
 
 1. :func:`record` gives each new record its id and keeps it in the journal, together with the
-   letters it calls for, in one transaction (a duplicate fingerprint is recognised here).
+   letters it calls for, in one transaction (a duplicate fingerprint is recognised here). The
+   records come completed (planning, seed 004) by the runner's enrich stage.
 2. :func:`flush` writes each register's pending rows in one workbook write; a workbook open in
    Excel leaves them pending, and the next flush writes them. The writer skips ids already in
    the sheet, so a crash between the write and the journal update writes nothing twice.
@@ -20,7 +21,6 @@ from automation.errors import RegisterLocked
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import letters_called_for
 from automation.pipeline.snapshots import remember_own_write
-from automation.procedures.enrich import enrich
 from automation.procedures.steps import StepLetter
 from automation.records import CellValue, ChangeNote, Record, StoredRow
 from automation.registers.binding import RegisterBinding
@@ -53,16 +53,14 @@ def open_writer(office: Office, binding: RegisterBinding) -> RegisterWriter:
 
 
 def record(office: Office, records: Sequence[Record], *, origin: str,
-           also: Callable[[], None] | None = None) -> RecordResult:
+           also: Callable[[RecordResult], None] | None = None) -> RecordResult:
     """Keep ``records`` in the journal with their ids and letters, in one transaction.
 
-    ``also`` runs inside the same transaction (the caller marks its source as recorded), so
-    that a crash leaves either everything or nothing.
+    ``also`` runs inside the same transaction with what was stored (the caller notes its
+    source, its mail), so that a crash leaves either everything or nothing.
     """
     now = office.clock.now()
     year = now.year
-    # Procedures (issue #6): planning, seed 004 motives, one cancellation row per participant.
-    records = enrich(office.config, records)
     by_register: dict[str, list[Record]] = defaultdict(list)
     for item in records:
         by_register[item.register].append(_stamped(item, now_naive=paris_naive(now)))
@@ -81,9 +79,10 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
                     office.journal.queue_letter(
                         key, row.record_id, letter.kind.value, now=now,
                         date_field=letter.date_field, recipient_key=letter.recipient_key)
+        result = RecordResult(tuple(stored), tuple(duplicates))
         if also is not None:
-            also()
-    return RecordResult(tuple(stored), tuple(duplicates))
+            also(result)
+    return result
 
 
 def letters_for(row: StoredRow, office: Office) -> list[StepLetter]:

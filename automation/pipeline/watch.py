@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from automation.arrival import Source
 from automation.errors import AutomationError, FileNotReady, RegisterError
 from automation.intake.rejection import write_rejection_note
 from automation.pipeline import store
-from automation.pipeline.files import FILED_FOLDERS, REJECTED, FileReport, file_away, ingest_file
+from automation.pipeline.files import ingest_file
+from automation.pipeline.filing import FILED_FOLDERS, REJECTED, move_to
 from automation.pipeline.followup import TemplateFixes, follow_up
-from automation.pipeline.mailbox import MailboxWorker, open_source, poll_seconds
+from automation.pipeline.mailbox import MailboxWorker, mailbox_kind, open_source, poll_seconds
 from automation.pipeline.office import Office
 from automation.pipeline.register_watch import binding_at, look_at_register
 from automation.pipeline.reminders import Reminders, Send
+from automation.pipeline.report import Report
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.sources.folder import MAIL_FOLDER, FolderWatcher
 from automation.sources.mailbox import MailSource
@@ -154,10 +157,10 @@ def _source(office: Office) -> MailSource:
 
 def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
                 poll: float | None = None,
-                on_report: Callable[[FileReport], None] | None = None,
+                on_report: Callable[[Report], None] | None = None,
                 send_digest: Send | None = None,
                 dashboard_every: float = DASHBOARD_EVERY,
-                lock: threading.Lock | None = None) -> list[FileReport]:
+                lock: threading.Lock | None = None) -> list[Report]:
     """Watch the inbox and the registers until ``stop`` is set (``once``: handle what is there).
 
     ``send_digest`` sends a mail (the SMTP sender); without it no digest leaves, the
@@ -170,7 +173,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     reminders = Reminders(office, send=send_digest)
     with lock:
         _safely(lambda: catch_up(office, retry_failed=True, fixes=fixes), "catching up")
-    reports: list[FileReport] = []
+    reports: list[Report] = []
     watch = office.config.watch
     poll = watch.poll_seconds if poll is None else poll
     office.journal.set_state("watcher_started", office.clock.now().isoformat())
@@ -187,9 +190,9 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     def give_up(path: Path, error: BaseException) -> None:
         if not path.exists():
             return
-        target = file_away(office, path, REJECTED)
+        target = move_to(office.config.inbox_dir, path, REJECTED)
         write_rejection_note(
-            target.with_name(target.name + ".LISEZ-MOI.txt"),
+            target,
             "Ce fichier n'a pas pu être traité à la suite d'une erreur interne "
             f"({type(error).__name__}). Il a été mis de côté ici pour ne pas être perdu ; "
             "transmettez-le à la personne qui administre l'outil.")
@@ -197,9 +200,9 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     watcher = FolderWatcher(
         office.config.inbox_dir, handle=handle, give_up=give_up, skip=FILED_FOLDERS,
         settle=watch.settle_seconds, rescan=watch.rescan_seconds, retry=watch.retry_seconds,
-        poll=poll)
+        poll=poll, incomplete=watch.incomplete_seconds)
     registers = register_watcher(office, poll=poll, fixes=fixes, reminders=reminders)
-    mailbox = office.config.mail.mail.source != "folder"
+    mailbox = mailbox_kind(office.config) is not Source.FOLDER
     if once:
         with lock:
             watcher.run_once()

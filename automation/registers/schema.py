@@ -68,10 +68,6 @@ class RegisterSchema:
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
 
-    @property
-    def id_field(self) -> Field:
-        return self.fields[0]
-
 
 ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.

@@ -1,12 +1,16 @@
 """The drop folder: notice files in ``inbox/``, wait until they are complete, hand them over.
 
 OS events only *mark* a path (a handler that raised would kill watchdog's thread for good);
-one worker loop decides when a file is ready — no event, and no change of size or
-modification time, for ``settle`` seconds — and hands it to ``handle``. The folder is swept at
-start-up and every ``rescan`` seconds, since events are missed on network shares and while
-the watcher was stopped. A dead observer is restarted. ``handle`` raising :class:`FileNotReady`
-means "try again later"; any other exception is logged and the file is tried again a few times
-before ``give_up`` is called for it, so one bad file never stops the watcher.
+one worker loop decides when a file is complete and hands it to ``handle``. Complete means: no
+event and no change of size or modification time for ``settle`` seconds, no program holding
+it open for writing, and a proper end for its kind — a file whose end is missing (a CSV's last
+line without its line ending, a zip without its central directory) is given ``incomplete``
+seconds more before it is judged (see :mod:`.completeness`). The folder is swept at start-up
+and every ``rescan`` seconds, since events are missed on network shares and while the watcher
+was stopped. A dead observer is restarted. ``handle`` raising
+:class:`~automation.errors.FileNotReady` means "try again later"; any other exception is
+logged and the file is tried again a few times before ``give_up`` is called for it, so one
+bad file never stops the watcher.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from automation.errors import FileNotReady
+from automation.sources.completeness import Tail, held_for_writing, tail_of
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +52,17 @@ def is_ignored(path: Path) -> bool:
 @dataclass
 class _Candidate:
     last_event: float
-    stat: tuple[int, int] | None = None
+    stat: tuple[int, int] | None = None  # size and mtime at the last event or look
     next_try: float = 0.0
     failures: int = 0
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 class _Marker(FileSystemEventHandler):
@@ -71,12 +84,13 @@ class FolderWatcher:
     def __init__(self, root: Path, *, handle: Callable[[Path], None],
                  give_up: Callable[[Path, BaseException], None], skip: Iterable[str] = (),
                  settle: float = 2.0, rescan: float = 30.0, retry: float = 10.0,
-                 poll: float = 0.0, tick: float = 0.25) -> None:
+                 poll: float = 0.0, tick: float = 0.25, incomplete: float = 30.0) -> None:
         self.root = root
         self._handle = handle
         self._give_up = give_up
         self._skip = frozenset(skip)
         self._settle = settle
+        self._incomplete = incomplete
         self._rescan = rescan
         self._retry = retry
         self._poll = poll
@@ -91,12 +105,14 @@ class FolderWatcher:
     def mark(self, path: Path) -> None:
         if not self._wanted(path):
             return
+        stat = _stat(path)  # taken now, so that one quiet settle period is enough
         with self._lock:
             candidate = self._candidates.get(path)
             if candidate is None:
-                self._candidates[path] = _Candidate(last_event=time.monotonic())
+                self._candidates[path] = _Candidate(last_event=time.monotonic(), stat=stat)
             else:
                 candidate.last_event = time.monotonic()
+                candidate.stat = stat
 
     def sweep(self) -> None:
         """Mark every file present (start-up, periodic rescan)."""
@@ -105,7 +121,9 @@ class FolderWatcher:
         for path in self.root.rglob("*"):
             if path.is_file() and self._wanted(path):
                 with self._lock:
-                    self._candidates.setdefault(path, _Candidate(last_event=time.monotonic()))
+                    if path not in self._candidates:
+                        self._candidates[path] = _Candidate(last_event=time.monotonic(),
+                                                            stat=_stat(path))
 
     def waiting(self) -> list[Path]:
         with self._lock:
@@ -124,8 +142,8 @@ class FolderWatcher:
     def process_ready(self, *, settle: float | None = None) -> int:
         """Hand over every candidate that is complete; return how many were handled.
 
-        Complete means: no event and no change of size or modification time for ``settle``
-        seconds, and not empty. With ``settle=0`` (``--once``) files are taken as they are.
+        With ``settle=0`` (``--once``) files are taken as they are, except one still held
+        open for writing or whose end is missing: it is left for a later run.
         """
         settle = self._settle if settle is None else settle
         with self._lock:
@@ -135,24 +153,37 @@ class FolderWatcher:
             now = time.monotonic()
             if candidate.next_try > now or now - candidate.last_event < settle:
                 continue
-            if self._settled(path, candidate, now=now, settle=settle):
+            if self._complete(path, candidate, now=now, settle=settle):
                 handled += self._hand_over(path, candidate)
         return handled
 
-    def _settled(self, path: Path, candidate: _Candidate, *, now: float, settle: float) -> bool:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
+    def _complete(self, path: Path, candidate: _Candidate, *, now: float, settle: float) -> bool:
+        current = _stat(path)
+        if current is None:
             with self._lock:
                 self._candidates.pop(path, None)
             return False
-        current = (stat.st_size, stat.st_mtime_ns)
         if settle > 0 and current != candidate.stat:
             # A change seen by looking counts as an event: network shares send none.
             candidate.stat = current
             candidate.last_event = now
             return False
-        return stat.st_size > 0
+        if current[0] == 0:
+            return False
+        if held_for_writing(path):
+            log.info("%s: still open for writing by another program; waiting", path.name)
+            candidate.last_event = now
+            return False
+        tail = tail_of(path)
+        if tail is Tail.COMPLETE:
+            return True
+        if settle == 0:
+            return tail is Tail.OPEN_LINE
+        if now - candidate.last_event < self._incomplete:
+            return False
+        log.info("%s: %s, unchanged for %.0f s: read as it is", path.name, tail.value,
+                 self._incomplete)
+        return True
 
     def _hand_over(self, path: Path, candidate: _Candidate) -> int:
         try:

@@ -15,12 +15,11 @@ import mimetypes
 import re
 import struct
 from collections.abc import Callable
-from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Final, TypeVar
 
 from oxmsg import Message as OutlookMessage
@@ -29,19 +28,13 @@ from oxmsg.domain import constants as c
 from oxmsg.domain.model import UnrecognizedCodePageError, UnsupportedEncodingError
 from oxmsg.recipient import Recipient
 
+from automation.arrival import MAIL_SUFFIXES
 from automation.errors import IntakeError
 from automation.intake.html_text import decode_bytes
-from automation.intake.mail import (
-    DEFAULT_MAX_ATTACHMENT,
-    ParsedMail,
-    message_id_of,
-    parse_mail,
-    source_note,
-)
-from automation.sources.mailbox import MailItem
+from automation.intake.mail import source_note
 from automation.text import one_line
 
-SAVED_MAIL_SUFFIXES: Final = frozenset({".eml", ".msg"})
+SAVED_MAIL_SUFFIXES: Final = MAIL_SUFFIXES
 _MIME: Final = policy.default.clone(linesep="\r\n", max_line_length=998)
 _PID_SENT_REPRESENTING_SMTP: Final = 0x5D02
 _ATTACH_EMBEDDED: Final = 5
@@ -53,38 +46,15 @@ _OXMSG_ERRORS: Final = (ValueError, LookupError, UnicodeError, KeyError, IndexEr
 T = TypeVar("T")
 
 
-def read_saved_mail(path: Path) -> MailItem:
-    """The mail saved in ``path`` as a :class:`MailItem` (``.msg`` converted to RFC 822)."""
-    raw = saved_mail_bytes(path)
-    message_id = message_id_of(raw)
-    return MailItem(key=f"file:{path.name}", message_id=message_id, raw=raw,
-                    folder=path.parent.name)
-
-
-def parse_saved_mail(path: Path, *, fallback_date: datetime | None = None,
-                     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT) -> ParsedMail:
-    """Parse a saved mail; a missing Date falls back to ``fallback_date`` (else the file's
-    modification time)."""
-    raw = saved_mail_bytes(path)
-    if fallback_date is None:
-        fallback_date = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    return parse_mail(raw, fallback_date=fallback_date,
-                      max_attachment_bytes=max_attachment_bytes, path=path)
-
-
-def saved_mail_bytes(path: Path) -> bytes:
-    """RFC 822 bytes of a ``.eml`` or ``.msg`` file; :class:`IntakeError` when unreadable."""
-    suffix = path.suffix.lower()
+def saved_mail_raw(name: str, data: bytes, *, path: Path | None = None) -> bytes:
+    """RFC 822 bytes of the saved mail ``name`` (a ``.eml`` as it is, a ``.msg`` converted);
+    :class:`IntakeError` (French) when it is not one or cannot be read."""
+    suffix = PurePath(name).suffix.lower()
     if suffix not in SAVED_MAIL_SUFFIXES:
-        raise IntakeError(f"Le fichier « {path.name} » n'est pas un courriel enregistré "
+        raise IntakeError(f"Le fichier « {name} » n'est pas un courriel enregistré "
                           "(.eml ou .msg).", path=path)
-    try:
-        data = path.read_bytes()  # read at once: the file is closed before anything else
-    except OSError as exc:
-        raise IntakeError(f"Le fichier « {path.name} » n'a pas pu être lu : {exc.strerror}.",
-                          path=path) from exc
     if not data.strip():
-        raise IntakeError(f"Le fichier « {path.name} » est vide.", path=path)
+        raise IntakeError(f"Le fichier « {name} » est vide.", path=path)
     return msg_to_mime(data, path=path) if suffix == ".msg" else data
 
 

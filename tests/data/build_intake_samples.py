@@ -66,6 +66,33 @@ def messy_complaints(out: Path) -> None:
     workbook.save(out)
 
 
+def web_export_with_formulas(out: Path) -> None:
+    """As a web app or a script writes a workbook (openpyxl, xlsxwriter): a text typed as
+    ``=Facture en double`` became a formula cell, with no cached result."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Export"
+    sheet.append(["Reçu le", "Objet", "Nom", "E-mail", "Partie prenante", "Canal", "Nature",
+                  "Description"])
+    sheet.append(["14/03/2026", "=Facture en double", "Durand & Fils", "compta@durand.fr",
+                  "Entreprise", "Formulaire", "Réclamation",
+                  '=HYPERLINK("https://portail.exemple.fr/dossiers/42","dossier 42")'])
+    sheet.append(["15/03/2026", "Salle trop petite", "Léa Petit", "lea.petit@exemple.fr",
+                  "Apprenant", "Formulaire", "Difficulté", "=A2&\" (relance)\""])
+    workbook.save(out)
+
+
+def excel_csv_40_rows(out: Path) -> None:
+    """What French Excel writes for « CSV (séparateur : point-virgule) »: Windows-1252, CRLF."""
+    lines = ["Reçu le;Objet;Nom;E-mail;Partie prenante;Canal;Nature"]
+    for number in range(1, 41):
+        day = (number - 1) % 28 + 1
+        lines.append(f"{day:02d}/03/2026;Réclamation n° {number} : café froid à l'accueil;"
+                     f"Stagiaire Numéro {number} Hélène;stagiaire{number}@exemple.fr;"
+                     "Apprenant;Email;Réclamation")
+    out.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+
+
 def write_csv(out: Path, text: str, *, encoding: str) -> None:
     out.write_bytes(text.replace("\n", "\r\n").encode(encoding))
 
@@ -178,6 +205,8 @@ def convert(source: Path, fmt: str, out: Path) -> bool:
 
 def main() -> None:
     messy_complaints(HERE / "drop-reclamations-messy.xlsx")
+    web_export_with_formulas(HERE / "drop-reclamations-web-formulas.xlsx")
+    excel_csv_40_rows(HERE / "drop-reclamations-excel-40.csv")
     for name, (encoding, text) in CSV_SAMPLES.items():
         write_csv(HERE / name, text, encoding=encoding)
     with tempfile.TemporaryDirectory() as work:

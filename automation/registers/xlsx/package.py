@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Final, overload
+from typing import IO, Final, overload
 
 from lxml import etree
 
@@ -71,9 +71,10 @@ def decode_escapes(text: str) -> str:
 
 
 class Package:
-    """An open workbook package, read-only. Use as a context manager."""
+    """An open workbook package, read-only: a file, or bytes in a stream. Use as a context
+    manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | IO[bytes]) -> None:
         self.path = path
         try:
             self._zip = zipfile.ZipFile(path)

@@ -1,0 +1,287 @@
+"""The one staged path every arrival takes, read top to bottom in :func:`run`.
+
+    guard → read → classify → enrich → record → write → letters → settle
+
+* **guard**: seen before (the same file already recorded)? too large, or a format the tool
+  does not read? — before anything is parsed;
+* **read**: a spreadsheet's rows, routed to a register and validated; a mail, parsed;
+* **classify**: a mail's register by the office's rules, its row, and its attached files as
+  child arrivals (each guarded and read in turn, the mail's register as their hint);
+* **enrich**: rows completed from the planning and the seed-004 rules;
+* **record**: one journal transaction — ids, rows, letters asked for, the mail or file
+  ledger, and a mail's attachments' rows with it, so that a crash anywhere resumes whole;
+* **write**: the rows into their workbooks (a mailbox cycle writes once for all its mails);
+* **letters**: the letters the new rows call for;
+* **settle**: the file filed away (moved, or copied for ``ingest``), refused rows sent back,
+  a mail's attachments kept beside its letters and its acknowledgment answered.
+
+A stage that decides the end (refused, duplicate, left for a person) stops the run; *settle*
+always runs. :class:`~automation.errors.FileNotReady` from any stage means "try again
+later" and leaves nothing recorded and nothing moved. A new source only has to build an
+:class:`~automation.arrival.Arrival`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from automation.arrival import Arrival, Form, Source
+from automation.errors import FileNotReady, IntakeError
+from automation.intake import messages
+from automation.intake.classify import Classification
+from automation.intake.mail import ParsedMail
+from automation.intake.spreadsheet import SpreadsheetIntake, read_spreadsheet
+from automation.pipeline import letters as letter_queue
+from automation.pipeline import mail_steps, store
+from automation.pipeline.filing import file_arrival, rejection_copy
+from automation.pipeline.office import Office
+from automation.pipeline.report import Report, Verdict
+from automation.procedures.enrich import enrich as complete_from_planning
+from automation.records import Record
+from automation.registers.journal import MailEntry, MailStatus, SourceStatus
+from automation.sources.files import stamp_of
+from automation.sources.mailbox import MailItem, MailSource
+
+log = logging.getLogger(__name__)
+
+ALREADY_HANDLED = ("Ce fichier a déjà été traité à l'identique : aucune ligne n'a été ajoutée "
+                   "une seconde fois.")
+
+
+@dataclass
+class Job:
+    """One arrival on its way, and what each stage found."""
+
+    arrival: Arrival
+    report: Report
+    mailbox: tuple[MailSource, MailItem] | None = None
+    intake: SpreadsheetIntake | None = None
+    mail: ParsedMail | None = None
+    classification: Classification | None = None
+    records: list[Record] = field(default_factory=list)
+    children: list[Job] = field(default_factory=list)  # a mail's attached files
+    entry: MailEntry | None = None  # a mail, once recorded
+    note: str = ""  # French, beside a file refused whole
+
+    def end(self, verdict: Verdict, message: str = "") -> bool:
+        """Stop the run here with ``verdict``; a refused file gets ``message`` as its note."""
+        self.report.verdict = verdict
+        self.report.message = message
+        self.note = message if verdict is Verdict.REFUSED else ""
+        return False
+
+
+Stage = Callable[[Office, Job], bool]
+
+
+def run(office: Office, arrival: Arrival, *, mailbox: tuple[MailSource, MailItem] | None = None,
+        batch: bool = False) -> Report:
+    """Take ``arrival`` through every stage; ``batch`` leaves the workbook write to the
+    caller (a mailbox cycle writes its mails' rows once)."""
+    job = Job(arrival, _report(arrival), mailbox)
+    stages: tuple[Stage, ...] = (guard, read, classify, enrich, record,
+                                 *(() if batch else (write,)), letters)
+    for stage in stages:
+        if not stage(office, job):
+            break
+    settle(office, job)
+    return job.report
+
+
+def _report(arrival: Arrival) -> Report:
+    return Report(name=arrival.name, place=arrival.place, source=arrival.source,
+                  path=arrival.path)
+
+
+# -- the stages ---------------------------------------------------------------------------------
+
+def guard(office: Office, job: Job) -> bool:
+    arrival = job.arrival
+    attachment = arrival.source is Source.ATTACHMENT
+    if (arrival.path is not None and arrival.fingerprint
+            and office.journal.source_status(arrival.fingerprint) is SourceStatus.FILED):
+        return job.end(Verdict.DUPLICATE, ALREADY_HANDLED)
+    if arrival.form is Form.OTHER:
+        if attachment:
+            return job.end(Verdict.KEPT)
+        return job.end(Verdict.REFUSED, messages.unreadable(
+            arrival.name, messages.unsupported(arrival.suffix)))
+    if arrival.data is None:
+        limit = (office.config.mail.mail.max_mail_mb if arrival.form is Form.MAIL
+                 else office.config.intake.max_file_mb)
+        why = messages.unreadable(arrival.name, messages.too_large(arrival.size / 2**20, limit))
+        return job.end(Verdict.KEPT if attachment else Verdict.REFUSED, why)
+    return True
+
+
+def read(office: Office, job: Job) -> bool:
+    arrival = job.arrival
+    if arrival.form is Form.MAIL:
+        if arrival.source is Source.ATTACHMENT:
+            return job.end(Verdict.KEPT)  # a forwarded mail stays with the mail it came in
+        try:
+            job.mail = mail_steps.read_mail(office, arrival)
+        except IntakeError as exc:
+            fingerprint = mail_steps.mail_identity(arrival)
+            office.journal.note_mail(MailEntry(fingerprint, MailStatus.UNREADABLE,
+                                               place=arrival.place, reason=str(exc)),
+                                     now=office.clock.now())
+            job.report.unreadable = True
+            return job.end(Verdict.REFUSED, f"Courriel non enregistré : {exc}")
+        job.report.subject = job.mail.subject
+        return True
+    source_name = arrival.name
+    if arrival.parent is not None:
+        source_name = f"{arrival.name} (pièce jointe du {arrival.parent.label})"
+    try:
+        job.intake = read_spreadsheet(arrival.name, arrival.data or b"", hint=arrival.hint,
+                                      limits=office.config.intake, source_name=source_name)
+    except IntakeError as exc:
+        if arrival.source is Source.ATTACHMENT:
+            return job.end(Verdict.KEPT, str(exc))
+        return job.end(Verdict.REFUSED, str(exc))
+    job.report.register = job.intake.register
+    job.report.routed_by_headers = job.intake.routed_by_headers
+    job.report.rejected = len(job.intake.rejections)
+    return True
+
+
+def classify(office: Office, job: Job) -> bool:
+    if job.intake is not None:
+        job.records = list(job.intake.records)
+        return True
+    mail, arrival = job.mail, job.arrival
+    assert mail is not None
+    classification = job.classification = mail_steps.classify(office, mail, arrival)
+    job.report.rule = classification.rule
+    if classification.register is None:
+        reason = f"aucune règle ne classe ce courriel ({classification.rule})"
+        office.journal.note_mail(mail_steps.mail_entry(
+            mail, arrival, status=MailStatus.UNCLASSIFIED, reason=reason),
+            now=office.clock.now())
+        return job.end(Verdict.LEFT, f"Courriel non enregistré : {reason}.")
+    job.report.register = classification.register
+    job.records = [mail_steps.mail_row(office, mail, arrival, classification)]
+    for child in mail_steps.attachment_arrivals(mail, arrival, classification.register):
+        job.children.append(_attachment(office, child))
+    return True
+
+
+def _attachment(office: Office, arrival: Arrival) -> Job:
+    """An attached file, guarded and read; its rows wait for the mail's record stage."""
+    job = Job(arrival, _report(arrival))
+    try:
+        if guard(office, job) and read(office, job):
+            classify(office, job)
+    except Exception as exc:  # an attachment no reader copes with stays evidence
+        log.exception("%s: attachment not read", arrival.place)
+        job.end(Verdict.KEPT, f"{arrival.name} : pièce jointe illisible ({type(exc).__name__})")
+    return job
+
+
+def enrich(office: Office, job: Job) -> bool:
+    for each in (job, *job.children):
+        each.records = complete_from_planning(office.config, each.records)
+    return True
+
+
+def record(office: Office, job: Job) -> bool:
+    arrival = job.arrival
+    _check_unchanged(arrival)
+    every = [*job.records, *(r for child in job.children for r in child.records)]
+    now = office.clock.now()
+
+    def ledger(result: store.RecordResult) -> None:
+        if arrival.path is not None and arrival.fingerprint:
+            office.journal.mark_source(arrival.fingerprint, name=arrival.name,
+                                       status=SourceStatus.RECORDED, now=now)
+        if job.mail is not None:
+            job.entry = _mail_entry(office, job, result)
+            office.journal.note_mail(job.entry, now=now)
+
+    result = store.record(office, every, origin=f"{arrival.source.value}:{arrival.place}",
+                          also=ledger)
+    stored = {row.fingerprint for row in result.stored}
+    for each in (job, *job.children):
+        mine = {r.fingerprint for r in each.records}
+        each.report.accepted = len(mine & stored)
+        each.report.duplicates = len(mine - stored)
+        if each.report.verdict is None:
+            each.report.verdict = Verdict.RECORDED
+    if job.mail is not None:
+        assert job.entry is not None
+        job.report.record_id = job.entry.record_id
+        if not job.report.accepted:
+            job.report.verdict = Verdict.DUPLICATE
+    return True
+
+
+def _mail_entry(office: Office, job: Job, result: store.RecordResult) -> MailEntry:
+    mail = job.mail
+    assert mail is not None and job.classification is not None
+    register = job.classification.register or ""
+    record_id = next((row.record_id for row in result.stored
+                      if row.fingerprint == mail.fingerprint), "")
+    known = office.journal.mail(mail.fingerprint)
+    if not record_id:
+        row = office.journal.row_by_fingerprint(mail.fingerprint)
+        record_id = row.record_id if row else (known.record_id if known else "")
+    entry = mail_steps.mail_entry(mail, job.arrival, status=MailStatus.RECORDED,
+                                  register=register, record_id=record_id)
+    return entry if known is None else MailEntry(
+        entry.fingerprint, entry.status, entry.register, entry.record_id, known.replied,
+        entry.place, entry.sender, entry.subject, entry.received)
+
+
+def write(office: Office, job: Job) -> bool:
+    registers = sorted({r.register for each in (job, *job.children) for r in each.records})
+    flushed = store.flush(office, registers)
+    job.report.waiting = "; ".join(flushed.waiting.values())
+    return True
+
+
+def letters(office: Office, job: Job) -> bool:
+    outcomes = letter_queue.produce_pending(office)
+    job.report.letters = [o.path for o in outcomes if o.path is not None]
+    return True
+
+
+def settle(office: Office, job: Job) -> None:
+    """File the arrival away, send refused rows back, keep a mail's attachments, answer."""
+    arrival, report = job.arrival, job.report
+    inbox = office.config.inbox_dir
+    if arrival.path is not None:
+        _check_unchanged(arrival)  # changed since it was read: it is read again, whole
+    for each in (job, *job.children):
+        if each.intake is not None and each.intake.rejections:
+            each.report.rejection_copy = rejection_copy(inbox, each.arrival.name, each.intake)
+    if report.verdict is None:
+        report.verdict = Verdict.RECORDED
+    if job.entry is not None:
+        report.kept = mail_steps.keep_attachments(office, job.entry.record_id,
+                                                  [child.arrival for child in job.children])
+        if not job.entry.replied:
+            report.answered = mail_steps.answer(office, job.mail, job.entry,
+                                                mailbox=job.mailbox) if job.mail else ""
+    report.attachments = [child.report for child in job.children]
+    report.filed_to = file_arrival(inbox, arrival, report.verdict, note=job.note)
+    if arrival.path is not None and arrival.fingerprint and report.verdict is Verdict.RECORDED:
+        office.journal.mark_source(arrival.fingerprint, name=arrival.name,
+                                   status=SourceStatus.FILED, now=office.clock.now(),
+                                   detail=str(report.filed_to or arrival.path))
+
+
+def _check_unchanged(arrival: Arrival) -> None:
+    path, stamp = arrival.path, arrival.stamp
+    if path is None or stamp is None:
+        return
+    try:
+        current = stamp_of(path)
+    except OSError as exc:
+        raise FileNotReady(f"{arrival.name}: no longer readable", path=path) from exc
+    if current != stamp:
+        raise FileNotReady(f"{arrival.name}: changed after it was read; read again",
+                           path=path)
+
