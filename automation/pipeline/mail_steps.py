@@ -19,7 +19,7 @@ from pathlib import Path
 from automation.arrival import Arrival, Parent, Source
 from automation.errors import LetterError
 from automation.intake.classify import Classification, Classifier
-from automation.intake.mail import ParsedMail, mail_fingerprint, parse_mail
+from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import mail_record
 from automation.letters.catalog import LetterKind
 from automation.letters.dates import french_long_date
@@ -52,12 +52,6 @@ def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
     return parse_mail(data, fallback_date=fallback,
                       max_attachment_bytes=office.config.mail.max_attachment_bytes,
                       path=arrival.path)
-
-
-def mail_identity(arrival: Arrival) -> str:
-    """The fingerprint a mail is known by when it cannot be parsed."""
-    data = arrival.data or b""
-    return mail_fingerprint("", data)
 
 
 def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classification:

@@ -124,8 +124,7 @@ def read(office: Office, job: Job) -> bool:
         try:
             job.mail = mail_steps.read_mail(office, arrival)
         except IntakeError as exc:
-            fingerprint = mail_steps.mail_identity(arrival)
-            office.journal.note_mail(MailEntry(fingerprint, MailStatus.UNREADABLE,
+            office.journal.note_mail(MailEntry(arrival.fingerprint, MailStatus.UNREADABLE,
                                                place=arrival.place, reason=str(exc)),
                                      now=office.clock.now())
             job.report.unreadable = True
