@@ -80,8 +80,8 @@ def _text(text: str, *, subtype: str = "plain", charset: str = "utf-8") -> bytes
 
 
 def _file(name: str, content_type: str, data: bytes) -> bytes:
-    return (f'Content-Type: {content_type}; name="{name}"'.encode("utf-8") + CRLF
-            + f'Content-Disposition: attachment; filename="{name}"'.encode("utf-8") + CRLF
+    return (f'Content-Type: {content_type}; name="{name}"'.encode() + CRLF
+            + f'Content-Disposition: attachment; filename="{name}"'.encode() + CRLF
             + b"Content-Transfer-Encoding: base64" + CRLF + CRLF + _b64(data))
 
 
@@ -322,7 +322,8 @@ def gmail_html_only() -> bytes:
         "Message-ID: <CAGmailFr0002@mail.gmail.com>",
         "Subject: Fwd: Annulation de dernière minute",
         "From: Accueil <accueil@of-exemple.fr>", "To: reclamations@of-exemple.fr",
-        "Content-Type: text/html; charset=\"UTF-8\"", "Content-Transfer-Encoding: quoted-printable"],
+        "Content-Type: text/html; charset=\"UTF-8\"",
+        "Content-Transfer-Encoding: quoted-printable"],
         _qp(html))
 
 
@@ -337,7 +338,8 @@ def gmail_en() -> bytes:
         "Message-ID: <CAGmailEn0003@mail.gmail.com>",
         "Subject: Fwd: Reclamation: certificate missing",
         "From: Accueil <accueil@of-exemple.fr>", "To: reclamations@of-exemple.fr",
-        "Content-Type: text/plain; charset=\"UTF-8\"", "Content-Transfer-Encoding: quoted-printable"],
+        "Content-Type: text/plain; charset=\"UTF-8\"",
+        "Content-Transfer-Encoding: quoted-printable"],
         _qp(text))
 
 
@@ -409,8 +411,10 @@ def customer_reply() -> bytes:
         "In-Reply-To: <ack-REC-2026-0041@of-exemple.fr>",
         "References: <ack-REC-2026-0041@of-exemple.fr>",
         "Subject: Re: Accusé de réception — REC-2026-0041",
-        "From: Marie Dupont <marie.dupont@gmail.com>", "To: Service qualité <qualite@of-exemple.fr>",
-        "Content-Type: text/plain; charset=\"UTF-8\"", "Content-Transfer-Encoding: quoted-printable"],
+        "From: Marie Dupont <marie.dupont@gmail.com>",
+        "To: Service qualité <qualite@of-exemple.fr>",
+        "Content-Type: text/plain; charset=\"UTF-8\"",
+        "Content-Transfer-Encoding: quoted-printable"],
         _qp(text))
 
 
@@ -472,7 +476,8 @@ def complaint_with_list() -> bytes:
     headers, body = _split(mixed)
     return _mail(["From: Claire Dupont <claire.dupont@gmail.com>",
                   "To: reclamations@of-exemple.fr",
-                  "Subject: Réclamation : séances annulées", "Date: Fri, 27 Nov 2026 12:00:00 +0100",
+                  "Subject: Réclamation : séances annulées",
+                  "Date: Fri, 27 Nov 2026 12:00:00 +0100",
                   "Message-ID: <complaint-list-0001@gmail.com>", "MIME-Version: 1.0",
                   *headers], body)
 
@@ -527,8 +532,9 @@ SAMPLES: Final = {
         "name": "Renée Garnier", "email": "renee.garnier@wanadoo.fr",
         "sent": "2026-11-22T14:05:00", "subject": "Plainte : accueil de la session COMPTA-2611",
         "session": "COMPTA-2611", "training": "",
-        "description": "Bonjour,\n\nPersonne ne nous attendait", "description_end": "Renée Garnier",
-        "forwarded_by": "accueil@of-exemple.fr", "message_id": "<original-garnier-0001@wanadoo.fr>"}),
+        "description": "Bonjour,\n\nPersonne ne nous attendait",
+        "description_end": "Renée Garnier", "forwarded_by": "accueil@of-exemple.fr",
+        "message_id": "<original-garnier-0001@wanadoo.fr>"}),
     "mail-reply-customer-chain.eml": (customer_reply, {
         "name": "Marie Dupont", "email": "marie.dupont@gmail.com", "sent": "2026-11-30T19:02:00",
         "subject": "Accusé de réception — REC-2026-0041", "session": "", "training": "",
