@@ -84,6 +84,11 @@ class ImapSettings:
     folder: str = setting("INBOX", "Folder watched for new mail.")
     drafts_folder: str = setting("", "Folder where draft answers are saved; empty = the "
                                  "server's Drafts folder.")
+    save_sent: bool = setting(True, "Copy each answer sent through [mail.smtp] to the Sent "
+                              "folder (turn off for servers that file sent mail themselves, "
+                              "such as Gmail and Microsoft 365).")
+    sent_folder: str = setting("", "Folder where sent answers are copied; empty = the server's "
+                               "Sent folder.")
     idle: bool = setting(True, "Wait for new mail with IDLE when the server offers it.")
     poll_seconds: float = setting(60.0, "Check for new mail this often when IDLE is off.")
     timeout_seconds: float = setting(30.0, "Network timeout of one IMAP operation.")

@@ -208,17 +208,68 @@ def test_sent_reply_leaves_with_the_letter(graph: GraphDouble, open_source: Any,
     assert graph.folder_messages("drafts") == []
 
 
-def test_letter_of_3_mb_or_more_is_refused_before_anything_is_created(
+def test_letter_of_3_mb_or_more_goes_through_an_upload_session_without_the_token(
         graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
     graph.deliver(mail(1))
     letter = tmp_path / "énorme.pdf"
-    letter.write_bytes(b"x" * (3 * 1024 * 1024))
+    content = bytes(range(256)) * (7 * 1024 * 1024 // 256 + 3)  # 7 MB and a bit
+    letter.write_bytes(content)
     source = open_source()
     [item] = fetch(source)
 
-    with pytest.raises(MailboxError, match=r"under 3 MB"):
+    source.reply(item, Reply(subject="RE", body="", attachment=letter), send=True)
+
+    [sent] = graph.sent
+    [attachment] = sent.attachments
+    assert attachment["uploaded"] and attachment["name"] == "énorme.pdf"
+    assert attachment["content"] == content
+    assert [had_token for _, _, had_token in graph.upload_puts] == [False, False, False]
+    assert [size for _, size, _ in graph.upload_puts] == [3 * 1024 * 1024, 3 * 1024 * 1024,
+                                                          len(content) - 6 * 1024 * 1024]
+
+
+def test_letter_just_under_3_mb_goes_in_one_request(graph: GraphDouble, open_source: Any,
+                                                    tmp_path: Path) -> None:
+    graph.deliver(mail(1))
+    letter = tmp_path / "lettre.pdf"
+    letter.write_bytes(b"x" * (3 * 1024 * 1024 - 1))
+    source = open_source()
+    [item] = fetch(source)
+    source.reply(item, Reply(subject="RE", body="", attachment=letter), send=False)
+    [draft] = graph.folder_messages("drafts")
+    assert [a.get("uploaded", False) for a in draft.attachments] == [False]
+    assert graph.upload_puts == []
+
+
+def test_letter_over_150_mb_is_refused_before_anything_is_created(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    graph.deliver(mail(1))
+    letter = tmp_path / "énorme.pdf"
+    with letter.open("wb") as out:
+        out.truncate(150 * 1024 * 1024 + 1)
+    source = open_source()
+    [item] = fetch(source)
+
+    with pytest.raises(MailboxError, match=r"up to 150 MB"):
         source.reply(item, Reply(subject="RE", body="", attachment=letter), send=False)
     assert graph.folder_messages("drafts") == []
+
+
+def test_the_answer_to_a_forwarded_complaint_is_addressed_to_the_declarant(
+        graph: GraphDouble, open_source: Any) -> None:
+    forwarded = (Path(__file__).parent / "data" / "mail-fwd-outlook-fr.eml").read_bytes()
+    original = graph.deliver(forwarded)
+    source = open_source()
+    [item] = fetch(source)
+
+    source.reply(item, Reply(subject="RE: Réclamation session CAC-2611", body="Madame,",
+                             to_address="marie.dupont@gmail.com", to_name="Marie Dupont"),
+                 send=False)
+
+    [draft] = graph.folder_messages("drafts")
+    assert draft.reply_to == original.id  # in the conversation of the forwarded mail
+    assert (draft.to, draft.to_names) == (["marie.dupont@gmail.com"], ["Marie Dupont"])
+    assert draft.subject == "RE: Réclamation session CAC-2611"
 
 
 def test_forgotten_delta_token_410_starts_a_full_sync(graph: GraphDouble,

@@ -29,6 +29,7 @@ from automation.sources.sync_state import atomic_write
 log = logging.getLogger(__name__)
 
 IMMUTABLE_IDS: Final = 'IdType="ImmutableId"'
+UPLOAD_CHUNK: Final = 3 * 1024 * 1024  # Graph asks for byte ranges under 4 MB
 THROTTLED: Final = (429, 503, 504)
 DEFAULT_RETRY_AFTER: Final = 5.0
 
@@ -209,15 +210,39 @@ class GraphClient:
             raise self._error(response)
         return response
 
+    def upload(self, url: str, data: bytes, *, chunk: int = UPLOAD_CHUNK) -> None:
+        """``data`` PUT to an upload session's ``uploadUrl``, in byte ranges under 4 MB.
+
+        The URL is pre-authenticated (an Outlook host, not Graph's): the access token is never
+        sent with it. Each answer names the next range expected; the last one is 201.
+        """
+        if urlsplit(url).scheme != "https":
+            raise MailboxError(f"Microsoft Graph gave an upload address that is not https "
+                               f"({urlsplit(url).netloc})", mailbox=self.settings.mailbox)
+        start, total = 0, len(data)
+        while start < total:
+            end = min(start + chunk, total) - 1
+            headers = {"Content-Type": "application/octet-stream",
+                       "Content-Range": f"bytes {start}-{end}/{total}"}
+            response = self._send("PUT", url, headers, None, None, data=data[start:end + 1])
+            if response.status_code >= 400:
+                raise self._error(response)
+            if response.status_code == 201:
+                return
+            start = _next_range(response, end + 1)
+        raise MailboxError("Microsoft Graph did not confirm the uploaded attachment",
+                           mailbox=self.settings.mailbox)
+
     def close(self) -> None:
         self.session.close()
 
     def _send(self, method: str, url: str, headers: dict[str, str], json: Any,
-              params: Mapping[str, str] | None) -> requests.Response:
+              params: Mapping[str, str] | None, *, data: bytes | None = None,
+              ) -> requests.Response:
         host = urlsplit(url).netloc
         try:
             return self.session.request(method, url, headers=headers, json=json, params=params,
-                                        timeout=self.settings.timeout_seconds,
+                                        data=data, timeout=self.settings.timeout_seconds,
                                         verify=self._verify)
         except requests.exceptions.SSLError as exc:
             raise MailboxError(f"Microsoft Graph: the TLS certificate of {host} is not trusted "
@@ -275,6 +300,15 @@ class _Http:
 def _verify(settings: GraphSettings) -> str | bool:
     """A request-level ``verify``: the ca_bundle file, or True (system store, environment)."""
     return str(Path(settings.ca_bundle).expanduser()) if settings.ca_bundle else True
+
+
+def _next_range(response: requests.Response, default: int) -> int:
+    """The first byte an upload session expects next (``nextExpectedRanges: ["2097152-"]``)."""
+    try:
+        ranges = response.json().get("nextExpectedRanges") or []
+        return int(str(ranges[0]).split("-")[0]) if ranges else default
+    except (ValueError, AttributeError, IndexError):
+        return default
 
 
 def _retry_after(response: requests.Response) -> float:
