@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import socket
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -321,6 +323,47 @@ def test_device_code_sign_in_keeps_tokens_in_a_private_file_and_rotates_them(
     stored = json.loads(cache.read_text(encoding="utf-8"))["RefreshToken"]
     assert [entry["secret"] for entry in stored.values()] == [newest]
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+
+
+def test_two_processes_sharing_the_sign_in_never_spend_a_retired_refresh_token(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    """The watcher and `automation mail fetch` share one token cache; each refresh retires the
+    token it used. Each reads the file (under its lock) before renewing."""
+    cache = tmp_path / "cache.json"
+    open_source(auth="device_code", cache=cache).login(lambda _: None)
+    graph.token_lifetime = 60  # every use renews
+    watcher = open_source(auth="device_code", cache=cache)
+    fetcher = open_source(auth="device_code", cache=cache)
+    for _ in range(3):
+        watcher.check()
+        fetcher.check()  # would send the refresh token the watcher just spent
+    assert len(graph.refresh_used) == len(set(graph.refresh_used)) == 6
+
+
+def test_the_token_cache_lock_holds_between_real_processes(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.json"
+    open_source(auth="device_code", cache=cache).login(lambda _: None)
+    graph.token_lifetime = 60
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from automation.mail_backends_config import GraphSettings\n"
+        "from automation.sources.graph_client import GraphAuth\n"
+        f"settings = GraphSettings(tenant_id={graph.tenant!r}, client_id={graph.client_id!r}, "
+        f"mailbox={graph.mailbox!r}, authority_url={graph.authority_url!r}, "
+        f"graph_url={graph.graph_url!r}, ca_bundle={str(graph.cert)!r}, auth='device_code', "
+        "timeout_seconds=10.0)\n"
+        f"auth = GraphAuth(settings, token_cache_path=Path({str(cache)!r}))\n"
+        "for _ in range(4):\n"
+        "    auth.token()\n"
+        "auth.close()\n")
+    processes = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+                 for _ in range(2)]
+    errors = [process.communicate(timeout=120)[1].decode() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    assert len(graph.refresh_used) == len(set(graph.refresh_used)) == 8
+    assert len(graph.refresh_tokens) == 1
 
 
 def test_refused_refresh_is_a_loud_mailbox_error(graph: GraphDouble, open_source: Any,
