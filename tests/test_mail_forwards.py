@@ -21,10 +21,15 @@ from automation.intake.forward import clean_subject, find_chain, is_forward_subj
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import MailOffice, mail_office, mail_record
 from automation.intake.quoted_dates import loose_date
+from automation.letters.catalog import LetterKind
+from automation.letters.produce import produce_letter
 from automation.mail_config import ImapSettings, MailConfig, MailSettings
 from automation.procedures.planning import Participant, Planning, Session
+from automation.records import StoredRow
+from tests.spine import docx_text
 
 DATA = Path(__file__).resolve().parent / "data"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (DATA / "mail-fwd-expected.json").read_text(encoding="utf-8"))
 WHEN = datetime(2026, 12, 3, 9, 0)
@@ -270,3 +275,23 @@ def test_a_deep_chain_is_read_outermost_first() -> None:
     assert chain is not None
     assert [m.sender_name for m in chain.messages] == ["Pierre Lambert", "Accueil"]
     assert chain.note == "Pour suite à donner.\nJulie"
+
+
+def test_the_acknowledgment_of_a_forwarded_complaint_thanks_the_customer(
+        tmp_path: Path) -> None:
+    """Rendered from the row the forward gives: addressed to Marie Dupont, about her subject
+    (no « TR: »), received on the day she wrote, for her session."""
+    record = mail_record(sample("mail-fwd-outlook-fr.eml"), "reclamations", rule="réclamation",
+                         folder_label="imap INBOX", office=MailOffice(own=OWN, planning=PLANNING))
+    row = StoredRow(register="reclamations", record_id="REC-2026-0042", values=record.values,
+                    source=record.source)
+    letter = produce_letter(kind=LetterKind.ACKNOWLEDGMENT, org=Organisation(name="Organisme"),
+                            templates_dir=TEMPLATES, outbox_dir=tmp_path, row=row,
+                            today=date(2026, 11, 24), person=str(record.values["name"]))
+    assert letter.name == "REC-2026-0042 accuse de reception - Marie Dupont.docx"
+    text = docx_text(letter)
+    assert "Marie Dupont" in text and "Julie" not in text and "accueil@" not in text
+    assert "le 23 novembre 2026, votre réclamation concernant « Réclamation session CAC-2611 »" \
+        in " ".join(text.split())
+    assert "TR:" not in text
+    assert "Conduite de chariots élévateurs — session CAC-2611" in text
