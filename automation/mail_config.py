@@ -9,7 +9,9 @@ A rule is a name, a register key (or ``""``: the mail is left alone) and pattern
 subject, the body, the sender, the folder, or ``text`` (subject or body). A pattern is a
 keyword — matched at the start of a word, accents and case ignored — or, prefixed with
 ``re:``, a regular expression. Within one field any pattern may match; every field given must
-match. ``values`` presets register fields (``{ stakeholder = "Financeur" }``).
+match. ``values`` presets register fields (``{ stakeholder = "Financeur" }``);
+``attachments`` says what the spreadsheets attached to the mails it matches are
+(:mod:`automation.intake.attachment_use`).
 """
 
 from __future__ import annotations
@@ -62,8 +64,13 @@ class MailSettings:
                                     "training title in a mail (first group that matched).")
     # setting() gives a list a default_factory, so the default is not shared
     own_domains: list[str] = setting(  # noqa: RUF009
-        [], "Mail domains of the organisation itself (a cancellation sent from them is "
-        "'Organisme' initiated).")
+        [], "Mail domains of the organisation itself, besides those of the watched mailbox and "
+        "of organisation.email (always the office's, unless a public one such as gmail.com): a "
+        "mail from them is a colleague's, never a customer's, and a cancellation sent from "
+        "them is 'Organisme' initiated.")
+    forwarder_is_owner: bool = setting(
+        False, "A mail a colleague forwarded names that colleague as « Responsable » of the "
+        "row (the forwarder is always named in « Source »).")
     default_rules: bool = setting(True, "Apply the built-in French classification rules after "
                                   "the office's own [[mail.rules]].")
 
@@ -79,6 +86,11 @@ class ImapSettings:
     folder: str = setting("INBOX", "Folder watched for new mail.")
     drafts_folder: str = setting("", "Folder where draft answers are saved; empty = the "
                                  "server's Drafts folder.")
+    save_sent: bool = setting(True, "Copy each answer sent through [mail.smtp] to the Sent "
+                              "folder (turn off for servers that file sent mail themselves, "
+                              "such as Gmail and Microsoft 365).")
+    sent_folder: str = setting("", "Folder where sent answers are copied; empty = the server's "
+                               "Sent folder.")
     idle: bool = setting(True, "Wait for new mail with IDLE when the server offers it.")
     poll_seconds: float = setting(60.0, "Check for new mail this often when IDLE is off.")
     timeout_seconds: float = setting(30.0, "Network timeout of one IMAP operation.")
@@ -109,6 +121,9 @@ class MailRule:
     text: tuple[str, ...] = ()
     automatic: bool | None = None  # match only automatic mails (auto-replies, bounces)
     values: Mapping[str, str] = field(default_factory=dict)
+    # What attached spreadsheets are: "" decide from their headers and the register,
+    # "evidence" always kept with the row, a register key: lists for that register.
+    attachments: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,7 +215,7 @@ def _rule(raw: Any, number: int) -> MailRule:
     where = f"[[mail.rules]] n°{number}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table")
-    allowed = {"name", "register", "automatic", "values", *RULE_FIELDS}
+    allowed = {"name", "register", "automatic", "values", "attachments", *RULE_FIELDS}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; "
@@ -221,8 +236,13 @@ def _rule(raw: Any, number: int) -> MailRule:
     if not any(patterns.values()) and automatic is None:
         raise ConfigError(f"{where}: give at least one of {', '.join(RULE_FIELDS)}")
     values = _values(raw.get("values", {}), register, where)
+    attachments = raw.get("attachments", "")
+    if not isinstance(attachments, str) or attachments not in {"", "evidence", *writable}:
+        raise ConfigError(f"{where}: attachments must be \"evidence\" (attached spreadsheets "
+                          "are kept with the row) or a register key "
+                          f"({', '.join(writable)}: attached lists go to that register)")
     return MailRule(name=name.strip(), register=register or None, automatic=automatic,
-                    values=values, **patterns)
+                    values=values, attachments=attachments, **patterns)
 
 
 def _patterns(raw: Any, where: str) -> tuple[str, ...]:

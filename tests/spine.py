@@ -12,7 +12,7 @@ import openpyxl
 
 from automation.intake.mail import ParsedMail, message_id_of, parse_mail
 from automation.registers.workbook import HEADER_ROW
-from automation.sources.saved_mail import saved_mail_raw
+from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
 
 MESSY_COMPLAINTS: list[list[Any]] = [
     ["Suivi des réclamations — export du formulaire"],
@@ -81,4 +81,5 @@ def saved_message_id(path: Path) -> str:
 def parse_saved_mail(path: Path, *, fallback_date: datetime | None = None) -> ParsedMail:
     """A saved mail parsed; a missing Date falls back to the file's modification time."""
     fallback = fallback_date or datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    return parse_mail(saved_mail_bytes(path), fallback_date=fallback, path=path)
+    return parse_mail(saved_mail_bytes(path), fallback_date=fallback, path=path,
+                      convert_msg=msg_to_mime)

@@ -209,6 +209,21 @@ def test_draft_reply_is_saved_in_drafts_with_the_letter_attached(
     assert ews.sent == []
 
 
+def test_the_answer_to_a_forwarded_complaint_is_addressed_to_the_declarant(
+        ews: EwsDouble, open_source: Any) -> None:
+    original = ews.deliver(mail(1))
+    source = open_source()
+    [item] = fetch(source)
+
+    source.reply(item, Reply(subject="RE: Réclamation", body="Madame,",
+                             to_address="marie.dupont@gmail.com", to_name="Marie Dupont"),
+                 send=False)
+
+    [draft] = ews.folder_items("Drafts")
+    assert draft.in_reply_to == original.id
+    assert draft.to == ["marie.dupont@gmail.com"]
+
+
 def test_sent_reply_leaves_with_the_letter_and_a_copy_in_sent_items(
         ews: EwsDouble, open_source: Any, tmp_path: Path) -> None:
     ews.deliver(mail(1))

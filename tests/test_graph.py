@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import socket
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -208,17 +210,68 @@ def test_sent_reply_leaves_with_the_letter(graph: GraphDouble, open_source: Any,
     assert graph.folder_messages("drafts") == []
 
 
-def test_letter_of_3_mb_or_more_is_refused_before_anything_is_created(
+def test_letter_of_3_mb_or_more_goes_through_an_upload_session_without_the_token(
         graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
     graph.deliver(mail(1))
     letter = tmp_path / "énorme.pdf"
-    letter.write_bytes(b"x" * (3 * 1024 * 1024))
+    content = bytes(range(256)) * (7 * 1024 * 1024 // 256 + 3)  # 7 MB and a bit
+    letter.write_bytes(content)
     source = open_source()
     [item] = fetch(source)
 
-    with pytest.raises(MailboxError, match=r"under 3 MB"):
+    source.reply(item, Reply(subject="RE", body="", attachment=letter), send=True)
+
+    [sent] = graph.sent
+    [attachment] = sent.attachments
+    assert attachment["uploaded"] and attachment["name"] == "énorme.pdf"
+    assert attachment["content"] == content
+    assert [had_token for _, _, had_token in graph.upload_puts] == [False, False, False]
+    assert [size for _, size, _ in graph.upload_puts] == [3 * 1024 * 1024, 3 * 1024 * 1024,
+                                                          len(content) - 6 * 1024 * 1024]
+
+
+def test_letter_just_under_3_mb_goes_in_one_request(graph: GraphDouble, open_source: Any,
+                                                    tmp_path: Path) -> None:
+    graph.deliver(mail(1))
+    letter = tmp_path / "lettre.pdf"
+    letter.write_bytes(b"x" * (3 * 1024 * 1024 - 1))
+    source = open_source()
+    [item] = fetch(source)
+    source.reply(item, Reply(subject="RE", body="", attachment=letter), send=False)
+    [draft] = graph.folder_messages("drafts")
+    assert [a.get("uploaded", False) for a in draft.attachments] == [False]
+    assert graph.upload_puts == []
+
+
+def test_letter_over_150_mb_is_refused_before_anything_is_created(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    graph.deliver(mail(1))
+    letter = tmp_path / "énorme.pdf"
+    with letter.open("wb") as out:
+        out.truncate(150 * 1024 * 1024 + 1)
+    source = open_source()
+    [item] = fetch(source)
+
+    with pytest.raises(MailboxError, match=r"up to 150 MB"):
         source.reply(item, Reply(subject="RE", body="", attachment=letter), send=False)
     assert graph.folder_messages("drafts") == []
+
+
+def test_the_answer_to_a_forwarded_complaint_is_addressed_to_the_declarant(
+        graph: GraphDouble, open_source: Any) -> None:
+    forwarded = (Path(__file__).parent / "data" / "mail-fwd-outlook-fr.eml").read_bytes()
+    original = graph.deliver(forwarded)
+    source = open_source()
+    [item] = fetch(source)
+
+    source.reply(item, Reply(subject="RE: Réclamation session CAC-2611", body="Madame,",
+                             to_address="marie.dupont@gmail.com", to_name="Marie Dupont"),
+                 send=False)
+
+    [draft] = graph.folder_messages("drafts")
+    assert draft.reply_to == original.id  # in the conversation of the forwarded mail
+    assert (draft.to, draft.to_names) == (["marie.dupont@gmail.com"], ["Marie Dupont"])
+    assert draft.subject == "RE: Réclamation session CAC-2611"
 
 
 def test_forgotten_delta_token_410_starts_a_full_sync(graph: GraphDouble,
@@ -270,6 +323,47 @@ def test_device_code_sign_in_keeps_tokens_in_a_private_file_and_rotates_them(
     stored = json.loads(cache.read_text(encoding="utf-8"))["RefreshToken"]
     assert [entry["secret"] for entry in stored.values()] == [newest]
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+
+
+def test_two_processes_sharing_the_sign_in_never_spend_a_retired_refresh_token(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    """The watcher and `automation mail fetch` share one token cache; each refresh retires the
+    token it used. Each reads the file (under its lock) before renewing."""
+    cache = tmp_path / "cache.json"
+    open_source(auth="device_code", cache=cache).login(lambda _: None)
+    graph.token_lifetime = 60  # every use renews
+    watcher = open_source(auth="device_code", cache=cache)
+    fetcher = open_source(auth="device_code", cache=cache)
+    for _ in range(3):
+        watcher.check()
+        fetcher.check()  # would send the refresh token the watcher just spent
+    assert len(graph.refresh_used) == len(set(graph.refresh_used)) == 6
+
+
+def test_the_token_cache_lock_holds_between_real_processes(
+        graph: GraphDouble, open_source: Any, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.json"
+    open_source(auth="device_code", cache=cache).login(lambda _: None)
+    graph.token_lifetime = 60
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from automation.mail_backends_config import GraphSettings\n"
+        "from automation.sources.graph_client import GraphAuth\n"
+        f"settings = GraphSettings(tenant_id={graph.tenant!r}, client_id={graph.client_id!r}, "
+        f"mailbox={graph.mailbox!r}, authority_url={graph.authority_url!r}, "
+        f"graph_url={graph.graph_url!r}, ca_bundle={str(graph.cert)!r}, auth='device_code', "
+        "timeout_seconds=10.0)\n"
+        f"auth = GraphAuth(settings, token_cache_path=Path({str(cache)!r}))\n"
+        "for _ in range(4):\n"
+        "    auth.token()\n"
+        "auth.close()\n")
+    processes = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+                 for _ in range(2)]
+    errors = [process.communicate(timeout=120)[1].decode() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    assert len(graph.refresh_used) == len(set(graph.refresh_used)) == 8
+    assert len(graph.refresh_tokens) == 1
 
 
 def test_refused_refresh_is_a_loud_mailbox_error(graph: GraphDouble, open_source: Any,

@@ -51,7 +51,8 @@ def make_source(dovecot: DovecotServer, user: str, state_dir: Path, *, folder: s
                         max_mail_mb=options.pop("max_mail_mb", 60.0))
     imap = ImapSettings(host=dovecot.host, port=dovecot.port, tls="none", username=user,
                         folder=folder, idle=options.pop("idle", True), poll_seconds=0.2,
-                        timeout_seconds=10)
+                        timeout_seconds=10, save_sent=options.pop("save_sent", True),
+                        sent_folder=options.pop("sent_folder", ""))
     config = MailConfig(mail=mail, imap=imap,
                         smtp=SmtpSettings(from_address="qualite@organisme-exemple.fr"))
     return ImapSource(config, state_path=state_dir / STATE_FILE, password=dovecot.password,
@@ -271,6 +272,51 @@ def test_a_sent_answer_goes_through_smtp_with_the_letter(
     assert attached.get_filename() == "reponse.pdf"
     assert attached.get_content() == b"%PDF-1.4 lettre"
     assert dovecot.message_ids("Drafts", user=user) == []
+    assert dovecot.message_ids("Sent", user=user) == [sent["Message-ID"]]  # as Outlook shows
+
+
+def test_the_answer_to_a_forwarded_complaint_goes_to_the_declarant_in_her_thread(
+        dovecot: DovecotServer, user: str, tmp_path: Path,
+        smtp_sink: tuple[SmtpSink, int]) -> None:
+    inbox, port = smtp_sink
+    raw = (Path(__file__).parent / "data" / "mail-fwd-as-attachment.eml").read_bytes()
+    dovecot.deliver(raw, user=user)
+    smtp = SmtpSender(SmtpSettings(host="127.0.0.1", port=port, tls="none", timeout_seconds=5))
+    source = make_source(dovecot, user, tmp_path, smtp=smtp)
+    (item,) = fetch_all(source)
+    source.reply(item, Reply(subject="RE: Plainte : accueil de la session COMPTA-2611",
+                             body="Madame, …", to_address="renee.garnier@wanadoo.fr",
+                             to_name="Renée Garnier",
+                             in_reply_to="<original-garnier-0001@wanadoo.fr>"), send=True)
+    source.close()
+    (raw_sent,) = inbox.messages
+    sent = message_from_bytes(raw_sent, policy=policy.default)
+    (to,) = sent["To"].addresses
+    assert (to.display_name, to.addr_spec) == ("Renée Garnier", "renee.garnier@wanadoo.fr")
+    assert sent["In-Reply-To"] == "<original-garnier-0001@wanadoo.fr>"
+    assert sent["References"].split() == [item.message_id, "<original-garnier-0001@wanadoo.fr>"]
+    assert "accueil@of-exemple.fr" not in raw_sent.decode("ascii", "replace")
+    with dovecot.client(user) as imap:
+        imap.select_folder("Sent", readonly=True)
+        (uid,) = imap.search("ALL")
+        fetched = imap.fetch([uid], ["FLAGS", "BODY.PEEK[]"])[uid]
+    assert b"\\Seen" in fetched[b"FLAGS"] and b"\\Draft" not in fetched[b"FLAGS"]
+    assert fetched[b"BODY[]"].replace(b"\r\n", b"\n") == raw_sent.replace(b"\r\n", b"\n")
+
+
+def test_a_server_that_files_sent_mail_itself_gets_no_second_copy(
+        dovecot: DovecotServer, user: str, tmp_path: Path,
+        smtp_sink: tuple[SmtpSink, int]) -> None:
+    _, port = smtp_sink
+    dovecot.deliver(french_mail(1), user=user)
+    smtp = SmtpSender(SmtpSettings(host="127.0.0.1", port=port, tls="none", timeout_seconds=5))
+    source = make_source(dovecot, user, tmp_path, smtp=smtp, save_sent=False,
+                         sent_folder="Envoyés")
+    (item,) = fetch_all(source)
+    source.reply(item, Reply(subject="RE: Réclamation", body="Réponse."), send=True)
+    source.close()
+    with dovecot.client(user) as imap:
+        assert not imap.folder_exists("Envoyés")
 
 
 def test_sending_without_smtp_settings_is_a_mailbox_error(

@@ -20,7 +20,7 @@ def sample(name: str) -> ParsedMail:
 
 def test_a_complaint_mail_fills_the_complaints_register() -> None:
     mail = sample("mail-iso8859-euro-reclamation.eml")
-    register, rule, values = classify(mail)
+    register, rule, values, _ = classify(mail)
     assert register == "reclamations"
     record = mail_record(mail, register, rule=rule, folder_label="imap INBOX", preset=values)
     assert record.register == "reclamations"
@@ -31,7 +31,7 @@ def test_a_complaint_mail_fills_the_complaints_register() -> None:
     assert record.values["nature"] == "Réclamation"
     assert record.values["subject"] == "Réclamation : facture de 1 250 €"
     assert "1 250 € reçue" in str(record.values["description"])
-    assert record.values["training"] == "Excel avancé"
+    assert record.values["training"] == "Excel avancé — session S26-014"  # « Formation / session »
     assert record.missing == ("stakeholder",)  # nobody can tell from a mail
     assert record.values["status"] == "À compléter"
     assert "stakeholder" not in record.values
@@ -101,7 +101,7 @@ def test_attachments_and_remarks_go_to_the_notes() -> None:
     mail = sample("mail-winmail-dat.eml")
     record = mail_record(mail, "annulations", rule="x", folder_label="x")
     notes = str(record.values["notes"])
-    assert "Pièces jointes : winmail.dat (1 Ko)" in notes
+    assert "Pièces jointes gardées avec la ligne : winmail.dat (1 Ko)" in notes
     assert "format Outlook" in notes
 
 

@@ -54,9 +54,11 @@ def test_an_html_msg_becomes_text_and_its_spreadsheet_is_kept() -> None:
     assert attachment.data is not None and attachment.data[:2] == b"PK"
 
 
-def test_an_embedded_outlook_message_is_noted() -> None:
+def test_an_embedded_outlook_message_is_extracted_as_an_attached_mail() -> None:
     mail = parse_saved_mail(MSG / "aspose_email_Aspose_Email_for_Java_WithEmbeddedMsg.msg")
-    assert any("Weekly report.msg" in note for note in mail.notes)
+    assert [(a.name, a.content_type) for a in mail.attachments] == [
+        ("Weekly report.eml", "message/rfc822")]
+    assert [m.subject for m in mail.enclosed] == ["creating an outlook message file"]
 
 
 def test_a_msg_file_can_be_moved_right_after_reading(tmp_path: Path) -> None:

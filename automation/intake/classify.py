@@ -10,6 +10,9 @@ Order of the defaults matters: automatic mails first (an "Absent du bureau" repl
 cancellation), then dropouts before complaints and cancellations (« j'arrête la formation »
 also speaks of absences), complaints before cancellations (« réclamation suite à
 l'annulation »), survey returns before cancellations.
+
+A forwarded mail is classified on what it passes on too (the customer's subject and text,
+and sender for ``sender`` patterns), its subject without the RE:/TR: prefixes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
+from automation.intake.forward import clean_subject
 from automation.intake.mail import ParsedMail
 from automation.mail_config import REGEX_PREFIX, MailConfig, MailRule
 from automation.text import fold
@@ -72,6 +76,7 @@ class Classification(NamedTuple):
     register: str | None  # None: leave the mail alone and list it for a person
     rule: str  # the rule that decided ("" when none matched)
     values: Mapping[str, str] = {}  # fields the rule presets
+    attachments: str = ""  # the rule's word on attached spreadsheets (MailRule.attachments)
 
 
 @dataclass(frozen=True)
@@ -121,14 +126,29 @@ class Classifier:
 
     def classify(self, mail: ParsedMail, *, folder: str = "") -> Classification:
         """The register of ``mail`` found in ``folder`` (a mailbox folder or an inbox path)."""
-        texts = {"subject": mail.subject, "body": mail.body,
-                 "sender": f"{mail.sender_name} <{mail.sender_address}>",
-                 "folder": folder, "text": f"{mail.subject}\n{mail.body}"}
+        body, sender = mail.body, f"{mail.sender_name} <{mail.sender_address}>"
+        if mail.forwarded:  # what the colleague passed on speaks for the mail
+            for original in _originals(mail):
+                body = f"{body}\n{original[2]}"
+                sender = f"{sender}\n{original[0]} <{original[1]}>"
+        subject = clean_subject(mail.subject)
+        texts = {"subject": subject, "body": body, "sender": sender,
+                 "folder": folder, "text": f"{subject}\n{body}"}
         for compiled in self._rules:
             if compiled.matches(texts, automatic=mail.automatic):
                 rule = compiled.rule
-                return Classification(rule.register, rule.name, dict(rule.values))
+                return Classification(rule.register, rule.name, dict(rule.values),
+                                      rule.attachments)
         return Classification(None, "")
+
+
+def _originals(mail: ParsedMail) -> list[tuple[str, str, str]]:
+    """(name, address, text) of the messages a forwarded mail carries."""
+    found = [(m.sender_name, m.sender_address, f"{m.subject}\n{m.body}") for m in mail.enclosed]
+    if mail.chain is not None:
+        found.extend((q.sender_name, q.sender_address, f"{q.subject}\n{q.text}")
+                     for q in mail.chain.messages)
+    return found
 
 
 def _compile(rule: MailRule) -> _CompiledRule:

@@ -7,9 +7,11 @@ anything else. Charsets and headers are decoded by :mod:`automation.intake.html_
 (ISO-8859-1 read as Windows-1252, unknown labels never fatal, raw 8-bit headers recovered);
 all text passes through :func:`automation.text.clean_text`.
 
-Attachment names are never trusted: only the last path component is kept, characters Windows
-forbids are replaced, and a name is made unique within the mail. An attachment over the size
-limit is listed (name and size) but never decoded.
+Attached files are read by :mod:`automation.intake.mail_parts` (names made safe, size limit,
+winmail.dat unpacked). What a mail carries from others is read too: :attr:`ParsedMail.chain`
+holds the messages its text forwards or quotes (:mod:`automation.intake.forward`),
+:attr:`ParsedMail.enclosed` the mails attached to it (a forward "as attachment":
+``message/rfc822``, or an Outlook ``.msg`` when the caller passes ``convert_msg``).
 """
 
 from __future__ import annotations
@@ -18,17 +20,18 @@ import email
 import email.policy
 import email.utils
 import hashlib
-import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.message import Message
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Final
 
 from automation.clock import paris_naive
 from automation.errors import IntakeError
+from automation.intake.forward import Chain, find_chain, is_forward_subject
 from automation.intake.html_text import (
     addresses,
     decode_bytes,
@@ -38,9 +41,15 @@ from automation.intake.html_text import (
     header_value,
     html_to_text,
     message_id,
-    recover_text,
     trim_reply,
     unfold,
+)
+from automation.intake.mail_parts import (
+    MailAttachment,
+    attachments_of,
+    is_attached,
+    parts,
+    sanitize_filename,
 )
 from automation.text import clean_text, one_line
 
@@ -54,33 +63,13 @@ _LEADING_NOTES: Final = re.compile(
     rb"\A(?:X-Automation-Note:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+", re.IGNORECASE)
 _BOUNDARY: Final = re.compile(rb'boundary=([^"\s;][^;\r\n]*)', re.IGNORECASE)
 _HEADER_WS: Final = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
-_UNSAFE_NAME: Final = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
-_RESERVED: Final = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 _KNOWN_HEADERS: Final = ("from", "to", "subject", "date", "message-id", "received",
                          "mime-version", "content-type")
 _MAX_DEPTH: Final = 30
-
-
-@dataclass(frozen=True)
-class MailAttachment:
-    name: str  # sanitised: no folder, nothing Windows forbids, unique within the mail
-    content_type: str
-    size: int  # bytes (estimated from the encoded size when not opened)
-    data: bytes | None  # None: over the size limit, never decoded
-    inline: bool = False  # an image of the body (logo, signature) rather than a sent file
-
-    @property
-    def too_large(self) -> bool:
-        return self.data is None
-
-    @property
-    def is_winmail(self) -> bool:
-        return self.name.lower() == "winmail.dat" or self.content_type in {
-            "application/ms-tnef", "application/vnd.ms-tnef"}
-
-    @property
-    def suffix(self) -> str:
-        return PurePosixPath(self.name).suffix.lower()
+_MAX_ENCLOSED_DEPTH: Final = 3  # a forward of a forward of a forward, and no deeper
+_SHORT_NOTE: Final = 400  # a forwarder's own words above an attached mail stay short
+_MESSAGE_TYPES: Final = frozenset({"message/rfc822", "message/global"})
+_MSG_TYPES: Final = frozenset({"application/vnd.ms-outlook", "application/x-msg"})
 
 
 @dataclass(frozen=True)
@@ -100,10 +89,22 @@ class ParsedMail:
     in_reply_to: str = ""
     automatic: bool = False  # auto-reply, bounce, bulk mail
     notes: tuple[str, ...] = ()  # French remarks for the person reading the row
+    chain: Chain | None = None  # the messages the text forwards or quotes, outermost first
+    enclosed: tuple[ParsedMail, ...] = ()  # mails attached to this one (forward as attachment)
 
     @property
     def winmail(self) -> bool:
         return any(a.is_winmail for a in self.attachments)
+
+    @property
+    def forwarded(self) -> bool:
+        """The mail passes on someone else's: a forward separator or prefix, or a short note
+        above an attached mail."""
+        return bool(
+            (self.chain is not None and self.chain.forwarded)
+            or (is_forward_subject(self.subject)
+                and ((self.chain is not None and self.chain.messages) or self.enclosed))
+            or (self.enclosed and len(self.body) <= _SHORT_NOTE))
 
 
 def mail_fingerprint(message_id: str, raw: bytes) -> str:
@@ -111,21 +112,6 @@ def mail_fingerprint(message_id: str, raw: bytes) -> str:
     if message_id:
         return hashlib.sha256(f"mail:{message_id}".encode()).hexdigest()
     return hashlib.sha256(raw).hexdigest()
-
-
-def sanitize_filename(name: str | None, *, fallback: str) -> str:
-    """The last path component of ``name``, safe to create on Windows; ``fallback`` if empty."""
-    text = recover_text(name or "").replace("\\", "/")
-    text = _UNSAFE_NAME.sub("_", text.split("/")[-1] if "/" in text else text)
-    text = one_line(text).strip(". ")
-    if not text or text in {".", ".."}:
-        text = fallback
-    if _RESERVED.match(text):
-        text = f"_{text}"
-    if len(text) > 150:
-        suffix = PurePosixPath(text).suffix[:20]
-        text = text[: 150 - len(suffix)] + suffix
-    return clean_text(text)
 
 
 def source_note(text: str) -> bytes:
@@ -153,10 +139,15 @@ def message_id_of(raw: bytes) -> str:
 
 def parse_mail(raw: bytes, *, fallback_date: datetime,
                max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT,
-               path: Path | None = None) -> ParsedMail:
+               path: Path | None = None,
+               convert_msg: Callable[[bytes], bytes] | None = None,
+               _depth: int = 0) -> ParsedMail:
     """Parse ``raw`` (RFC 822 bytes); ``fallback_date`` stands in for a missing Date header.
 
-    Raises :class:`IntakeError` (French reason) when ``raw`` is not a mail at all.
+    ``convert_msg`` turns an attached Outlook ``.msg`` into RFC 822 bytes
+    (:func:`automation.sources.saved_mail.msg_to_mime`) so that it is read as an enclosed mail;
+    without it a ``.msg`` stays an attachment. Raises :class:`IntakeError` (French reason) when
+    ``raw`` is not a mail at all.
     """
     if not raw.strip():
         raise IntakeError("Le message est vide.", path=path)
@@ -165,7 +156,8 @@ def parse_mail(raw: bytes, *, fallback_date: datetime,
         if message is None:
             raise IntakeError("Ce fichier n'est pas un courriel : aucun en-tête de message "
                               "(De, À, Objet, Date) n'a été trouvé.", path=path)
-        return _parsed(message, raw, fallback_date, max_attachment_bytes)
+        return _parsed(message, raw, _Options(fallback_date, max_attachment_bytes, convert_msg,
+                                              _depth))
     except IntakeError:
         raise
     except RecursionError as exc:
@@ -200,8 +192,15 @@ def _has_headers(message: Message) -> bool:
     return any(name.lower() in _KNOWN_HEADERS for name, _ in message.raw_items())
 
 
-def _parsed(message: Message, raw: bytes, fallback_date: datetime,
-            max_attachment_bytes: int) -> ParsedMail:
+@dataclass(frozen=True)
+class _Options:
+    fallback_date: datetime
+    max_attachment_bytes: int
+    convert_msg: Callable[[bytes], bytes] | None
+    depth: int
+
+
+def _parsed(message: Message, raw: bytes, options: _Options) -> ParsedMail:
     headers: dict[str, str] = {}
     for name, value in message.raw_items():
         headers.setdefault(name.lower(), str(value))
@@ -216,16 +215,46 @@ def _parsed(message: Message, raw: bytes, fallback_date: datetime,
     notes.extend(_source_notes(raw))
     leaves = _leaves(message, 0)
     body_part, full_body = _body(leaves)
-    attachments = _attachments(leaves, body_part, max_attachment_bytes, notes)
+    attachments, winmail_body = attachments_of(leaves, body_part, options.max_attachment_bytes,
+                                             notes)
+    full_body = full_body or winmail_body
     return ParsedMail(
         message_id=identifier, sender_name=sender_name, sender_address=sender_address,
         reply_to=reply_to, to=tuple(a for _, a in addresses(headers.get("to", "")) if a),
-        received=sent or paris_naive(fallback_date), date_from_header=sent is not None,
+        received=sent or paris_naive(options.fallback_date), date_from_header=sent is not None,
         subject=decode_header_text(headers.get("subject", "")),
         body=clean_text(trim_reply(full_body)), full_body=full_body,
         attachments=attachments, fingerprint=mail_fingerprint(identifier, raw),
         in_reply_to=message_id(headers.get("in-reply-to", "")),
-        automatic=_automatic(message, headers, sender_address), notes=tuple(notes))
+        automatic=_automatic(message, headers, sender_address), notes=tuple(notes),
+        chain=find_chain(full_body), enclosed=_enclosed(attachments, options, notes))
+
+
+def _enclosed(attachments: tuple[MailAttachment, ...], options: _Options,
+              notes: list[str]) -> tuple[ParsedMail, ...]:
+    """The mails attached to a mail, parsed (a damaged one is noted, never fatal)."""
+    if options.depth >= _MAX_ENCLOSED_DEPTH:
+        return ()
+    found: list[ParsedMail] = []
+    for attachment in attachments:
+        if attachment.data is None:
+            continue
+        data = attachment.data
+        is_msg = attachment.suffix == ".msg" or attachment.content_type in _MSG_TYPES
+        if not (is_msg or attachment.content_type in _MESSAGE_TYPES
+                or attachment.suffix == ".eml"):
+            continue
+        try:
+            if is_msg:
+                if options.convert_msg is None:
+                    continue
+                data = options.convert_msg(data)
+            found.append(parse_mail(data, fallback_date=options.fallback_date,
+                                    max_attachment_bytes=options.max_attachment_bytes,
+                                    convert_msg=options.convert_msg, _depth=options.depth + 1))
+        except IntakeError as exc:
+            notes.append(f"Message joint « {attachment.name} » illisible : {exc}")
+    return tuple(found)
 
 
 def _automatic(message: Message, headers: dict[str, str], sender: str) -> bool:
@@ -243,24 +272,13 @@ def _leaves(part: Message, depth: int) -> list[Message]:
         return [part]
     if depth > _MAX_DEPTH:
         raise RecursionError("MIME nesting")
-    return [leaf for sub in _parts(part) for leaf in _leaves(sub, depth + 1)]
-
-
-def _parts(part: Message) -> list[Message]:
-    """The sub-parts of a multipart (its payload is a list: nothing is decoded)."""
-    payload = part.get_payload()
-    return [sub for sub in payload if isinstance(sub, Message)] if isinstance(
-        payload, list) else []
-
-
-def _is_attached(part: Message) -> bool:
-    return part.get_content_disposition() == "attachment" or bool(_filename(part))
+    return [leaf for sub in parts(part) for leaf in _leaves(sub, depth + 1)]
 
 
 def _body(leaves: list[Message]) -> tuple[Message | None, str]:
     """The part people read (plain text, else HTML made text) and its text."""
     texts = [p for p in leaves if p.get_content_maintype() in {"text", "multipart"}
-             and not _is_attached(p)]
+             and not is_attached(p)]
     for wanted in ("text/plain", "text/html", "multipart"):
         for part in texts:
             if wanted in {part.get_content_type(), part.get_content_maintype()} and (
@@ -279,83 +297,3 @@ def _body_text(part: Message) -> str:
     return clean_text(text).strip()
 
 
-def _filename(part: Message) -> str:
-    try:
-        name = part.get_filename() or part.get_param("name", header="content-type")
-    except (ValueError, TypeError, IndexError, LookupError):
-        return ""
-    return str(name) if isinstance(name, str) else ""
-
-
-def _attachments(leaves: list[Message], body: Message | None, limit: int,
-                 notes: list[str]) -> tuple[MailAttachment, ...]:
-    found: list[MailAttachment] = []
-    taken: set[str] = set()
-    for index, part in enumerate(leaves, start=1):
-        if part is body or part.get_content_maintype() == "multipart" or (
-                part.get_content_type() in {"text/plain", "text/html"}
-                and not _is_attached(part)):
-            continue  # the body, its alternative, or a multipart whose boundary is lost
-        name = _unique(sanitize_filename(_filename(part), fallback=_fallback_name(part, index)),
-                       taken)
-        content_type = part.get_content_type()
-        size = _encoded_size(part)
-        data = None if size > limit else _part_bytes(part)
-        if data is not None:
-            size = len(data)
-        else:
-            notes.append(f"Pièce jointe « {name} » ({_mb(size)} Mo) : plus grande que la "
-                         f"limite de {_mb(limit)} Mo, elle n'a pas été ouverte.")
-        attachment = MailAttachment(name=name, content_type=content_type, size=size, data=data,
-                                    inline=part.get_content_disposition() == "inline"
-                                    and part.get_content_maintype() == "image")
-        if attachment.is_winmail:
-            notes.append(f"Pièce jointe « {name} » au format Outlook (winmail.dat) : son contenu "
-                         "n'est pas lisible ; demandez à l'expéditeur de renvoyer les fichiers.")
-        found.append(attachment)
-    return tuple(found)
-
-
-def _fallback_name(part: Message, index: int) -> str:
-    content_type = part.get_content_type()
-    if content_type == "message/rfc822":
-        return f"message-{index}.eml"
-    extension = mimetypes.guess_extension(content_type) or ".bin"
-    return f"piece-jointe-{index}{extension}"
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-    candidate, number = name, 1
-    while candidate.lower() in taken:
-        number += 1
-        candidate = f"{stem} ({number}){suffix}"
-    taken.add(candidate.lower())
-    return candidate
-
-
-def _encoded_size(part: Message) -> int:
-    """The size of a part before decoding it (base64 shrinks by a quarter)."""
-    if part.is_multipart():
-        return 0
-    try:  # the stdlib decodes an 8-bit payload with the part's charset: any label may fail
-        payload = part.get_payload()
-    except (LookupError, UnicodeError, ValueError):
-        data = part.get_payload(decode=True)
-        return len(data) if isinstance(data, bytes) else 0
-    if not isinstance(payload, str):
-        return 0
-    if part.get("content-transfer-encoding", "").strip().lower() == "base64":
-        return len("".join(payload.split())) * 3 // 4
-    return len(payload)
-
-
-def _part_bytes(part: Message) -> bytes:
-    if part.is_multipart():  # message/rfc822 and friends: the enclosed message(s)
-        return b"".join(sub.as_bytes() for sub in _parts(part))
-    data = part.get_payload(decode=True)
-    return data if isinstance(data, bytes) else b""
-
-
-def _mb(size: float) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")

@@ -38,7 +38,7 @@ from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip
 from automation.intake.validate import is_blank, validate
 from automation.records import CellValue, Record, Rejection
 
-__all__ = ["Row", "Spreadsheet", "SpreadsheetIntake", "Table", "read_spreadsheet"]
+__all__ = ["Row", "Spreadsheet", "SpreadsheetIntake", "Table", "first_rows", "read_spreadsheet"]
 
 _XLSX_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
 _DELIMITERS: Final = (";", ",", "\t")
@@ -187,6 +187,13 @@ class SpreadsheetIntake:
     sheet: str
     unknown_columns: tuple[str, ...] = ()  # headers whose values went to the notes
     ignored_lines: tuple[int, ...] = ()  # rows with values only in unknown columns
+
+
+def first_rows(name: str, data: bytes, *, limits: Intake) -> list[Table]:
+    """The first rows of every sheet a person can see (where the headers and titles are)."""
+    with Spreadsheet(name, data, limits) as spreadsheet:
+        heads = [spreadsheet.table(sheet, head=HEADER_SCAN_ROWS) for sheet in spreadsheet.sheets]
+    return [t for t in heads if t.rows]
 
 
 def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake,

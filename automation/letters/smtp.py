@@ -1,8 +1,10 @@
 """Answers by mail: the reply message (letter attached), sent through SMTP or kept as a draft.
 
 :func:`reply_message` builds the answer to a mail (``In-Reply-To``/``References`` so that it
-threads under the original). :class:`SmtpSender` sends it — STARTTLS by default, implicit TLS
-or, for loopback tests only, none. The password comes from ``AUTOMATION_SMTP_PASSWORD`` or the
+threads under the original); :func:`reply_subject` gives it the subject mail clients thread by
+(« RE: » and the original's subject, without the prefixes a forward added).
+:class:`SmtpSender` sends it — STARTTLS by default, implicit TLS or, for loopback tests only,
+none. The password comes from ``AUTOMATION_SMTP_PASSWORD`` or the
 OS keyring (:mod:`automation.secrets`), never from the configuration file, and is never
 logged. Network and protocol failures become :class:`~automation.errors.MailboxError`.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from automation.errors import ConfigError, LetterError, MailboxError
+from automation.intake.forward import clean_subject
 from automation.mail_config import SmtpSettings, is_loopback
 from automation.secrets import SMTP_PASSWORD_ENV, require_secret
 from automation.text import one_line
@@ -30,6 +33,21 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORTS: Final = {"starttls": 587, "tls": 465, "none": 25}
 _POLICY: Final = policy.default.clone(linesep="\r\n")
+
+
+def reply_subject(subject: str) -> str:
+    """« RE: » and ``subject`` without its RE:/TR:/Fwd: prefixes: what clients thread by."""
+    cleaned = clean_subject(subject)
+    return f"RE: {cleaned}" if cleaned else "RE:"
+
+
+def references_of(references: str, *message_ids: str) -> str:
+    """A References value: the ones already there, then ``message_ids``, each once."""
+    seen: list[str] = []
+    for token in [*references.split(), *message_ids]:
+        if token and token not in seen:
+            seen.append(token)
+    return one_line(" ".join(seen))
 
 
 def reply_message(*, from_address: str, to: str, subject: str, body: str,
@@ -47,7 +65,7 @@ def reply_message(*, from_address: str, to: str, subject: str, body: str,
     message["Message-ID"] = make_msgid(domain=domain)
     if in_reply_to:
         message["In-Reply-To"] = in_reply_to
-        message["References"] = one_line(f"{references} {in_reply_to}")
+        message["References"] = references_of(references, in_reply_to)
     if draft:
         message["X-Unsent"] = "1"
     message.set_content(body)

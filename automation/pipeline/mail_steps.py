@@ -1,36 +1,44 @@
 """The parts of the staged path that only a mail has: parse, classify, its attachments, answer.
 
 A mail — saved into the inbox as ``.eml``/``.msg`` or fetched from a mailbox — is parsed,
-classified by the office's rules, and gives one row. Its attached files become child
-arrivals with the mail as their parent (the mail's classification is their hint): a
-spreadsheet whose headers fit that register gives rows of its own, recorded in the same
-journal transaction as the mail's row; every attachment is kept beside the mail's letters.
-Once the row is safe, the acknowledgment is answered as a draft or sent, once.
+classified by the office's rules, and gives one row: the declarant's, even when a colleague
+forwarded it (:mod:`automation.intake.declarant`). Its attached files become child arrivals
+with the mail as their parent (the mail's classification is their hint); a spreadsheet that
+clearly is a list for a register (:func:`~automation.intake.attachment_use.attachment_use`)
+gives rows of its own, recorded in the same journal transaction as the mail's row, and every
+attachment is kept beside the mail's letters. Once the row is safe, the acknowledgment is
+answered to the declarant, as a draft or sent, once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from email.utils import formataddr
 from pathlib import Path
 
 from automation.arrival import Arrival, Parent, Source
-from automation.errors import LetterError
+from automation.errors import HeaderMismatch, LetterError
+from automation.intake.attachment_use import AttachmentUse, attachment_use
 from automation.intake.classify import Classification, Classifier
+from automation.intake.declarant import author_of
+from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail, parse_mail
-from automation.intake.mail_records import mail_record
+from automation.intake.mail_records import mail_office, mail_record
+from automation.intake.spreadsheet import first_rows
 from automation.letters.catalog import LetterKind
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
-from automation.letters.smtp import reply_message
+from automation.letters.smtp import references_of, reply_message, reply_subject
 from automation.pipeline.office import Office
 from automation.records import Record
 from automation.registers.journal import LetterStatus, MailEntry, MailStatus
 from automation.sources.mailbox import MailItem, MailSource, Reply
-from automation.sources.saved_mail import saved_mail_raw
+from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +59,7 @@ def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
             fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
     return parse_mail(data, fallback_date=fallback,
                       max_attachment_bytes=office.config.mail.max_attachment_bytes,
-                      path=arrival.path)
+                      path=arrival.path, convert_msg=msg_to_mime)
 
 
 def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classification:
@@ -59,11 +67,32 @@ def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classificati
 
 
 def mail_row(office: Office, mail: ParsedMail, arrival: Arrival,
-             classification: Classification) -> Record:
+             classification: Classification, *, uses: Mapping[str, AttachmentUse],
+             record_id: str = "") -> Record:
+    """The mail's row; ``uses`` says what became of each attached spreadsheet, and
+    ``record_id`` (once known) names the folder its attachments are kept in."""
     assert classification.register is not None
+    kept_in = ""
+    if record_id:
+        outbox = office.config.paths.outbox
+        kept_in = f"{outbox}/{ATTACHMENTS_FOLDER.format(record_id=record_id)}"
     return mail_record(mail, classification.register, rule=classification.rule,
                        folder_label=arrival.place, settings=office.config.mail.mail,
-                       preset=classification.values)
+                       preset=classification.values,
+                       office=mail_office(office.config, planning=office.planning()),
+                       attachments=uses, kept_in=kept_in)
+
+
+def attachment_use_of(office: Office, arrival: Arrival, *, mail_register: str | None,
+                      office_rule: str) -> AttachmentUse:
+    """Rows for a register, or evidence: what an attached spreadsheet is."""
+    tables = first_rows(arrival.name, arrival.data or b"", limits=office.config.intake)
+    try:
+        match: HeaderMatch | None = route_tables(tables, None) if tables else None
+    except HeaderMismatch:
+        match = None
+    return attachment_use(mail_register=mail_register, match=match, tables=tables,
+                          name=arrival.name, office_rule=office_rule)
 
 
 def label(mail: ParsedMail) -> str:
@@ -115,11 +144,13 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
 
 def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
            mailbox: tuple[MailSource, MailItem] | None) -> str:
-    """Send or save the acknowledgment as a reply, once; "" when there is none to give."""
+    """Send or save the acknowledgment as a reply to the declarant, once; "" when there is
+    none to give (no letter, or nobody outside the office to answer)."""
     config = office.config
     mode = config.letters.send_mode(mailbox=mailbox is not None)
     letter = _letter_of(office, entry, LetterKind.ACKNOWLEDGMENT)
-    if mode == "none" or letter is None or not mail.reply_to:
+    author = author_of(mail, mail_office(config).own)
+    if mode == "none" or letter is None or not author.address:
         return ""
     attachment = letter
     if mode == "send" and config.letters.pdf and libreoffice_available():
@@ -127,8 +158,10 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
             attachment = convert_to_pdf([letter], letter.parent / ".pdf")[0]
         except LetterError as exc:
             log.warning("%s: PDF not produced, the .docx is attached: %s", entry.record_id, exc)
-    reply = Reply(subject=f"Accusé de réception — {entry.record_id}",
-                  body=_reply_body(office, mail.received, entry.record_id), attachment=attachment)
+    reply = Reply(subject=reply_subject(author.subject),
+                  body=_reply_body(office, author.sent, entry.record_id), attachment=attachment,
+                  to_address=author.address, to_name=author.name,
+                  in_reply_to=author.message_id)
     if mailbox is not None:
         source, item = mailbox
         source.reply(item, reply, send=mode == "send")
@@ -136,9 +169,12 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
     else:  # a mail saved into the inbox: the draft is an .eml Outlook opens for editing
         message = reply_message(
             from_address=config.organisation.email or config.mail.smtp.from_address,
-            to=mail.reply_to, subject=reply.subject, body=reply.body, attachment=attachment,
-            in_reply_to=mail.message_id, when=office.clock.now(), draft=True)
-        person = safe_stem(mail.sender_name or mail.reply_to, limit=40)
+            to=formataddr((author.name, author.address)), subject=reply.subject,
+            body=reply.body, attachment=attachment,
+            in_reply_to=author.message_id or mail.message_id,
+            references=references_of("", mail.message_id, author.message_id),
+            when=office.clock.now(), draft=True)
+        person = safe_stem(author.name or author.address, limit=40)
         target = unique_path(config.outbox_dir, f"{entry.record_id} reponse - {person}.eml")
         target.write_bytes(message.as_bytes())
         answered = "draft"

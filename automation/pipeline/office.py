@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -14,6 +14,8 @@ from filelock import FileLock, Timeout
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
+from automation.procedures.planning import REGISTER as PLANNING
+from automation.procedures.planning import Planning, load_planning
 from automation.registers.journal import Journal
 
 LOCK_NAME: Final = ".automation.lock"
@@ -25,10 +27,24 @@ class Office:
     config: Config
     journal: Journal
     clock: Clock
+    _planning: tuple[tuple[int, int] | None, Planning] | None = field(
+        default=None, init=False, repr=False)
 
     @property
     def backup_dir(self) -> Path:
         return self.config.registers_dir / ".backup"
+
+    def planning(self) -> Planning:
+        """The office's planning, read again only when its workbook changed."""
+        path = self.config.binding(PLANNING).path
+        try:
+            status = path.stat()
+            stamp: tuple[int, int] | None = (status.st_size, status.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if self._planning is None or self._planning[0] != stamp:
+            self._planning = (stamp, load_planning(self.config))
+        return self._planning[1]
 
 
 @contextmanager

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from automation.arrival import Arrival, Form, Source
 from automation.errors import FileNotReady, IntakeError
 from automation.intake import messages
+from automation.intake.attachment_use import AttachmentUse, RegisterRows
 from automation.intake.classify import Classification
 from automation.intake.mail import ParsedMail
 from automation.intake.spreadsheet import SpreadsheetIntake, read_spreadsheet
@@ -62,6 +63,7 @@ class Job:
     classification: Classification | None = None
     records: list[Record] = field(default_factory=list)
     children: list[Job] = field(default_factory=list)  # a mail's attached files
+    use: AttachmentUse | None = None  # an attached spreadsheet: rows, or evidence
     entry: MailEntry | None = None  # a mail, once recorded
     note: str = ""  # French, beside a file refused whole
 
@@ -162,27 +164,47 @@ def classify(office: Office, job: Job) -> bool:
             now=office.clock.now())
         return job.end(Verdict.LEFT, f"Courriel non enregistré : {reason}.")
     job.report.register = classification.register
-    job.records = [mail_steps.mail_row(office, mail, arrival, classification)]
     for child in mail_steps.attachment_arrivals(mail, arrival, classification.register):
-        job.children.append(_attachment(office, child))
+        job.children.append(_attachment(office, child, classification))
+    job.records = [mail_steps.mail_row(office, mail, arrival, classification,
+                                       uses=_uses(job))]
     return True
 
 
-def _attachment(office: Office, arrival: Arrival) -> Job:
-    """An attached file, guarded and read; its rows wait for the mail's record stage."""
+def _attachment(office: Office, arrival: Arrival, mail: Classification) -> Job:
+    """An attached file: evidence kept with the mail, or — a spreadsheet that clearly is a
+    list for a register — read, its rows waiting for the mail's record stage."""
     job = Job(arrival, _report(arrival))
     try:
-        if guard(office, job) and read(office, job):
+        if not guard(office, job):
+            return job
+        if arrival.form is not Form.SPREADSHEET:
+            job.end(Verdict.KEPT)
+            return job
+        use = job.use = mail_steps.attachment_use_of(
+            office, arrival, mail_register=mail.register, office_rule=mail.attachments)
+        if not isinstance(use, RegisterRows):
+            job.end(Verdict.KEPT, use.reason)
+            return job
+        job.arrival = replace(arrival, hint=use.register)
+        if read(office, job):
             classify(office, job)
+    except IntakeError as exc:
+        job.end(Verdict.KEPT, str(exc))
     except Exception as exc:  # an attachment no reader copes with stays evidence
         log.exception("%s: attachment not read", arrival.place)
         job.end(Verdict.KEPT, f"{arrival.name} : pièce jointe illisible ({type(exc).__name__})")
     return job
 
 
+def _uses(job: Job) -> dict[str, AttachmentUse]:
+    return {child.arrival.name: child.use for child in job.children if child.use is not None}
+
+
 def enrich(office: Office, job: Job) -> bool:
+    planning = office.planning()
     for each in (job, *job.children):
-        each.records = complete_from_planning(office.config, each.records)
+        each.records = complete_from_planning(office.config, each.records, planning=planning)
     return True
 
 
@@ -199,6 +221,7 @@ def record(office: Office, job: Job) -> bool:
         if job.mail is not None:
             job.entry = _mail_entry(office, job, result)
             office.journal.note_mail(job.entry, now=now)
+            _say_where_attachments_are(office, job, result)
 
     result = store.record(office, every, origin=f"{arrival.source.value}:{arrival.place}",
                           also=ledger)
@@ -232,6 +255,19 @@ def _mail_entry(office: Office, job: Job, result: store.RecordResult) -> MailEnt
     return entry if known is None else MailEntry(
         entry.fingerprint, entry.status, entry.register, entry.record_id, known.replied,
         entry.place, entry.sender, entry.subject, entry.received)
+
+
+def _say_where_attachments_are(office: Office, job: Job, result: store.RecordResult) -> None:
+    """The mail's row, now that its id is known, names the folder its attachments are in."""
+    assert job.mail is not None and job.classification is not None
+    fingerprint = job.mail.fingerprint
+    stored = next((row for row in result.stored if row.fingerprint == fingerprint), None)
+    if stored is None or not job.children:
+        return
+    row = mail_steps.mail_row(office, job.mail, job.arrival, job.classification,
+                              uses=_uses(job), record_id=stored.record_id)
+    office.journal.amend_pending(stored.register, stored.record_id,
+                                 {"notes": row.values.get("notes")})
 
 
 def write(office: Office, job: Job) -> bool:

@@ -33,6 +33,7 @@ from exchangelib import (
     FaultTolerance,
     FileAttachment,
     Folder,
+    Mailbox,
     Message,
     NoVerifyHTTPAdapter,
     Version,
@@ -186,7 +187,9 @@ class ExchangeSource:
             if original is None:
                 raise MailboxError(f"cannot answer {item.message_id or item.key}: the mail is no "
                                    "longer in the mailbox", mailbox=self.address)
-            recipients = list(original.reply_to or []) or None
+            recipients = ([Mailbox(email_address=reply.to_address, name=reply.to_name or None)]
+                          if reply.to_address  # the declarant of a forwarded complaint
+                          else list(original.reply_to or []) or None)
             saved = original.create_reply(subject=reply.subject, body=reply.body,
                                           to_recipients=recipients).save(account.drafts)
             draft = Message(account=account, folder=account.drafts, id=saved.id,

@@ -5,6 +5,11 @@ reads or flags does not come back); the deltaLink is saved by :meth:`GraphSource
 which the pipeline calls once the journal holds what was fetched. When Graph has forgotten the
 saved position (HTTP 410) the folder is read again in full — mails already recorded are
 recognised by their Message-ID. Ids are immutable ids: they survive the move to "Traité".
+
+An answer is a reply draft (``createReply``: it stays in the mail's conversation), addressed
+to :attr:`Reply.to_address` when the pipeline names the declarant of a forwarded complaint. Its
+letter is attached in one request under 3 MB, through an upload session (byte ranges PUT to
+the session's own address) from 3 MB to 150 MB.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE: Final = ".mail-graph-state.json"
 INLINE_LIMIT: Final = 3 * 1024 * 1024  # Graph takes attachments under 3 MB in one request
+UPLOAD_LIMIT: Final = 150 * 1024 * 1024  # an upload session takes up to 150 MB
 PAGE_SIZE: Final = 50
 _INBOX_NAMES: Final = {"inbox", "boite de reception"}
 
@@ -132,29 +138,50 @@ class GraphSource:
         content = None
         if reply.attachment is not None:
             try:
+                size = reply.attachment.stat().st_size
+                if size > UPLOAD_LIMIT:
+                    raise MailboxError(f"{reply.attachment.name} is {size // 1024 // 1024} MB: "
+                                       "Microsoft 365 takes attachments up to 150 MB; send a "
+                                       "PDF or a lighter letter", mailbox=self.settings.mailbox)
                 content = reply.attachment.read_bytes()
             except OSError as exc:
                 raise MailboxError(f"cannot attach {reply.attachment}: {exc}",
                                    mailbox=self.settings.mailbox) from exc
-            if len(content) >= INLINE_LIMIT:
-                raise MailboxError(f"{reply.attachment.name} is {len(content) // 1024} KB: Graph "
-                                   "takes attachments under 3 MB in one request; send a PDF or a "
-                                   "lighter letter", mailbox=self.settings.mailbox)
         draft = self.client.call("POST", f"{self._user}/messages/{_q(item.key)}/createReply",
                                  json={"comment": reply.body}).json()
         draft_path = f"{self._user}/messages/{_q(draft['id'])}"
-        self.client.call("PATCH", draft_path, json={"subject": reply.subject})
+        changes: dict[str, Any] = {"subject": reply.subject}
+        if reply.to_address:  # the declarant, not the colleague who forwarded her mail
+            changes["toRecipients"] = [{"emailAddress": {
+                "address": reply.to_address, **({"name": reply.to_name} if reply.to_name
+                                                else {})}}]
+        self.client.call("PATCH", draft_path, json=changes)
         if reply.attachment is not None and content is not None:
-            kind = mimetypes.guess_type(reply.attachment.name)[0] or "application/octet-stream"
-            self.client.call("POST", f"{draft_path}/attachments", json={
-                "@odata.type": "#microsoft.graph.fileAttachment", "name": reply.attachment.name,
-                "contentType": kind, "contentBytes": base64.b64encode(content).decode("ascii")})
+            self._attach(draft_path, reply.attachment.name, content)
         if send:
             self.client.call("POST", f"{draft_path}/send")
 
     def close(self) -> None:
         self.client.close()
         self.auth.close()
+
+    def _attach(self, draft_path: str, name: str, content: bytes) -> None:
+        """A file on a draft: in one request under 3 MB, else through an upload session."""
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if len(content) < INLINE_LIMIT:
+            self.client.call("POST", f"{draft_path}/attachments", json={
+                "@odata.type": "#microsoft.graph.fileAttachment", "name": name,
+                "contentType": kind, "contentBytes": base64.b64encode(content).decode("ascii")})
+            return
+        session = self.client.call(
+            "POST", f"{draft_path}/attachments/createUploadSession", json={"AttachmentItem": {
+                "attachmentType": "file", "name": name, "size": len(content),
+                "contentType": kind}}).json()
+        url = session.get("uploadUrl")
+        if not isinstance(url, str) or not url:
+            raise MailboxError("Microsoft Graph opened no upload session for the letter",
+                               mailbox=self.settings.mailbox)
+        self.client.upload(url, content)
 
     # -- folders and delta ------------------------------------------------------------------
 

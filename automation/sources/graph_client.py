@@ -4,6 +4,9 @@
 secret) or for a person who signed in once with the device code flow. That person's tokens
 live in a file only the service account can read (mode 600); every refresh writes the newest
 refresh token back, so access does not stop after the ~90 days a refresh token lives unused.
+Microsoft retires a refresh token once used, so two processes sharing the file (the watcher
+and an ``automation mail fetch``) take a lock beside it (``<file>.lock``, filelock) around
+read-refresh-write: the second reads what the first wrote instead of spending a retired token.
 
 :class:`GraphClient` sends ``Prefer: IdType="ImmutableId"`` on every request (ids survive a
 move), waits out throttling (429/503 with ``Retry-After``) up to a bounded total, and turns
@@ -21,6 +24,7 @@ from urllib.parse import urlsplit
 
 import msal
 import requests
+from filelock import FileLock, Timeout
 
 from automation.errors import MailboxError
 from automation.mail_backends_config import GraphSettings
@@ -29,8 +33,10 @@ from automation.sources.sync_state import atomic_write
 log = logging.getLogger(__name__)
 
 IMMUTABLE_IDS: Final = 'IdType="ImmutableId"'
+UPLOAD_CHUNK: Final = 3 * 1024 * 1024  # Graph asks for byte ranges under 4 MB
 THROTTLED: Final = (429, 503, 504)
 DEFAULT_RETRY_AFTER: Final = 5.0
+CACHE_LOCK_SECONDS: Final = 60.0  # another process renewing the sign-in is waited for
 
 
 class DeltaExpired(MailboxError):
@@ -70,7 +76,9 @@ class GraphAuth:
         app = self._application()
         if self.settings.auth == "client_credentials":
             result = self._msal(lambda: app.acquire_token_for_client(scopes=self.scopes))
-        else:
+            return self._checked(result, "getting an access token")
+        with self._cache_lock():
+            self._load_cache()  # another process may have renewed the sign-in meanwhile
             accounts = app.get_accounts()
             if not accounts:
                 raise MailboxError("Microsoft 365: nobody has signed in for this mailbox yet; "
@@ -81,7 +89,7 @@ class GraphAuth:
                 raise MailboxError("Microsoft 365: the saved sign-in can no longer be renewed; "
                                    "run `automation mail login` again",
                                    mailbox=self.settings.mailbox)
-        self._save_cache()
+            self._save_cache()
         return self._checked(result, "renewing the access token")
 
     def login(self, show: Callable[[str], None]) -> str:
@@ -96,24 +104,47 @@ class GraphAuth:
         show(str(flow["message"]))
         result = self._msal(lambda: app.acquire_token_by_device_flow(flow))
         self._checked(result, "signing in")
-        self._save_cache()
+        with self._cache_lock():
+            self._save_cache()
         claims = result.get("id_token_claims") or {}
         return str(claims.get("preferred_username") or self.who)
 
     def close(self) -> None:
         self._http.close()
 
+    def _cache_lock(self) -> Any:
+        """The lock shared by every process using the token cache file (a no-op without one)."""
+        if self._cache_path is None:
+            return _NoLock()
+        lock_path = self._cache_path.with_name(self._cache_path.name + ".lock")
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise MailboxError(f"Microsoft 365: cannot create {lock_path.parent} ({exc})",
+                               mailbox=self.settings.mailbox) from exc
+        return _TimedLock(FileLock(str(lock_path), timeout=CACHE_LOCK_SECONDS),
+                          self.settings.mailbox)
+
+    def _load_cache(self) -> None:
+        """The cache as the file holds it now (the file wins over what this process holds)."""
+        path = self._cache_path
+        if path is None or not path.exists():
+            return
+        try:
+            self._cache.deserialize(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise MailboxError(f"Microsoft 365: the token cache {path} cannot be read ({exc}); "
+                               "delete it and run `automation mail login`",
+                               mailbox=self.settings.mailbox) from exc
+        self._cache.has_state_changed = False
+
     def _application(self) -> Any:
         if self._app is not None:
             return self._app
         s = self.settings
-        if s.auth == "device_code" and self._cache_path is not None and self._cache_path.exists():
-            try:
-                self._cache.deserialize(self._cache_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise MailboxError(f"Microsoft 365: the token cache {self._cache_path} cannot be "
-                                   f"read ({exc}); delete it and run `automation mail login`",
-                                   mailbox=s.mailbox) from exc
+        if s.auth == "device_code":
+            with self._cache_lock():
+                self._load_cache()
         options: dict[str, Any] = {
             "authority": f"{s.authority_url.rstrip('/')}/{s.tenant_id}",
             "token_cache": self._cache, "http_client": self._http,
@@ -169,6 +200,32 @@ class GraphAuth:
         self._cache.has_state_changed = False
 
 
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _TimedLock:
+    """A file lock whose timeout is a :class:`MailboxError` a person can act on."""
+
+    def __init__(self, lock: FileLock, mailbox: str) -> None:
+        self._lock, self._mailbox = lock, mailbox
+
+    def __enter__(self) -> None:
+        try:
+            self._lock.acquire()
+        except Timeout as exc:
+            raise MailboxError(f"Microsoft 365: the token cache is locked by another process "
+                               f"({self._lock.lock_file}) for more than {CACHE_LOCK_SECONDS:g} "
+                               "s; the next run tries again", mailbox=self._mailbox) from exc
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
 class GraphClient:
     """REST calls to Microsoft Graph for one mailbox, with the errors translated."""
 
@@ -209,15 +266,39 @@ class GraphClient:
             raise self._error(response)
         return response
 
+    def upload(self, url: str, data: bytes, *, chunk: int = UPLOAD_CHUNK) -> None:
+        """``data`` PUT to an upload session's ``uploadUrl``, in byte ranges under 4 MB.
+
+        The URL is pre-authenticated (an Outlook host, not Graph's): the access token is never
+        sent with it. Each answer names the next range expected; the last one is 201.
+        """
+        if urlsplit(url).scheme != "https":
+            raise MailboxError(f"Microsoft Graph gave an upload address that is not https "
+                               f"({urlsplit(url).netloc})", mailbox=self.settings.mailbox)
+        start, total = 0, len(data)
+        while start < total:
+            end = min(start + chunk, total) - 1
+            headers = {"Content-Type": "application/octet-stream",
+                       "Content-Range": f"bytes {start}-{end}/{total}"}
+            response = self._send("PUT", url, headers, None, None, data=data[start:end + 1])
+            if response.status_code >= 400:
+                raise self._error(response)
+            if response.status_code == 201:
+                return
+            start = _next_range(response, end + 1)
+        raise MailboxError("Microsoft Graph did not confirm the uploaded attachment",
+                           mailbox=self.settings.mailbox)
+
     def close(self) -> None:
         self.session.close()
 
     def _send(self, method: str, url: str, headers: dict[str, str], json: Any,
-              params: Mapping[str, str] | None) -> requests.Response:
+              params: Mapping[str, str] | None, *, data: bytes | None = None,
+              ) -> requests.Response:
         host = urlsplit(url).netloc
         try:
             return self.session.request(method, url, headers=headers, json=json, params=params,
-                                        timeout=self.settings.timeout_seconds,
+                                        data=data, timeout=self.settings.timeout_seconds,
                                         verify=self._verify)
         except requests.exceptions.SSLError as exc:
             raise MailboxError(f"Microsoft Graph: the TLS certificate of {host} is not trusted "
@@ -275,6 +356,15 @@ class _Http:
 def _verify(settings: GraphSettings) -> str | bool:
     """A request-level ``verify``: the ca_bundle file, or True (system store, environment)."""
     return str(Path(settings.ca_bundle).expanduser()) if settings.ca_bundle else True
+
+
+def _next_range(response: requests.Response, default: int) -> int:
+    """The first byte an upload session expects next (``nextExpectedRanges: ["2097152-"]``)."""
+    try:
+        ranges = response.json().get("nextExpectedRanges") or []
+        return int(str(ranges[0]).split("-")[0]) if ranges else default
+    except (ValueError, AttributeError, IndexError):
+        return default
 
 
 def _retry_after(response: requests.Response) -> float:

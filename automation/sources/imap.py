@@ -10,7 +10,11 @@ never used as a marker (a person opening a mail in Outlook marks it read).
 A recorded mail is moved to the processed folder ("Traité", created when missing) — with MOVE
 when the server has it, else COPY + ``\\Deleted`` + (UID) EXPUNGE — or flagged in place when
 ``mail.mark = "flag"``. A draft answer is APPENDed to the Drafts folder with ``\\Draft``;
-a sent answer goes through :class:`~automation.letters.smtp.SmtpSender`.
+a sent answer goes through :class:`~automation.letters.smtp.SmtpSender` and a copy is APPENDed
+to the Sent folder (``mail.imap.save_sent``), so the office sees it where Outlook shows what
+it sent. An answer goes to :attr:`Reply.to_address` when the pipeline names the declarant (a
+forwarded complaint), else to the mail's Reply-To or sender, and threads under the mail (and
+under the declarant's own message when it is known).
 
 TLS is the default (implicit or STARTTLS); ``tls = "none"`` is accepted for a loopback server
 only (tests). Every network or protocol failure becomes a :class:`MailboxError` naming the
@@ -31,11 +35,11 @@ from typing import Any, Final
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
-from imapclient.imapclient import DELETED, DRAFT, DRAFTS, FLAGGED, SEEN
+from imapclient.imapclient import DELETED, DRAFT, DRAFTS, FLAGGED, SEEN, SENT
 
 from automation.errors import ConfigError, MailboxError
 from automation.intake.mail import header_value, message_id_of, parse_mail, source_note
-from automation.letters.smtp import SmtpSender, reply_message
+from automation.letters.smtp import SmtpSender, references_of, reply_message
 from automation.mail_config import MailConfig, is_loopback
 from automation.secrets import MAIL_PASSWORD_ENV, require_secret
 from automation.sources.mailbox import MailItem, Reply
@@ -162,26 +166,45 @@ class ImapSource:
 
     def reply(self, item: MailItem, reply: Reply, *, send: bool) -> None:
         original = parse_mail(item.raw, fallback_date=datetime.now().astimezone())
-        if send and not original.reply_to:
+        if reply.to_address:
+            to = formataddr((reply.to_name, reply.to_address))
+        else:
+            to = formataddr((original.sender_name, original.reply_to)) if original.reply_to \
+                else ""
+        if send and not to:
             raise MailboxError(f"{self.mailbox}: mail {item.key} gives no address to answer "
                                "to; save the answer as a draft instead", mailbox=self.mailbox)
         sender = self.config.smtp.from_address or self.settings.username
-        to = formataddr((original.sender_name, original.reply_to)) if original.reply_to else ""
+        references = references_of(header_value(item.raw, "references"), original.message_id)
         message = reply_message(
             from_address=sender, to=to,
             subject=reply.subject, body=reply.body, attachment=reply.attachment,
-            in_reply_to=original.message_id, references=header_value(item.raw, "references"))
+            in_reply_to=reply.in_reply_to or original.message_id, references=references)
         if send:
             if self._smtp is None:
                 raise MailboxError("no SMTP server (mail.smtp.host) is configured: answers "
                                    "can only be saved as drafts", mailbox=self.mailbox)
             self._smtp.send(message)
+            if self.settings.save_sent:
+                self._save_sent(message.as_bytes())
             return
         imap = self._client()
         with self._guard("saving the draft answer"):
             drafts = self._drafts(imap)
             imap.append(drafts, message.as_bytes(), flags=(DRAFT, SEEN),
                         msg_time=datetime.now().astimezone())
+
+    def _save_sent(self, message: bytes) -> None:
+        """A copy of an answer just sent, in the Sent folder. The answer is gone already: a
+        failure here is logged, never raised (raising would send it again)."""
+        try:
+            imap = self._client()
+            with self._guard("copying the sent answer"):
+                sent = self._sent(imap)
+                imap.append(sent, message, flags=(SEEN,), msg_time=datetime.now().astimezone())
+        except MailboxError as exc:
+            log.warning("%s: the answer was sent, but its copy could not be saved in the Sent "
+                        "folder: %s", self.mailbox, exc)
 
     def close(self) -> None:
         imap, self._imap = self._imap, None
@@ -325,6 +348,12 @@ class ImapSource:
             return self._folder(imap, self.settings.drafts_folder)
         special = imap.find_special_folder(DRAFTS)
         return str(special) if special else self._folder(imap, "Drafts")
+
+    def _sent(self, imap: IMAPClient) -> str:
+        if self.settings.sent_folder:
+            return self._folder(imap, self.settings.sent_folder)
+        special = imap.find_special_folder(SENT)
+        return str(special) if special else self._folder(imap, "Sent")
 
 
 def _parse_state(state: str | None) -> tuple[int, int]:

@@ -25,11 +25,20 @@ class MailItem:
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer to a mail: a short body and the letter attached."""
+    """An answer to a mail: a short body and the letter attached.
+
+    ``to_address`` is whom it goes to when that is not the mail's sender: the declarant of a
+    complaint a colleague forwarded (:attr:`automation.intake.declarant.Author.address`).
+    ``in_reply_to`` is the declarant's own message when it is known (a mail forwarded as an
+    attachment); the answer then threads under it as well as under the mail.
+    """
 
     subject: str
     body: str
     attachment: Path | None = None
+    to_address: str = ""  # "" = the mail's Reply-To, else its sender
+    to_name: str = ""
+    in_reply_to: str = ""
 
 
 class MailSource(Protocol):

@@ -5,7 +5,9 @@ A ``.msg`` is read with python-oxmsg (MIT) from bytes read here, so the file is 
 is deterministic — same file, same bytes, same fingerprint — and keeps the Message-ID, so a
 mail saved from Outlook and the same mail fetched over IMAP are recognised as one. A ``.msg``
 dragged out of Outlook may name its sender without an address (an Exchange X.500 path): the
-address is then left empty rather than invented.
+address is then left empty rather than invented. An Outlook item attached to a ``.msg`` (a mail
+forwarded as an attachment) becomes an attached ``message/rfc822`` part, with its own text and
+attachments, so that the intake reads it as the forwarded original.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import struct
 from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, formataddr
 from functools import partial
 from pathlib import Path, PurePath
@@ -27,6 +30,7 @@ from oxmsg.attachment import Attachment
 from oxmsg.domain import constants as c
 from oxmsg.domain.model import UnrecognizedCodePageError, UnsupportedEncodingError
 from oxmsg.recipient import Recipient
+from oxmsg.storage import Storage, Stream
 
 from automation.arrival import MAIL_SUFFIXES
 from automation.errors import IntakeError
@@ -170,9 +174,15 @@ def _attach(message: EmailMessage, attachment: Attachment, index: int,
             or _safe(lambda: props.str_prop_value(c.PID_ATTACH_FILENAME), None)
             or _safe(lambda: props.str_prop_value(c.PID_DISPLAY_NAME), None)
             or f"piece-jointe-{index}{_extension(mime)}")
-    if method == _ATTACH_EMBEDDED:
-        notes.append(f"Message Outlook joint « {one_line(name)} » : ouvrez le fichier .msg "
-                     "dans Outlook pour le lire.")
+    if method == _ATTACH_EMBEDDED:  # an Outlook item attached whole (a forward as attachment)
+        embedded = _safe(lambda: _embedded_mime(attachment), None)
+        if embedded is None:
+            notes.append(f"Message Outlook joint « {one_line(name)} » : illisible ; ouvrez le "
+                         "fichier .msg dans Outlook pour le lire.")
+            return
+        inner = BytesParser(policy=_MIME).parsebytes(embedded)
+        stem = one_line(name).removesuffix(".msg") or f"message-{index}"
+        message.add_attachment(inner, filename=f"{stem}.eml")
         return
     data = _safe(lambda: attachment.file_bytes, None)
     if data is None:
@@ -182,6 +192,34 @@ def _attach(message: EmailMessage, attachment: Attachment, index: int,
     if maintype in {"text", "multipart", "message"} or not subtype.strip():
         maintype, subtype = "application", "octet-stream"  # bytes stay bytes, as attached
     message.add_attachment(data, maintype=maintype, subtype=subtype, filename=one_line(name))
+
+
+_EMBEDDED_OBJECT: Final = "__substg1.0_3701000D"  # PidTagAttachDataObject, an embedded message
+_PROPERTIES: Final = "__properties_version1.0"
+_MAX_EMBEDDING: Final = 8  # storages nest; a hostile file could nest them without end
+
+
+def _embedded_mime(attachment: Attachment) -> bytes | None:
+    """The RFC 822 bytes of the message an attachment of method 5 embeds (its text, its own
+    attachments, embedded messages within it too); None when it has none.
+
+    python-oxmsg reads only top-level messages: an embedded one is the attachment's
+    ``__substg1.0_3701000D`` storage, whose property stream has a 24-byte header where a
+    top-level message has 32 (MS-OXMSG 2.4.1.2), so it is read through a copy whose header is
+    padded to the top-level size.
+    """
+    storage = attachment._storage  # oxmsg gives no public access to an attachment's storages
+    if not isinstance(storage, Storage):
+        return None
+    sub = next((s for s in storage.storages if s.name == _EMBEDDED_OBJECT), None)
+    if sub is None or sub.path.count("/") > _MAX_EMBEDDING * 2:
+        return None
+    streams = tuple(
+        Stream(stream.path, stream.bytes_[:24] + bytes(8) + stream.bytes_[24:])
+        if stream.name == _PROPERTIES else stream for stream in sub.streams)
+    outlook = OutlookMessage(Storage(path=sub.path, streams=streams, storages=sub.storages))
+    digest = hashlib.sha256(b"".join(s.bytes_ for s in sub.streams[:8])).hexdigest()[:32]
+    return _convert(outlook, digest)
 
 
 def _extension(mime: str) -> str:

@@ -4,10 +4,14 @@ Sign-in (``/{tenant}/…``): OpenID configuration, ``oauth2/v2.0/token`` (client
 device code, refresh token — every refresh hands out a new refresh token and retires the old
 one, as Microsoft's does) and ``oauth2/v2.0/devicecode``. Mail (``/v1.0/users/{mailbox}/…``):
 mailFolders (get, childFolders with ``$filter=displayName eq``, create), messages delta with
-``@odata.nextLink``/``@odata.deltaLink``, ``$value``, get, PATCH, move, createReply,
-attachments, send. Without ``Prefer: IdType="ImmutableId"`` a moved message changes id, as in
-Exchange Online. Tests can force answers (429 with ``Retry-After``, 503…), forget every delta
-token (the next delta call answers 410), expire refresh tokens, and inspect the mailbox.
+``@odata.nextLink``/``@odata.deltaLink``, ``$value``, get, PATCH (subject, categories,
+toRecipients), move, createReply, attachments (under 3 MB only, as Graph), attachments/
+createUploadSession and the session's own pre-authenticated ``uploadUrl`` (``PUT`` byte
+ranges under 4 MB, in order, *without* an Authorization header; 200 with
+``nextExpectedRanges``, then 201 with a Location), send. Without ``Prefer:
+IdType="ImmutableId"`` a moved message changes id, as in Exchange Online. Tests can force
+answers (429 with ``Retry-After``, 503…), forget every delta token (the next delta call
+answers 410), expire refresh tokens, and inspect the mailbox.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Message:
     comment: str = ""
     reply_to: str = ""  # the id of the message a draft answers
     to: list[str] = field(default_factory=list)
+    to_names: list[str] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -79,6 +84,8 @@ class GraphDouble(LoopbackServer):
         self.refresh_tokens: set[str] = set()
         self.refresh_used: list[str] = []
         self.token_grants: list[str] = []
+        self.uploads: dict[str, dict[str, Any]] = {}  # upload session token → its state
+        self.upload_puts: list[tuple[str, int, bool]] = []  # (range, size, had Authorization)
         self._ids = itertools.count(1)
         for key, name in WELL_KNOWN.items():
             parent = "" if key == "msgfolderroot" else "msgfolderroot"
@@ -169,6 +176,9 @@ class _Handler(QuietHandler):
     def do_PATCH(self) -> None:  # noqa: N802 - the name http.server calls
         self._route("PATCH")
 
+    def do_PUT(self) -> None:  # noqa: N802 - the name http.server calls
+        self._route("PUT")
+
     def _route(self, method: str) -> None:
         double: GraphDouble = self.double
         url = urlsplit(self.path)
@@ -182,6 +192,11 @@ class _Handler(QuietHandler):
                     headers = {"Retry-After": forced.retry_after} if forced.retry_after else {}
                     self._json(forced.status, _error(forced.code, "Forced by the test."), headers)
                     return
+            if path.startswith("/upload/") and method == "PUT":
+                status, answer, headers = _upload(double, path.removeprefix("/upload/"),
+                                                  self.headers, raw)
+                self._json(status, answer, headers)
+                return
             if path.startswith("/v1.0/"):
                 status, answer = _Graph(double, self.headers).route(method, path, query, raw)
             else:
@@ -271,7 +286,7 @@ class _Graph:
         if rest[0] != "messages" or message is None:
             return 404, _error("ErrorItemNotFound", "The specified object was not found in the "
                                                     "store.")
-        action = rest[2] if len(rest) > 2 else ""
+        action = "_".join(rest[2:]) if len(rest) > 2 else ""
         handler = getattr(self, f"_{method.lower()}_{action.lstrip('$')}", None)
         if handler is None:
             return 405, _error("BadRequest", f"{method} {action}")
@@ -368,6 +383,10 @@ class _Graph:
             message.categories = list(body["categories"])
         if "subject" in body:
             message.subject = str(body["subject"])
+        if "toRecipients" in body:
+            message.to = [str(r["emailAddress"]["address"]) for r in body["toRecipients"]]
+            message.to_names = [str(r["emailAddress"].get("name", ""))
+                                for r in body["toRecipients"]]
         return self._get_(message, body, query)
 
     def _post_move(self, message: Message, body: dict[str, Any], query: Any) -> tuple[int, Any]:
@@ -398,15 +417,65 @@ class _Graph:
         if not message.is_draft:
             return 400, _error("ErrorInvalidOperation", "Only drafts take attachments here.")
         content = base64.b64decode(body["contentBytes"])
+        if len(content) >= 3 * 1024 * 1024:
+            return 413, _error("ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
+                               "Attachments of 3 MB or more need an upload session.")
         message.attachments.append({**body, "content": content})
         return 201, {"id": self.d._new_id("att"), "name": body["name"], "size": len(content)}
 
+    def _post_attachments_createUploadSession(  # noqa: N802 - Graph's action name
+            self, message: Message, body: dict[str, Any], query: Any) -> tuple[int, Any]:
+        item = body.get("AttachmentItem") or {}
+        if not message.is_draft or item.get("attachmentType") != "file":
+            return 400, _error("ErrorInvalidRequest", "A file attachment item on a draft.")
+        token = self.d._new_id("upload")
+        self.d.uploads[token] = {"message": message, "name": item["name"],
+                                 "size": int(item["size"]),
+                                 "contentType": item.get("contentType", ""),
+                                 "data": bytearray()}
+        return 201, {"uploadUrl": f"{self.d.base}/upload/{token}?authtoken=pre-authenticated",
+                     "expirationDateTime": "2099-01-01T00:00:00Z",
+                     "nextExpectedRanges": ["0-"]}
     def _post_send(self, message: Message, body: Any, query: Any) -> tuple[int, Any]:
         if not message.is_draft:
             return 400, _error("ErrorInvalidOperation", "Only a draft can be sent.")
         message.is_draft, message.folder = False, "sentitems"
         self.d.sent.append(message)
         return 202, None
+
+
+def _upload(double: GraphDouble, token: str, headers: Any,
+            raw: bytes) -> tuple[int, Any, dict[str, str]]:
+    """One PUT of a byte range to an upload session, as Outlook's upload endpoint answers."""
+    session = double.uploads.get(token)
+    authorised = "Authorization" in headers
+    content_range = headers.get("Content-Range", "")
+    double.upload_puts.append((content_range, len(raw), authorised))
+    if session is None:
+        return 404, _error("ErrorItemNotFound", "The upload session was not found."), {}
+    if authorised:  # the URL carries its own token; a bearer token is refused
+        return 401, _error("InvalidAuthenticationToken", "Do not send an Authorization header "
+                           "to a pre-authenticated upload URL."), {}
+    units, _, spec = content_range.partition(" ")
+    span, _, total = spec.partition("/")
+    start, _, end = span.partition("-")
+    data: bytearray = session["data"]
+    if (units != "bytes" or int(total) != session["size"] or int(start) != len(data)
+            or int(end) - int(start) + 1 != len(raw) or len(raw) > 4 * 1024 * 1024):
+        return 416, _error("InvalidRange", f"Expected bytes from {len(data)}, in ranges "
+                           "under 4 MB."), {}
+    data.extend(raw)
+    if len(data) < session["size"]:
+        return 200, {"expirationDateTime": "2099-01-01T00:00:00Z",
+                     "nextExpectedRanges": [f"{len(data)}-"]}, {}
+    message: Message = session["message"]
+    attachment_id = double._new_id("att")
+    message.attachments.append({"@odata.type": "#microsoft.graph.fileAttachment",
+                                "name": session["name"], "contentType": session["contentType"],
+                                "content": bytes(data), "uploaded": True})
+    del double.uploads[token]
+    return 201, None, {"Location": f"{double.graph_url}/users/{double.mailbox}/messages/"
+                                   f"{message.id}/attachments/{attachment_id}"}
 
 
 def _token(text: str) -> str:

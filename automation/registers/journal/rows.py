@@ -11,7 +11,7 @@ while the workbook is open in Excel.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -123,6 +123,20 @@ class RowJournal:
         cursor = self._db.execute(
             "SELECT register, COUNT(*) FROM rows WHERE written_at IS NULL GROUP BY register")
         return dict(cursor.fetchall())
+
+    def amend_pending(self, register: str, record_id: str,
+                      values: Mapping[str, CellValue]) -> bool:
+        """Change values of a row not yet in its workbook (its id now known); False when the
+        row is already written or unknown. Call inside the transaction that recorded it."""
+        found = self._db.execute(
+            "SELECT values_json FROM rows WHERE register = ? AND record_id = ?"
+            " AND written_at IS NULL", (register, record_id)).fetchone()
+        if found is None:
+            return False
+        merged = {**load_values(found[0]), **values}
+        self._db.execute("UPDATE rows SET values_json = ? WHERE register = ? AND record_id = ?",
+                         (dump_values(merged), register, record_id))
+        return True
 
     def _set_written(self, register: str, record_ids: Sequence[str], *, now: datetime) -> None:
         self._db.executemany(
