@@ -19,6 +19,7 @@ from typing import Final, Protocol, runtime_checkable
 from automation.config import Config
 from automation.errors import AutomationError, MailboxError
 from automation.pipeline import store
+from automation.pipeline.events import log_mail
 from automation.pipeline.mail import MailReport, ingest_mail
 from automation.pipeline.office import Office
 from automation.sources.exchange import ExchangeSource
@@ -83,6 +84,7 @@ def poll_once(office: Office, source: MailSource, *,
                                      f"{office.clock.now().isoformat()} {report.subject}")
         if not report.left_for_a_person:
             source.mark_processed(item)
+        log_mail(report)
         reports.append(report)
         if len(reports) % FLUSH_EVERY == 0:
             with lock:

@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from automation.clock import PARIS, SystemClock
 from automation.config import load_config
 from automation.deadlines.due import DueStatus, due_items
 from automation.errors import AutomationError
-from automation.pipeline.office import LOCK_NAME, Office
+from automation.pipeline.lock import OfficeLock
+from automation.pipeline.office import Office
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
 from automation.registers.reader import read_register
 
@@ -52,13 +51,7 @@ def view_office(root: Path) -> Iterator[Office]:
 
 def is_busy(office: Office) -> bool:
     """True while another process (the watcher) holds the office folder."""
-    lock = FileLock(office.config.registers_dir / LOCK_NAME)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
+    return OfficeLock(office.config.registers_dir).held_elsewhere()
 
 
 def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
