@@ -65,7 +65,7 @@ def temporary_beside(path: Path, *, stem: str = "") -> Path:
 
 
 def _os_replace(source: Path, target: Path) -> None:
-    os.replace(source, target)
+    source.replace(target)  # os.replace: atomic, and onto an existing file on Windows too
 
 
 def replace_file(source: Path, target: Path, *, attempts: int = REPLACE_ATTEMPTS,

@@ -21,6 +21,7 @@ turn and writing goes on.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import sys
@@ -58,8 +59,7 @@ class _ConsoleFormatter(logging.Formatter):
     """The first line of the message only: no detail, never a traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        first = (record.getMessage().splitlines() or [""])[0]
-        return first
+        return (record.getMessage().splitlines() or [""])[0]
 
 
 class _LogFile(logging.handlers.RotatingFileHandler):
@@ -70,7 +70,7 @@ class _LogFile(logging.handlers.RotatingFileHandler):
     printed to the console.
     """
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 
@@ -78,7 +78,7 @@ class _LogFile(logging.handlers.RotatingFileHandler):
         try:
             super().doRollover()
         except OSError:
-            if self.stream is None:  # type: ignore[has-type]  # set by the base class
+            if self.stream is None:
                 self.stream = self._open()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name

@@ -27,9 +27,12 @@ HERE = Path(__file__).resolve().parent
 REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.UserProfile/Data"><prop oor:name="givenname" oor:op="fuse"><value>Hélène</value></prop></item>
-<item oor:path="/org.openoffice.UserProfile/Data"><prop oor:name="sn" oor:op="fuse"><value>Dupré</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Filter/Microsoft/Import"><prop oor:name="CreateMSOLockFiles" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.UserProfile/Data">
+ <prop oor:name="givenname" oor:op="fuse"><value>Hélène</value></prop></item>
+<item oor:path="/org.openoffice.UserProfile/Data">
+ <prop oor:name="sn" oor:op="fuse"><value>Dupré</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/Microsoft/Import">
+ <prop oor:name="CreateMSOLockFiles" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 
