@@ -15,6 +15,7 @@ as Windows writes its own.
 from __future__ import annotations
 
 import os
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,24 +40,6 @@ def account() -> str:
     user = os.environ.get("USERNAME") or os.environ.get("USER") or "utilisateur"
     domain = os.environ.get("USERDOMAIN", "")
     return f"{domain}\\{user}" if domain else user
-
-
-def windows_argument(text: str) -> str:
-    """One argument as Windows programs split a command line (``CommandLineToArgvW``)."""
-    if text and not any(c in text for c in ' \t"'):
-        return text
-    out, slashes = ['"'], 0
-    for char in text:
-        if char == "\\":
-            slashes += 1
-            continue
-        if char == '"':
-            out.append("\\" * (2 * slashes + 1) + '"')
-        else:
-            out.append("\\" * slashes + char)
-        slashes = 0
-    out.append("\\" * (2 * slashes) + '"')
-    return "".join(out)
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -114,7 +97,8 @@ def task_xml(root: Path, name: str, *, user: str = "",
     actions.set("Context", "Author")
     execute = _add(actions, "Exec")
     _add(execute, "Command", argv[0])
-    _add(execute, "Arguments", " ".join(windows_argument(a) for a in argv[1:]))
+    # quoted as Windows programs split a command line (the C runtime's rules)
+    _add(execute, "Arguments", subprocess.list2cmdline(argv[1:]))
     _add(execute, "WorkingDirectory", str(root))
     ET.indent(task)
     body = ET.tostring(task, encoding="unicode")

@@ -1,0 +1,164 @@
+"""Files the tool creates behave on Windows as on Linux: permissions, a held target, names."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from automation.deadlines.dashboard import DASHBOARD_FILE
+from automation.files import MAX_NAME, replace_file, temporary_beside, windows_safe_name
+from automation.intake.rejection import write_rejection_copy
+from automation.pipeline.deadlines import due_now
+from automation.pipeline.files import ingest_file
+from automation.pipeline.office import Office
+from automation.pipeline.store import flush
+from automation.records import Rejection
+from tests.spine import register_rows, write_xlsx
+
+COMPLAINT = [["Date de réception", "Canal", "Partie prenante", "Nom du déclarant", "Nature",
+              "Objet"],
+             ["02/03/2026", "Email", "Apprenant", "Jeanne Martin", "Réclamation", "Salle"]]
+
+
+@pytest.fixture
+def umask_002() -> Iterator[None]:
+    old = os.umask(0o002)  # an office sharing its folder with a group
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_temporary_file_takes_the_folders_umask_not_0600(tmp_path: Path,
+                                                           umask_002: None) -> None:
+    made = temporary_beside(tmp_path / "lettre.docx")
+    assert mode(made) == 0o664
+    assert made.name.startswith(".~lettre.") and made.name.endswith(".tmp")
+
+
+class _Rejected:
+    header = ("Nom", "Objet")
+    rejections = (Rejection(line=3, cells=("Dupont", "=1+1"), reasons=("Nom manquant",)),)
+
+
+def test_rejection_copy_and_dashboard_open_for_the_offices_other_accounts(
+        office: Office, umask_002: None) -> None:
+    copy = write_rejection_copy(_Rejected(), office.config.inbox_dir / "rejected" / "x.xlsx")
+    due_now(office)
+    dashboard = office.config.registers_dir / DASHBOARD_FILE
+    assert mode(copy) == 0o664
+    assert mode(dashboard) == 0o664
+
+
+def test_a_replace_refused_while_another_program_holds_the_target_is_retried(
+        tmp_path: Path) -> None:
+    target = tmp_path / "registre.xlsx"
+    target.write_bytes(b"old")
+    source = tmp_path / ".~registre.1.tmp"
+    source.write_bytes(b"new")
+    pauses: list[float] = []
+    refusals = iter([True, True, True, False])
+
+    def rename(src: Path, dst: Path) -> None:
+        if next(refusals):  # Windows: an antivirus has the file open for a moment
+            raise PermissionError(13, "The process cannot access the file")
+        src.replace(dst)
+
+    replace_file(source, target, sleep=pauses.append, rename=rename)
+    assert target.read_bytes() == b"new"
+    assert not source.exists()
+    assert pauses == [0.05, 0.1, 0.2]
+
+
+def test_a_target_held_for_good_raises_and_the_new_version_is_kept(tmp_path: Path) -> None:
+    target, source = tmp_path / "r.xlsx", tmp_path / ".~r.tmp"
+    target.write_bytes(b"old")
+    source.write_bytes(b"new")
+
+    def refuse(src: Path, dst: Path) -> None:
+        raise PermissionError(13, "The process cannot access the file")
+
+    with pytest.raises(PermissionError):
+        replace_file(source, target, attempts=3, sleep=lambda _: None, rename=refuse)
+    assert target.read_bytes() == b"old" and source.read_bytes() == b"new"
+
+
+def test_a_register_held_for_a_moment_still_gets_its_rows(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.replace
+    refused: list[str] = []
+
+    def held_twice(src: object, dst: object) -> None:
+        if str(dst).endswith("reclamations.xlsx") and len(refused) < 2:
+            refused.append(str(dst))  # Windows' sharing violation, as a scan holds the file
+            raise PermissionError(32, "The process cannot access the file because it is "
+                                      "being used by another process")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held_twice)
+    report = ingest_file(office, write_xlsx(office.config.inbox_dir / "reclamations" / "p.xlsx",
+                                            COMPLAINT))
+    assert report.accepted == 1 and len(refused) == 2
+    rows = register_rows(office.config.binding("reclamations").path, "Réclamations")
+    assert [r["Nom du déclarant"].value for r in rows] == ["Jeanne Martin"]
+
+
+def test_a_register_held_for_good_keeps_its_rows_waiting_then_writes_them(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.replace
+
+    def held(src: object, dst: object) -> None:
+        if str(dst).endswith("reclamations.xlsx"):
+            raise PermissionError(32, "being used by another process")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held)
+    ingest_file(office, write_xlsx(office.config.inbox_dir / "reclamations" / "p.xlsx",
+                                   COMPLAINT))
+    assert office.journal.pending_counts() == {"reclamations": 1}
+    monkeypatch.setattr(os, "replace", real)
+    flush(office)
+    assert office.journal.pending_counts() == {}
+    rows = register_rows(office.config.binding("reclamations").path, "Réclamations")
+    assert [r["Nom du déclarant"].value for r in rows] == ["Jeanne Martin"]
+    leftovers = [p.name for p in office.config.registers_dir.iterdir() if p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("CON.xlsx", "_CON.xlsx"),
+    ("nul", "_nul"),
+    ("Lpt1.txt", "_Lpt1.txt"),
+    ("COM9 .docx", "_COM9 .docx"),
+    ("console.xlsx", "console.xlsx"),
+    ('a<b>:"c"|d?*.csv', "a_b___c__d__.csv"),
+    ("plainte. ", "plainte"),
+    ("ligne\nsuivante\t.xlsx", "ligne_suivante_.xlsx"),
+    ("...", "fichier"),
+])
+def test_names_windows_forbids_are_made_safe(name: str, safe: str) -> None:
+    assert windows_safe_name(name) == safe
+
+
+def test_a_long_name_is_cut_keeping_its_suffix() -> None:
+    name = windows_safe_name("é" * 300 + ".xlsx")
+    assert len(name) == MAX_NAME and name.endswith(".xlsx")
+
+
+@given(st.text(min_size=0, max_size=400))
+def test_any_text_becomes_a_name_windows_accepts(text: str) -> None:
+    name = windows_safe_name(text)
+    assert 0 < len(name) <= MAX_NAME
+    assert not any(c in name for c in '<>:"/\\|?*') and all(ord(c) >= 32 for c in name)
+    assert not name.endswith((".", " "))
+    stem = name.split(".", 1)[0].rstrip(" ").upper()
+    assert stem not in {"CON", "PRN", "AUX", "NUL"} and not (
+        len(stem) == 4 and stem[:3] in {"COM", "LPT"} and stem[3] in "123456789¹²³")
