@@ -38,7 +38,7 @@ class _Guarded(click.Group):
         except Exception as exc:  # noqa: BLE001 - the one place an unexpected error becomes French
             from automation.logs import record_crash
 
-            command = " ".join(ctx.protected_args or []) or ctx.info_name or "automation"
+            command = ctx.invoked_subcommand or "automation"
             where = record_crash(exc, command=command)
             place = f"le détail est dans {where}" if where else "le détail n'a pas pu être écrit"
             console.print(
