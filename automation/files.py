@@ -8,10 +8,10 @@
   :class:`PermissionError` while another program holds the target (an antivirus scan, the
   search indexer, a backup agent, a person's preview pane): the move is tried again with a
   growing pause before giving up, and the caller keeps what it wrote until it can.
-* :func:`windows_safe_name` turns a name from outside (a mail attachment, a person's name in a
-  letter's file name) into one that Windows can hold: no ``<>:"/\\|?*`` nor control
-  characters, no trailing dot or space, no reserved device name (``CON``, ``NUL``, ``COM1``…),
-  and at most :data:`MAX_NAME` characters.
+
+Names from outside are made Windows-safe where they are made: attachments by
+:func:`automation.intake.mail.sanitize_filename`, letters by
+:func:`automation.letters.naming.letter_filename`.
 
 Temporary names all match :data:`TEMPORARY_PATTERN` (``.~<stem>.<random>.tmp``) so that those
 left by a crash are recognised at the next start (:mod:`automation.pipeline.housekeeping`).
@@ -20,10 +20,8 @@ left by a crash are recognised at the next start (:mod:`automation.pipeline.hous
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -31,15 +29,9 @@ from typing import Final
 TEMPORARY_PREFIX: Final = ".~"
 TEMPORARY_SUFFIX: Final = ".tmp"
 TEMPORARY_PATTERN: Final = f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"
-MAX_NAME: Final = 200  # characters: leaves room for the folder under Windows' 260-character paths
 REPLACE_ATTEMPTS: Final = 8
 FIRST_PAUSE: Final = 0.05  # seconds; doubled after each refused attempt: about 6 s in all
 _FILE_MODE: Final = 0o666  # the OS takes the umask off, as for any file a program creates
-_FORBIDDEN: Final = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED: Final = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-     *(f"COM{n}" for n in (*"123456789", "¹", "²", "³")),
-     *(f"LPT{n}" for n in (*"123456789", "¹", "²", "³"))})
 
 Rename = Callable[[Path, Path], None]
 Sleep = Callable[[float], None]
@@ -88,17 +80,3 @@ def replace_file(source: Path, target: Path, *, attempts: int = REPLACE_ATTEMPTS
             sleep(pause * 2 ** (attempt - 1))
         else:
             return
-
-
-def windows_safe_name(name: str, *, fallback: str = "fichier") -> str:
-    """``name`` as a file name Windows accepts (and so every system the office uses)."""
-    text = unicodedata.normalize("NFC", name)
-    text = _FORBIDDEN.sub("_", text).strip()
-    text = text.rstrip(". ") or fallback
-    if text.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
-        text = f"_{text}"
-    if len(text) > MAX_NAME:
-        tail = Path(text).suffix
-        tail = tail if len(tail) <= 16 else ""
-        text = text[: MAX_NAME - len(tail)].rstrip(". ") + tail
-    return text

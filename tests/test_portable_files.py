@@ -12,8 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from automation.deadlines.dashboard import DASHBOARD_FILE
-from automation.files import MAX_NAME, replace_file, temporary_beside, windows_safe_name
+from automation.files import replace_file, temporary_beside
+from automation.intake.mail import sanitize_filename
 from automation.intake.rejection import write_rejection_copy
+from automation.letters import LetterKind
+from automation.letters.naming import letter_filename
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office
@@ -133,32 +136,36 @@ def test_a_register_held_for_good_keeps_its_rows_waiting_then_writes_them(
     assert leftovers == []
 
 
-@pytest.mark.parametrize(("name", "safe"), [
-    ("CON.xlsx", "_CON.xlsx"),
-    ("nul", "_nul"),
-    ("Lpt1.txt", "_Lpt1.txt"),
-    ("COM9 .docx", "_COM9 .docx"),
-    ("console.xlsx", "console.xlsx"),
-    ('a<b>:"c"|d?*.csv', "a_b___c__d__.csv"),
-    ("plainte. ", "plainte"),
-    ("ligne\nsuivante\t.xlsx", "ligne_suivante_.xlsx"),
-    ("...", "fichier"),
-])
-def test_names_windows_forbids_are_made_safe(name: str, safe: str) -> None:
-    assert windows_safe_name(name) == safe
+@pytest.mark.parametrize("name", ["CON.xlsx", "nul", "Lpt1.txt", "aux.tar.gz", "PRN",
+                                  'a<b>:"c"|d?*.csv', "plainte. ", "ligne\nsuivante.xlsx",
+                                  "..", "C:\\Users\\x\\devis.xlsx"])
+def test_an_attachment_name_windows_forbids_is_made_one_it_accepts(name: str) -> None:
+    safe = sanitize_filename(name, fallback="piece-jointe")
+    assert_windows_accepts(safe)
 
 
-def test_a_long_name_is_cut_keeping_its_suffix() -> None:
-    name = windows_safe_name("é" * 300 + ".xlsx")
-    assert len(name) == MAX_NAME and name.endswith(".xlsx")
+@pytest.mark.parametrize("person", ["CON", "nul", "Lpt1", "a<b>:c", "Zoé « L’Œuvre »",
+                                    "x" * 400, ". .", ""])
+def test_a_letter_name_windows_forbids_is_made_one_it_accepts(person: str) -> None:
+    name = letter_filename("REC-2026-0001", LetterKind.ACKNOWLEDGMENT, person)
+    assert_windows_accepts(name)
+    assert name.startswith("REC-2026-0001 accuse de reception")
 
 
-@given(st.text(min_size=0, max_size=400))
-def test_any_text_becomes_a_name_windows_accepts(text: str) -> None:
-    name = windows_safe_name(text)
-    assert 0 < len(name) <= MAX_NAME
-    assert not any(c in name for c in '<>:"/\\|?*') and all(ord(c) >= 32 for c in name)
-    assert not name.endswith((".", " "))
-    stem = name.split(".", 1)[0].rstrip(" ").upper()
-    assert stem not in {"CON", "PRN", "AUX", "NUL"} and not (
-        len(stem) == 4 and stem[:3] in {"COM", "LPT"} and stem[3] in "123456789¹²³")
+@given(st.text(min_size=0, max_size=300))
+def test_any_attachment_name_becomes_one_windows_accepts(text: str) -> None:
+    assert_windows_accepts(sanitize_filename(text, fallback="piece-jointe"))
+
+
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+            *(f"LPT{n}" for n in range(1, 10))}
+
+
+def assert_windows_accepts(name: str) -> None:
+    """What Windows refuses in a file name (Microsoft's « Naming Files, Paths, and
+    Namespaces »): reserved characters, control characters, a trailing dot or space, a device
+    name with or without an extension, more than 255 characters."""
+    assert 0 < len(name) <= 255, name
+    assert not any(c in name for c in '<>:"/\\|?*') and all(ord(c) >= 32 for c in name), name
+    assert not name.endswith((".", " ")), name
+    assert name.split(".", 1)[0].upper() not in RESERVED, name
