@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from automation.clock import FixedClock
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.files import replace_file, temporary_beside
 from automation.intake.mail import sanitize_filename
@@ -20,6 +23,7 @@ from automation.letters.naming import letter_filename
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office
+from automation.pipeline.scaffold import init_office
 from automation.pipeline.store import flush
 from automation.records import Rejection
 from tests.spine import register_rows, write_xlsx
@@ -169,3 +173,16 @@ def assert_windows_accepts(name: str) -> None:
     assert not any(c in name for c in '<>:"/\\|?*') and all(ord(c) >= 32 for c in name), name
     assert not name.endswith((".", " ")), name
     assert name.split(".", 1)[0].upper() not in RESERVED, name
+
+
+def test_a_register_is_created_on_a_drive_without_hard_links(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise OSError(1, "Operation not permitted")  # FAT, exFAT, some network shares
+
+    monkeypatch.setattr(os, "link", no_links)
+    created = init_office(tmp_path / "office", clock=FixedClock(datetime(2026, 11, 23, 9, 0)))
+    register = tmp_path / "office" / "registers" / "reclamations.xlsx"
+    assert register in created
+    assert openpyxl.load_workbook(register).sheetnames[0] == "Réclamations"
+    assert not list(register.parent.glob(".*.tmp"))
