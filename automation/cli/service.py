@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import click
 from rich.markup import escape
@@ -22,6 +24,13 @@ _DRY = click.option("--dry-run", is_flag=True, help="Show what would be written 
 _SCOPE = click.option("--system/--user", "system", default=None,
                       help="Linux: a system unit (default as root) or the user's own.")
 _NAME = click.option("--name", default="", help="Service name (default: automation-<folder>).")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _plan_options(command: F) -> F:
+    """The options of install and uninstall: office, dry run, scope, name."""
+    decorated = _DIR(_DRY(_SCOPE(_NAME(click.pass_context(command)))))
+    return cast(F, decorated)
 
 
 @main.group()
@@ -58,11 +67,7 @@ def _show(plan: Plan, *, dry_run: bool) -> None:
 
 
 @service.command()
-@_DIR
-@_DRY
-@_SCOPE
-@_NAME
-@click.pass_context
+@_plan_options
 def install(ctx: click.Context, office: Path | None, dry_run: bool, system: bool | None,
             name: str) -> None:
     """Install and start the service of the office folder.
@@ -76,20 +81,13 @@ def install(ctx: click.Context, office: Path | None, dry_run: bool, system: bool
         console.print(f"[red]Erreur :[/red] {root} n'est pas un dossier de l'outil : créez-le "
                       "d'abord avec « automation init ».", soft_wrap=True)
         sys.exit(EXIT_FAILED)
-    plan = install_plan(root, name=name, system=system)
-    _show(plan, dry_run=dry_run)
-    if dry_run:
-        return
-    _carry_out(plan)
-    console.print("Service installé et démarré : « automation service status » le vérifie.")
+    if _apply(install_plan(root, name=name, system=system), dry_run=dry_run):
+        console.print("Service installé et démarré : « automation service status » le "
+                      "vérifie.")
 
 
 @service.command()
-@_DIR
-@_DRY
-@_SCOPE
-@_NAME
-@click.pass_context
+@_plan_options
 def uninstall(ctx: click.Context, office: Path | None, dry_run: bool, system: bool | None,
               name: str) -> None:
     """Stop and remove the service; the office folder is left as it is.
@@ -98,12 +96,9 @@ def uninstall(ctx: click.Context, office: Path | None, dry_run: bool, system: bo
     Example:
       sudo automation service uninstall --dir /srv/qualite
     """
-    plan = uninstall_plan(_root(ctx, office), name=name, system=system)
-    _show(plan, dry_run=dry_run)
-    if dry_run:
-        return
-    _carry_out(plan)
-    console.print("Service arrêté et supprimé ; le dossier de l'office n'a pas été touché.")
+    if _apply(uninstall_plan(_root(ctx, office), name=name, system=system), dry_run=dry_run):
+        console.print("Service arrêté et supprimé ; le dossier de l'office n'a pas été "
+                      "touché.")
 
 
 @service.command()
@@ -129,9 +124,14 @@ def status(ctx: click.Context, office: Path | None, system: bool | None, name: s
     sys.exit(EXIT_OK if state.running else EXIT_FAILED)
 
 
-def _carry_out(plan: Plan) -> None:
+def _apply(plan: Plan, *, dry_run: bool) -> bool:
+    """Show ``plan``, then carry it out unless ``dry_run``; True once done."""
+    _show(plan, dry_run=dry_run)
+    if dry_run:
+        return False
     try:
         for line in carry_out(plan, run_program):
             console.print(line, soft_wrap=True)
     except AutomationError as exc:
         fail(exc)
+    return True
