@@ -4,4 +4,4 @@ The package follows the pipeline: ``sources`` (what arrives) → ``intake`` (rea
 validating) → ``registers`` (schemas, journal, workbook writer) → ``letters``.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

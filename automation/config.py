@@ -17,6 +17,7 @@ from typing import Any, Final, get_type_hints
 
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.logs.config import Logs
 from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
 from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
 from automation.procedures.config import Cancellations
@@ -65,6 +66,9 @@ class Watch:
         10.0, "A busy or locked file is tried again after this many seconds.")
     mail_poll_seconds: float = setting(
         60.0, "Look for new mail this often (Exchange, Microsoft 365; IMAP has its own).")
+    stale_owner_hours: float = setting(
+        12.0, "An Excel or LibreOffice owner file (~$…) older than this is called probably "
+        "stale in status and the daily digest, with how to remove it.")
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ _SECTIONS: Final = {
     "registers": RegistersSection,
     "deadlines": Deadlines,
     "cancellations": Cancellations,
+    "logs": Logs,
 }
 
 
@@ -136,6 +141,7 @@ class Config:
     registers: RegistersSection = field(default_factory=RegistersSection)
     deadlines: Deadlines = field(default_factory=Deadlines)
     cancellations: Cancellations = field(default_factory=Cancellations)
+    logs: Logs = field(default_factory=Logs)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
@@ -156,6 +162,10 @@ class Config:
     @property
     def outbox_dir(self) -> Path:
         return self.root / self.paths.outbox
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / self.logs.dir
 
     @property
     def journal_path(self) -> Path:

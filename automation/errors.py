@@ -16,9 +16,10 @@ third-party exceptions are translated once, at the adapter that calls the librar
     │   └── JournalTooNew        the journal was written by a newer version of the tool
     ├── LetterError              a letter cannot be produced
     │   └── TemplateError        the Word template is missing or broken
-    └── MailboxError             the mailbox cannot be reached or refused an operation
-        ├── DeltaExpired         (graph_client) Graph's delta link expired: sync again in full
-        └── GraphNotFound        (graph_client) a Graph folder or message is not there
+    ├── MailboxError             the mailbox cannot be reached or refused an operation
+    │   ├── DeltaExpired         (graph_client) Graph's delta link expired: sync again in full
+    │   └── GraphNotFound        (graph_client) a Graph folder or message is not there
+    └── ServiceError             the system service cannot be installed, removed or queried
 
 Inside a module, a few exceptions never cross its boundary: the xlsx package's
 ``PackageError`` becomes a ``RegisterError``; intake's ``InvalidValue`` (a ``ValueError``)
@@ -112,3 +113,7 @@ class MailboxError(AutomationError):
     def __init__(self, message: str, *, mailbox: str = "") -> None:
         super().__init__(message)
         self.mailbox = mailbox
+
+
+class ServiceError(AutomationError):
+    """The service (systemd unit, scheduled task) cannot be installed, removed or queried."""

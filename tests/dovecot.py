@@ -38,7 +38,7 @@ from imapclient import IMAPClient
 
 USER = "alice"
 PASSWORD = "secret-de-test"  # a throw-away account of a test server
-START_TIMEOUT = 15.0
+START_TIMEOUT = 60.0
 POOL = 60  # test mailboxes user01…user60, besides alice
 
 _CONFIG = """\

@@ -184,7 +184,7 @@ def test_idle_notices_a_new_mail(dovecot: DovecotServer, user: str, tmp_path: Pa
     started = time.monotonic()
     timer.start()
     try:
-        assert source.wait_for_mail(timeout=15) is True
+        assert source.wait_for_mail(timeout=60) is True
     finally:
         timer.join()
     assert time.monotonic() - started < 10

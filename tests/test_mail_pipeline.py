@@ -211,7 +211,7 @@ def _watch_in_thread(office: Office) -> tuple[threading.Event, threading.Thread]
     return stop, thread
 
 
-def _wait_until(condition, timeout: float = 30.0) -> None:
+def _wait_until(condition, timeout: float = 120.0) -> None:
     import time
 
     deadline = time.monotonic() + timeout

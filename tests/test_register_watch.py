@@ -95,7 +95,13 @@ def backups(office: Office) -> int:
     return len(list(office.backup_dir.glob("*"))) if office.backup_dir.exists() else 0
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+def settled(office: Office) -> bool:
+    """Nothing left to write: every date and change is in the workbook."""
+    return not office.journal.registers_to_write()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Wait for ``condition``; the bound only keeps a broken watcher from hanging CI."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -120,7 +126,7 @@ def watching(office: Office, *, poll: float = 0.0, send: Send | None = None) -> 
         yield
     finally:
         stop.set()
-        thread.join(timeout=20)
+        thread.join(timeout=120)
         assert not thread.is_alive()
         assert not failures, failures
 
@@ -146,7 +152,8 @@ def test_complaint_resolved_in_excel_gets_one_answer_and_its_date(
             save_as_excel_does(register, "REC-2026-0001", {
                 "Statut": "Résolue", "Réponse apportée": ANSWER,
                 "Action corrective / d'amélioration": ACTION})
-            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1)
+            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1
+                     and settled(office))
             wait_for(lambda: cell(register, "REC-2026-0001", "Date de réponse") is not None)
             quiet(office)
 
@@ -180,7 +187,8 @@ def test_a_response_date_typed_by_a_person_is_kept_and_the_letter_still_comes_on
             save_as_excel_does(register, "REC-2026-0001", {
                 "Statut": "Résolue", "Réponse apportée": ANSWER,
                 "Date de réponse": datetime(2026, 11, 20)})
-            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1)
+            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1
+                     and settled(office))
             quiet(office)
         assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 20)
         assert len(letters_of(office, "reponse-reclamation")) == 1

@@ -62,5 +62,5 @@ def test_rows_waiting_for_a_closed_workbook_are_shown_with_why(office: Office) -
     output = status(office.config.root).output
     row = next(line for line in output.splitlines() if "reclamations" in line)
     assert re.search(r"reclamations\s*│\s*1\s*│\s*1\s*│", row), row
-    assert "open in Excel" in row
+    assert "ouvert dans Excel" in row
     assert "Mailbox" not in output and "Boîte aux lettres" not in output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -391,7 +392,7 @@ def test_nothing_to_write_leaves_the_file_untouched(register: Path) -> None:
 def test_register_open_in_excel_raises_register_locked(register: Path, owner: str) -> None:
     register.with_name(owner.format(name=register.name)).write_bytes(b"owner")
     before = register.read_bytes()
-    with pytest.raises(RegisterLocked, match="open in Excel"):
+    with pytest.raises(RegisterLocked, match="ouvert dans Excel"):
         appender_for(register).append([complaint(13)], [])
     assert register.read_bytes() == before
 
@@ -400,10 +401,10 @@ def test_register_that_cannot_be_replaced_raises_register_locked(
         register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = register.read_bytes()
 
-    def refuse(self: Path, target: object) -> Path:
+    def refuse(source: object, target: object) -> None:
         raise PermissionError(13, "The process cannot access the file")
 
-    monkeypatch.setattr(Path, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)  # Windows, while another program holds it
     with pytest.raises(RegisterLocked):
         appender_for(register).append([complaint(13)], [])
     assert register.read_bytes() == before

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import logging
-import signal
+import os
 import sys
 import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
+from automation import __version__
 from automation.arrival import Source
 from automation.clock import SystemClock
 from automation.config import CONFIG_FILE, load_config
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import due_table
 from automation.errors import AutomationError, FileNotReady
+from automation.logs import detail
 from automation.pipeline.deadlines import due_now
+from automation.pipeline.events import log_file as log_file_report
 from automation.pipeline.files import in_inbox, ingest_file
 from automation.pipeline.reminders import smtp_send
 from automation.pipeline.report import Report
@@ -30,14 +32,17 @@ from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
 
 from . import main
 from . import status as _status  # noqa: F401 - adds the status and letters commands
-from .common import EXIT_FAILED, EXIT_OK, console, fail, office_from
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    console,
+    fail,
+    office_from,
+    start_logging,
+    stop_on_signals,
+)
 
 log = logging.getLogger(__name__)
-
-
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @main.command()
@@ -91,6 +96,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
             source = Source.FOLDER if in_inbox(office, absolute) else Source.INGEST
             try:
                 reports.append(ingest_file(office, absolute, hint=register, source=source))
+                log_file_report(reports[-1])
             except FileNotReady as exc:
                 problems.append(f"{path.name} : fichier en cours de copie ou ouvert dans un "
                                 f"autre programme ({exc}). Réessayez dans un moment.")
@@ -127,16 +133,14 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
     Example:
       automation watch --poll 5
     """
-    _logging(verbose)
+    log_file = start_logging(ctx.obj, verbose=verbose)
     stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger(__name__).info("signal %d: stopping after the file in hand", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop_on_signals(stop)
     with office_from(ctx) as office:
+        logging.getLogger(__name__).info(
+            "surveillance démarrée sur %s", office.config.root,
+            extra=detail(version=__version__, pid=os.getpid(), log=log_file, once=once,
+                         poll=poll))
         send = smtp_send(office.config.mail.smtp)  # the daily digest's way out, if any
         console.print(f"watching {office.config.inbox_dir} and {office.config.registers_dir} "
                       "(Ctrl-C to stop)" if not once else f"processing {office.config.inbox_dir}")

@@ -116,6 +116,10 @@ def print_status(state: OfficeStatus) -> None:
                       f"{escape(wait.reason)} (depuis {_when(wait.since)})" if wait else "")
     console.print(table)
 
+    for notice in state.owners:
+        style = "red" if notice.stale else "yellow"
+        console.print(f"[{style}]Classeur ouvert[/{style}] : {escape(notice.sentence())}",
+                      soft_wrap=True)
     console.print(f"Courriers à produire : {state.queued_letters}")
     if state.failed_letters:
         print_letters(list(state.failed_letters))
@@ -124,6 +128,8 @@ def print_status(state: OfficeStatus) -> None:
         console.print(f"Points en retard : inconnus ({escape(state.late_error)})")
     else:
         console.print(f"Points en retard : {state.late} (détail : automation due)")
+    if state.log_file is not None:
+        console.print(f"Journal d'activité : {state.log_file}", soft_wrap=True)
 
 
 def print_letters(jobs: list[LetterJob]) -> None:

@@ -9,8 +9,6 @@ so a failed write never leaves a broken dashboard behind.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -25,6 +23,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileExceptio
 from automation.clock import paris_naive
 from automation.deadlines.due import DueItem, DueStatus
 from automation.errors import RegisterError, RegisterLocked
+from automation.files import replace_file, temporary_beside
 from automation.text import clean_text, looks_like_formula
 
 DASHBOARD_FILE: Final = "tableau-de-bord.xlsx"
@@ -117,13 +116,11 @@ def _put(cell: Any, value: object) -> None:
 
 def _save_atomically(workbook: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".tableau-de-bord-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    temp = Path(name)
+    temp = temporary_beside(path)  # the folder's usual permissions, not mkstemp's 0600
     try:
         workbook.save(temp)
         _check(temp)
-        temp.replace(path)
+        replace_file(temp, path)
     except PermissionError as exc:
         raise RegisterLocked(f"{path}: cannot be replaced (open in Excel?): {exc}",
                              register=REGISTER_NAME, path=path) from exc

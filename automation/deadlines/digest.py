@@ -91,7 +91,7 @@ def subject_for(items: Sequence[DueItem]) -> str:
 
 
 def compose_digest(owner: str, items: Sequence[DueItem], *, today: date, to: str,
-                   sender: str = "") -> EmailMessage:
+                   sender: str = "", notes: Sequence[str] = ()) -> EmailMessage:
     """The digest mail for ``owner``: subject, plain-text body listing ``items``."""
     message = EmailMessage()
     message["Subject"] = subject_for(items)
@@ -101,11 +101,12 @@ def compose_digest(owner: str, items: Sequence[DueItem], *, today: date, to: str
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
-    message.set_content(_body(owner, items, today))
+    message.set_content(_body(owner, items, today, notes))
     return message
 
 
-def _body(owner: str, items: Sequence[DueItem], today: date) -> str:
+def _body(owner: str, items: Sequence[DueItem], today: date,
+          notes: Sequence[str] = ()) -> str:
     lines = [f"Bonjour {owner},", "",
              f"Voici les points des registres qualité qui vous reviennent au "
              f"{today:%d/%m/%Y}."]
@@ -123,6 +124,8 @@ def _body(owner: str, items: Sequence[DueItem], today: date) -> str:
                          f"échéance le {item.due:%d/%m/%Y}, {when}")
             if item.about:
                 lines.append(f"  {item.about}")
+    if notes:  # what keeps the registers from being written, for everyone to know
+        lines += ["", "À savoir :", *(f"- {note}" for note in notes)]
     lines += ["", "Une fois l'action faite, renseignez sa date dans le registre : le point "
                   "disparaîtra du prochain rappel.",
               "Ce message part une fois par jour, les jours ouvrés."]
@@ -131,12 +134,14 @@ def _body(owner: str, items: Sequence[DueItem], today: date) -> str:
 
 def send_digests(items: Iterable[DueItem], *, today: date, owner_addresses: Mapping[str, str],
                  send: Callable[[EmailMessage], None], log: DigestLog,
-                 sender: str = "") -> int:
+                 sender: str = "", notes: Sequence[str] = ()) -> int:
     """Send each owner their digest of late and due-soon items, once per day; return how
     many mails were sent.
 
-    Owners with no address in ``owner_addresses`` (matched ignoring case and accents) are
-    skipped with a warning; a failed send is logged and tried again on the next call.
+    ``notes`` (French sentences: a register kept open by a stale owner file) are added to
+    every digest. Owners with no address in ``owner_addresses`` (matched ignoring case and
+    accents) are skipped with a warning; a failed send is logged and tried again on the next
+    call.
     """
     addresses = {fold(name): address for name, address in owner_addresses.items()}
     due = [item for item in items if item.status is not DueStatus.LATER]
@@ -150,7 +155,8 @@ def send_digests(items: Iterable[DueItem], *, today: date, owner_addresses: Mapp
                 log.warned.add((fold(owner), today))
                 _log.warning("no address for %r in [deadlines.owners]: digest not sent", owner)
             continue
-        message = compose_digest(owner, owned, today=today, to=address, sender=sender)
+        message = compose_digest(owner, owned, today=today, to=address, sender=sender,
+                                 notes=notes)
         try:
             send(message)
         except (AutomationError, OSError) as exc:  # smtplib errors are OSError

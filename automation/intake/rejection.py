@@ -9,8 +9,6 @@ columns. Text that looks like a formula stays text. A whole-file rejection is a
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from automation.files import replace_file, temporary_beside
 from automation.intake import messages
 from automation.records import CellValue, Rejection
 from automation.text import clean_text, looks_like_formula
@@ -91,13 +90,12 @@ def _put(cell: Any, value: CellValue) -> Any:
 def _save_replacing(workbook: Workbook, out: Path) -> None:
     """Save next to ``out`` then move into place, so a failed save leaves no broken file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~rejet-", suffix=".tmp", dir=out.parent)
-    os.close(handle)
+    temp = temporary_beside(out, stem="rejet")  # the folder's usual permissions, never 0600
     try:
         workbook.save(temp)
-        Path(temp).replace(out)
+        replace_file(temp, out)
     finally:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
 
 
 def note_path(path: Path) -> Path:

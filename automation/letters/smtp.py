@@ -132,6 +132,23 @@ class SmtpSender:
             log.warning("%s refused some recipients: %s", self.label, ", ".join(refused))
         log.info("sent %r through %s", str(message.get("Subject", "")), self.label)
 
+    def check(self) -> str:
+        """Connect, log in when a login is set, and say so; :class:`MailboxError` otherwise."""
+        try:
+            with self._connect() as server:
+                if self.settings.username:
+                    server.login(self.settings.username, self._password or "")
+                code, _ = server.noop()
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailboxError(f"{self.label}: the server refused the login "
+                               f"{self.settings.username!r} or its password",
+                               mailbox=self.label) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailboxError(f"{self.label}: cannot connect ({_reason(exc)})",
+                               mailbox=self.label) from exc
+        login = f" as {self.settings.username}" if self.settings.username else ""
+        return f"{self.label} ({self.settings.tls}){login}: answers {code}"
+
     def _connect(self) -> smtplib.SMTP:
         host, timeout = self.settings.host, self.settings.timeout_seconds
         if self.settings.tls == "tls":

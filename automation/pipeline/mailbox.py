@@ -22,6 +22,7 @@ from automation.config import Config
 from automation.errors import AutomationError, MailboxError
 from automation.intake.mail import mail_fingerprint
 from automation.pipeline import store
+from automation.pipeline.events import log_mail
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -106,6 +107,7 @@ def poll_once(office: Office, source: MailSource, *,
                                      f"{office.clock.now().isoformat()} {report.subject}")
         if not report.left_for_a_person:
             source.mark_processed(item)
+        log_mail(report)
         reports.append(report)
         if len(reports) % FLUSH_EVERY == 0:
             with lock:

@@ -1,24 +1,31 @@
-"""An open office folder: its configuration, its journal, its clock, and the process lock."""
+"""An open office folder: its configuration, its journal, its clock, and the process lock.
+
+Once the lock is held (:mod:`automation.pipeline.lock`), the temporary files a crash left are
+removed (:func:`automation.pipeline.housekeeping.remove_leftovers`): no other process of the
+tool can be writing them then.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from filelock import FileLock, Timeout
-
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
+from automation.pipeline.housekeeping import remove_leftovers
+from automation.pipeline.lock import LOCK_NAME, OfficeLock
 from automation.procedures.planning import REGISTER as PLANNING
 from automation.procedures.planning import Planning, load_planning
 from automation.registers.journal import Journal
 
-LOCK_NAME: Final = ".automation.lock"
+__all__ = ["LOCK_NAME", "Office", "open_office"]
+LOCK_POLL: Final = 0.1  # seconds between two tries while waiting for the lock
 log = logging.getLogger(__name__)
 
 
@@ -57,14 +64,17 @@ def open_office(root: Path, *, clock: Clock | None = None, wait_seconds: float =
     """
     config = config or load_config(root)
     config.registers_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(config.registers_dir / LOCK_NAME)
+    lock = OfficeLock(config.registers_dir)
+    deadline = time.monotonic() + wait_seconds
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            raise OfficeBusy(
+                f"un autre processus d'automation travaille déjà sur {config.root} (la "
+                "surveillance, ou une autre commande) : arrêtez-le d'abord, ou attendez qu'il "
+                "ait fini (automation status dit s'il est en marche)")
+        time.sleep(LOCK_POLL)
     try:
-        lock.acquire(timeout=wait_seconds)
-    except Timeout as exc:
-        raise OfficeBusy(
-            f"another automation process is already working on {config.root} "
-            f"(lock file {lock.lock_file}); stop it first") from exc
-    try:
+        remove_leftovers(config)
         with Journal(config.journal_path) as journal:
             yield Office(config=config, journal=journal, clock=clock or SystemClock())
     finally:

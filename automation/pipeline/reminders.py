@@ -17,6 +17,7 @@ from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, 
 from automation.letters.smtp import SmtpSender
 from automation.mail_config import SmtpSettings
 from automation.pipeline.deadlines import due_now
+from automation.pipeline.housekeeping import owner_notices
 from automation.pipeline.office import Office
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,10 @@ class Reminders:
         now = self.office.clock.now()
         if not digest_due(now, hour=settings.digest_hour, calendar=settings.calendar()):
             return 0
+        stale = [n.sentence() for n in owner_notices(self.office.config, now=now) if n.stale]
         sent = send_digests(items, today=now.astimezone(PARIS).date(),
                             owner_addresses=settings.owners, send=self.send, log=self.log,
-                            sender=self.sender)
+                            sender=self.sender, notes=stale)
         if sent:
             log.info("%d daily digest(s) sent", sent)
         return sent

@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from automation.clock import PARIS, SystemClock
 from automation.config import load_config
 from automation.deadlines.due import DueStatus, due_items
 from automation.errors import AutomationError
-from automation.pipeline.office import LOCK_NAME, Office
+from automation.logs import LOG_FILE
+from automation.pipeline.housekeeping import OwnerNotice, owner_notices
+from automation.pipeline.lock import OfficeLock
+from automation.pipeline.office import Office
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
 from automation.registers.reader import read_register
 
@@ -35,6 +36,8 @@ class OfficeStatus:
     queued_letters: int
     late: int | None  # None when the registers could not be read
     late_error: str = ""
+    owners: tuple[OwnerNotice, ...] = ()  # registers an owner file keeps open, who, since when
+    log_file: Path | None = None  # where the watcher writes what it does
 
 
 STATE_KEYS: tuple[str, ...] = (
@@ -52,13 +55,7 @@ def view_office(root: Path) -> Iterator[Office]:
 
 def is_busy(office: Office) -> bool:
     """True while another process (the watcher) holds the office folder."""
-    lock = FileLock(office.config.registers_dir / LOCK_NAME)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
+    return OfficeLock(office.config.registers_dir).held_elsewhere()
 
 
 def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
@@ -81,7 +78,9 @@ def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
         cells_waiting=cells,
         failed_letters=tuple(journal.letters(statuses=[LetterStatus.FAILED])),
         queued_letters=len(journal.letters(statuses=[LetterStatus.PENDING])),
-        late=late, late_error=late_error)
+        late=late, late_error=late_error,
+        owners=tuple(owner_notices(office.config, now=office.clock.now())),
+        log_file=office.config.logs_dir / LOG_FILE)
 
 
 def late_count(office: Office) -> int:

@@ -20,6 +20,7 @@ from automation.arrival import Source
 from automation.errors import AutomationError, FileNotReady, RegisterError
 from automation.intake.rejection import write_rejection_note
 from automation.pipeline import store
+from automation.pipeline.events import log_file
 from automation.pipeline.files import ingest_file
 from automation.pipeline.filing import FILED_FOLDERS, REJECTED, move_to
 from automation.pipeline.followup import TemplateFixes, follow_up
@@ -180,6 +181,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
 
     def handle(path: Path) -> None:
         report = ingest_file(office, path)
+        log_file(report)
         reports.append(report)
         office.journal.set_state("last_file", f"{office.clock.now().isoformat()} {path.name}")
         if on_report is not None:

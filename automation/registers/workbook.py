@@ -8,7 +8,9 @@ files once and then only appends to them, like any register an office brings.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -49,6 +51,10 @@ def create_register(binding: RegisterBinding, *, today: date) -> Path:
         os.link(temporary, path)
     except FileExistsError:
         pass
+    except OSError:  # no hard links on this drive (FAT, some shares): an exclusive copy
+        with contextlib.suppress(FileExistsError), path.open("xb") as target, \
+                temporary.open("rb") as source:
+            shutil.copyfileobj(source, target)
     finally:
         temporary.unlink()
     return path

@@ -2,9 +2,10 @@
 
 Each part of the journal (rows, ledger, letters, memory, state) declares its tables; this
 module creates them, migrates an older file forward (``PRAGMA user_version`` counts the
-migrations applied) and refuses a file written by a newer version of the tool, which this one
-would misread. Every write goes through :meth:`Database.transaction`: committed together, or
-not at all, with ``synchronous=FULL`` so that a commit survives a power cut.
+migrations applied; a copy of the file as it was is kept in ``.backup/`` first) and refuses a
+file written by a newer version of the tool, which this one would misread. Every write goes
+through :meth:`Database.transaction`: committed together, or not at all, with
+``synchronous=FULL`` so that a commit survives a power cut.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from automation import __version__
 from automation.errors import JournalTooNew, RegisterError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -46,19 +49,36 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
             if version > SCHEMA_VERSION:
                 self._db.close()
                 raise JournalTooNew(
-                    f"{path} was written by a newer version of automation (journal version "
-                    f"{version}, this one reads up to {SCHEMA_VERSION}); install that version "
-                    "again, or a newer one", path=path)
+                    f"le journal {path} a été écrit par une version plus récente de l'outil "
+                    f"(journal version {version} ; celle-ci, {__version__}, ne lit que "
+                    f"jusqu'à la version {SCHEMA_VERSION}). Rien n'a été modifié : "
+                    "réinstallez la version récente (pipx upgrade qualiopi-registres) "
+                    "plutôt que de revenir en arrière", path=path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            existing = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if existing and version < SCHEMA_VERSION:
+                self._keep_copy(int(version))
             self._db.executescript("".join(schemas))
             self._migrate(int(version))
         except sqlite3.Error as exc:
             raise RegisterError(f"{path}: the journal cannot be opened: {exc}", path=path) from exc
+
+    def _keep_copy(self, version: int) -> Path:
+        """A copy of the journal as it was, in ``.backup/``, before migrating it forward."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.parent / ".backup" / f"{self.path.stem}.v{version}.{stamp}.sqlite3"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(target)
+        try:
+            self._db.backup(copy)  # consistent, whatever the write-ahead log holds
+        finally:
+            copy.close()
+        return target
 
     def _migrate(self, version: int) -> None:
         if version == SCHEMA_VERSION:

@@ -2,17 +2,16 @@
 
 Every writer goes through :func:`replace_atomically`: the workbook is first copied to the
 backup folder (a bounded number of timestamped copies), the new version is written to a
-temporary file in the same folder, checked (zip test and a quick reopen), and only then moved
-over the original with :func:`os.replace`. A failure at any step leaves the original as it
-was. :func:`check_not_locked` refuses a workbook that Excel or LibreOffice has open.
+temporary file in the same folder (with the folder's usual permissions), checked (zip test and
+a quick reopen), and only then moved over the original (:func:`automation.files.replace_file`,
+which waits while another program briefly holds it). A failure at any step leaves the original
+as it was. :func:`check_not_locked` refuses a workbook that Excel or LibreOffice has open.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Final
 
 from automation.errors import RegisterError, RegisterLocked
+from automation.files import replace_file, temporary_beside
+from automation.registers.owners import read_owner
 
 BACKUP_STAMP: Final = "%Y%m%d-%H%M%S-%f"
 
@@ -48,13 +49,16 @@ def owner_files(path: Path) -> list[Path]:
 
 
 def check_not_locked(path: Path) -> None:
-    """Raise :class:`RegisterLocked` when ``path`` is open in Excel or LibreOffice."""
+    """Raise :class:`RegisterLocked` (in French, naming who) when ``path`` is open."""
     owners = owner_files(path)
     if owners:
+        found = read_owner(owners[0])
+        who = f" par {found.who()}" if found else ""
+        since = f" depuis le {found.since:%d/%m/%Y à %H:%M}" if found else ""
         raise RegisterLocked(
-            f"{path.name} is open in Excel or LibreOffice ({owners[0].name} is beside it); "
-            "the rows wait in the journal and are written once it is closed",
-            path=path)
+            f"{path.name} est ouvert dans Excel ou LibreOffice{who}{since} (fichier "
+            f"{owners[0].name} à côté) ; les lignes attendent dans le journal et seront "
+            "écrites dès sa fermeture", path=path)
 
 
 def check_zip(path: Path) -> list[str]:
@@ -139,9 +143,7 @@ def replace_atomically(
     except OSError as exc:
         raise RegisterError(f"{path.name}: backup to {backup_dir} failed: {exc}",
                             path=path) from exc
-    handle, name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary = temporary_beside(path)
     try:
         write(temporary)
         check(temporary)
@@ -151,7 +153,7 @@ def replace_atomically(
             raise RegisterLocked(f"{path.name} was changed while the tool was writing it; "
                                  "the rows wait in the journal and are written next time",
                                  path=path)
-        temporary.replace(path)
+        replace_file(temporary, path)  # waits while an antivirus or indexer holds it
     except PermissionError as exc:
         raise RegisterLocked(f"{path.name} cannot be replaced (open in Excel?): {exc}",
                              path=path) from exc
