@@ -17,6 +17,7 @@ from typing import Any, Final, get_type_hints
 
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.indicators.config import Indicators
 from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
 from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
 from automation.procedures.config import Cancellations
@@ -117,6 +118,7 @@ _SECTIONS: Final = {
     "registers": RegistersSection,
     "deadlines": Deadlines,
     "cancellations": Cancellations,
+    "indicators": Indicators,
 }
 
 
@@ -131,6 +133,7 @@ class Config:
     registers: RegistersSection = field(default_factory=RegistersSection)
     deadlines: Deadlines = field(default_factory=Deadlines)
     cancellations: Cancellations = field(default_factory=Cancellations)
+    indicators: Indicators = field(default_factory=Indicators)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
