@@ -40,7 +40,8 @@ td.value { font-weight: bold; white-space: nowrap; }
 .bar span { display: block; height: 6px; background: #2f7bbf; border-radius: 3px; }
 .note { display: block; font-weight: normal; font-size: .85em; color: #92400e; }
 .none { color: #6b7280; font-weight: normal; font-style: italic; }
-.basis { color: #4b5563; font-size: .9em; font-weight: normal; display: block; }
+.basis { color: #4b5563; font-size: .9em; }
+.count { color: #4b5563; font-size: .85em; font-weight: normal; display: block; }
 table.wide { font-size: .85em; }
 dl { margin: 0; } dt { font-weight: bold; margin-top: 10px; } dd { margin: 2px 0 0 0; }
 footer { margin-top: 30px; font-size: .85em; color: #6b7280; }
@@ -118,7 +119,7 @@ def _value_cell(figure: PublishedFigure, *, bar: bool = True) -> str:
     result = figure.result
     note = f"<span class=\"note\">{escape(figure.note)}</span>" if figure.note else ""
     if not bar and not note and result.answers is not None:  # the table has no basis column
-        note = f"<span class=\"basis\">{escape(answers_text(result.answers))}</span>"
+        note = f"<span class=\"count\">{escape(answers_text(result.answers))}</span>"
     if figure.shown in (Shown.WITHHELD, Shown.NO_DATA):
         text = f"<span class=\"none\">{escape(figure.text)}</span>"
         return f"<td class=\"value\">{text}{note}</td>"
