@@ -17,6 +17,7 @@ from typing import Any, Final, get_type_hints
 
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.indicators.config import Indicators
 from automation.logs.config import Logs
 from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
 from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
@@ -127,6 +128,7 @@ _SECTIONS: Final = {
     "deadlines": Deadlines,
     "cancellations": Cancellations,
     "logs": Logs,
+    "indicators": Indicators,
 }
 
 
@@ -142,6 +144,7 @@ class Config:
     deadlines: Deadlines = field(default_factory=Deadlines)
     cancellations: Cancellations = field(default_factory=Cancellations)
     logs: Logs = field(default_factory=Logs)
+    indicators: Indicators = field(default_factory=Indicators)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)

@@ -5,6 +5,7 @@ third-party exceptions are translated once, at the adapter that calls the librar
 
     AutomationError
     ├── ConfigError              a bad setting in automation.toml or the environment
+    ├── ReferentialError         a referential data file (automation/referential) is wrong
     ├── OfficeBusy               another process already works on this office folder
     ├── IntakeError              a dropped file or a mail cannot be read
     │   ├── FileNotReady         still being copied, or held by another program: try later
@@ -41,6 +42,10 @@ class AutomationError(Exception):
 
 class ConfigError(AutomationError):
     """A setting is invalid; the message names it and the accepted values."""
+
+
+class ReferentialError(AutomationError):
+    """A Qualiopi referential data file is missing, malformed, or a version is unknown."""
 
 
 class OfficeBusy(AutomationError):

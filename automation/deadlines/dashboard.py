@@ -24,6 +24,7 @@ from automation.clock import paris_naive
 from automation.deadlines.due import DueItem, DueStatus
 from automation.errors import RegisterError, RegisterLocked
 from automation.files import replace_file, temporary_beside
+from automation.indicators.dashboard import IndicatorBook, write_indicator_sheets
 from automation.text import clean_text, looks_like_formula
 
 DASHBOARD_FILE: Final = "tableau-de-bord.xlsx"
@@ -40,7 +41,8 @@ COLUMNS: Final = (("Responsable", 22), ("Registre", 15), ("N°", 16), ("À faire
 _READ_ERRORS: Final = (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException)
 
 
-def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datetime) -> Path:
+def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datetime,
+                    indicators: IndicatorBook | None = None) -> Path:
     """Rebuild the "À traiter" sheet of the workbook at ``path`` (created if missing).
 
     Raises :class:`~automation.errors.RegisterLocked` when the file cannot be replaced (open
@@ -55,6 +57,7 @@ def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datet
     else:
         sheet = workbook.create_sheet(SHEET, 0)
     _fill(sheet, items, paris_naive(generated_at))
+    write_indicator_sheets(workbook, indicators)
     workbook.active = workbook.sheetnames.index(SHEET)
     _save_atomically(workbook, path)
     return path

@@ -1,4 +1,5 @@
-"""What is late: read the registers, list the due items, refresh the dashboard workbook."""
+"""What is late: read the registers, list the due items, refresh the dashboard workbook
+(its « À traiter » sheet and, from the same rows and the planning, its « Indicateurs » sheets)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import contextlib
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
 from automation.deadlines.due import DueItem, due_items
 from automation.errors import RegisterLocked
+from automation.indicators.book import dashboard_book
+from automation.indicators.load import office_data, office_rules
 from automation.pipeline.office import Office
 from automation.registers.reader import read_register
 
@@ -19,6 +22,9 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
                       settings=config.deadlines, include_later=include_later)
+    book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
+                          generated_at=now)
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
-        write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
+        write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now,
+                        indicators=book)
     return items
