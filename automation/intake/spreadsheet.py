@@ -29,6 +29,7 @@ from python_calamine import (
 from automation.config import Intake
 from automation.errors import FileNotReady, HeaderMismatch, IntakeError
 from automation.intake import messages
+from automation.intake.forms import FormEntry
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
 from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, read_bytes
 from automation.intake.validate import is_blank, validate
@@ -186,12 +187,13 @@ class SpreadsheetIntake:
 
 
 def read_spreadsheet(path: Path, *, hint: str | None, limits: Intake,
-                     source_name: str) -> SpreadsheetIntake:
+                     source_name: str, forms: Sequence[FormEntry] = ()) -> SpreadsheetIntake:
     """Check, read, route and validate the spreadsheet at ``path``.
 
     ``hint`` is the register key named by the inbox sub-folder (``None`` at the top of the
     inbox: the headers decide). ``source_name`` is how rows are credited in the register's
     Source column (``"plaintes-mars.xlsx"`` gives ``"plaintes-mars.xlsx, ligne 7"``).
+    ``forms`` are the office's ``[[surveys.forms]]`` entries (how its survey exports are read).
 
     Raises :class:`FileNotReady` (empty or locked: try again later), :class:`HeaderMismatch`
     (an :class:`~automation.errors.UnroutableFile`: required columns missing), or
@@ -203,7 +205,7 @@ def read_spreadsheet(path: Path, *, hint: str | None, limits: Intake,
         if not heads:
             raise IntakeError(messages.unreadable(path.name, messages.NO_DATA), path=path)
         try:
-            match = route_tables(heads, hint)
+            match = route_tables(heads, hint, forms=forms)
         except HeaderMismatch as exc:
             exc.path = path
             raise

@@ -91,7 +91,7 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None) -> FileR
             "tableur (.xlsx, .xlsm, .xls, .ods, .csv) ou un courriel enregistré (.eml, .msg)."))
     try:
         intake = read_spreadsheet(path, hint=hint, limits=office.config.intake,
-                                  source_name=path.name)
+                                  source_name=path.name, forms=office.config.survey_forms)
     except FileNotReady as exc:
         raise FileNotReady(str(exc)) from exc
     except IntakeError as exc:
