@@ -358,6 +358,11 @@ SESSIONS: Final = RegisterSchema(
               synonyms=("Prescripteur", "Financeur", "OPCO", "Conseiller")),
         Field("prescriber_email", "Email du prescripteur", Kind.EMAIL, width=26,
               synonyms=("Email prescripteur", "Courriel du prescripteur", "Mail prescripteur")),
+        # The session's own survey forms, when they are not the office's usual ones.
+        Field("hot_form_url", "Lien questionnaire à chaud", width=30,
+              synonyms=("Questionnaire à chaud", "Lien enquête à chaud", "Enquête à chaud")),
+        Field("cold_form_url", "Lien questionnaire à froid", width=30,
+              synonyms=("Questionnaire à froid", "Lien enquête à froid", "Enquête à froid")),
     ),
 )
 
