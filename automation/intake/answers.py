@@ -146,10 +146,11 @@ class Scale:
         text = one_line(as_text(raw))
         out_of = _OUT_OF.match(text)
         if out_of:
-            number, high = float(out_of[1].replace(",", ".")), float(out_of[2].replace(",", "."))
-            if high <= 0 or not 0 <= number <= high:
+            given, high = float(out_of[1].replace(",", ".")), float(out_of[2].replace(",", "."))
+            low = 0 if self.nps else LOW
+            if not high.is_integer() or high <= low or not low <= given <= high:
                 raise InvalidValue(messages.score_off_scale(header, text, self.label))
-            return Scale(0 if self.nps else LOW, int(high), nps=self.nps).score(header, number)
+            return Scale(low, int(high), nps=self.nps).score(header, given)
         number = _number(raw)
         if number is None:
             found = WORD_SCORES.get(word_key(text))
@@ -170,7 +171,7 @@ class Scale:
 
 
 def round_half_up(number: float) -> int:
-    return int(math.floor(number + 0.5))
+    return math.floor(number + 0.5)
 
 
 def parse_scale(text: str, *, nps: bool = False) -> Scale:

@@ -142,6 +142,7 @@ def read_survey_row(row: Row, match: HeaderMatch, plan: SurveyPlan,
         if key == "comment":
             comments.append((answer.header, text))
             continue
+        value: CellValue
         try:
             if key == "email":
                 address = parse_value(spec, raw)

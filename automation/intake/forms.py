@@ -226,6 +226,7 @@ class Answer:
     scale: Scale | None = None  # declared by the office
     fallback: bool = False  # the tool's own address or name: used when no question gives it
     utc: bool = False  # a timestamp in UTC
+    own: bool = False  # a column the tool writes itself (not a question)
 
 
 @dataclass(frozen=True)
@@ -317,23 +318,24 @@ def _column(column: int, text: str, signature: Signature | None, entry: FormEntr
     """How one column is read; ``None`` for a column of the tool's own that is skipped."""
     folded = fold(text)
     if entry is not None and (chosen := entry.field_of(text)) is not None:
-        return Answer(column, text, chosen, f"formulaire « {entry.name} »",
+        return Answer(column, text, chosen, "formulaire de l'office",
                       scale=entry.scale_of(text),
                       utc=bool(signature and signature.utc and folded in signature.timestamp))
     if signature is not None:
         tool = signature.tool.value
         if folded in signature.timestamp:
-            return Answer(column, text, "answered_on", f"colonne {tool}", utc=signature.utc)
+            return Answer(column, text, "answered_on", f"colonne {tool}", utc=signature.utc,
+                          own=True)
         if folded in signature.email:
-            return Answer(column, text, "email", f"colonne {tool}", fallback=True)
+            return Answer(column, text, "email", f"colonne {tool}", fallback=True, own=True)
         if folded in signature.name:
-            return Answer(column, text, "name", f"colonne {tool}", fallback=True)
+            return Answer(column, text, "name", f"colonne {tool}", fallback=True, own=True)
         if folded in signature.skip or (signature.skip_pattern is not None
                                         and signature.skip_pattern.search(text)) or (
                 signature.first and column == 0):
             return None
         if signature.notes_pattern is not None and signature.notes_pattern.search(text):
-            return Answer(column, text, "", f"commentaire du correcteur ({tool})")
+            return Answer(column, text, "", f"commentaire du correcteur ({tool})", own=True)
     named = name_field(text, REGISTER)
     if named is not None and named[0] in QUESTION_FIELDS:
         key, origin = named[0], "nom de colonne du registre"

@@ -21,8 +21,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 from automation.intake import messages
-from automation.intake.forms import DEFERRED
 from automation.intake.form_rows import plan_survey, read_survey_row
+from automation.intake.forms import DEFERRED
 from automation.intake.headers import NOT_IMPORTED, HeaderMatch
 from automation.intake.values import InvalidValue, as_text, parse_value
 from automation.records import CellValue, Record, Rejection

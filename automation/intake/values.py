@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Final
 
@@ -171,7 +171,7 @@ def _moment(field: Field, raw: CellValue, *, with_time: bool, month_first: bool 
         raise InvalidValue(reason(field.header, one_line(as_text(raw)))) from None
     if isinstance(moment, datetime):
         if utc and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         moment = paris_naive(moment)
         return moment if with_time else moment.date()
     return datetime.combine(moment, time(0, 0)) if with_time else moment
@@ -328,7 +328,7 @@ def parse_moment(raw: CellValue, *, month_first: bool = False) -> date | datetim
 def _zone(offset: str) -> timezone:
     """``+1``, ``-05:30``, ``+0100`` or ``""`` (UTC itself) as a fixed zone."""
     if not offset:
-        return timezone.utc
+        return UTC
     sign = -1 if offset.startswith("-") else 1
     digits = offset[1:].replace(":", "")
     hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])

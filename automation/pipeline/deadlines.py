@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
-from automation.deadlines.due import DueItem, due_items
+from automation.deadlines.due import DueItem, due_items, sort_items
 from automation.errors import RegisterLocked
 from automation.pipeline.office import Office
 from automation.registers.reader import read_register
+from automation.surveys.due import survey_items
 
 
 def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
@@ -19,6 +20,8 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
                       settings=config.deadlines, include_later=include_later)
+    # Survey mails left for a person (drafts to send, no address or link): automation.surveys
+    items = sort_items([*items, *survey_items(office, now=now, include_later=include_later)])
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
     return items

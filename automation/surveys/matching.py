@@ -12,8 +12,8 @@ session ref, and the day it was given. Its session is, in the planning:
 
 Nothing is guessed: two sessions ending the same day give none. An anonymous answer that
 names no training takes the session of the other answers of the same export when they were
-all found to be about one session (an export of a form sent to one session). When the form, its entry and
-its file name did not say « À chaud » or « À froid », the delay does: at most
+all found to be about one session (an export of a form sent to one session). When the form,
+its entry and its file name did not say « À chaud » or « À froid », the delay does: at most
 ``[surveys] hot_within_days`` days after the session's end is « À chaud », later « À froid »;
 a known kind also picks between the person's sessions (the last one ended within the delay
 for « À chaud », before it for « À froid »). Only empty cells are filled; how the answer was
