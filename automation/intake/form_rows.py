@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 from automation.intake import messages
 from automation.intake.answers import Scale, applied_value, is_no_answer, scale_of
-from automation.intake.forms import SCORE_FIELDS, SurveyForm
+from automation.intake.forms import SCORE_FIELDS
 from automation.intake.values import InvalidValue, as_text, parse_value, parse_when
 from automation.records import CellValue
 from automation.registers.schema import SATISFACTION, Kind
@@ -176,9 +176,6 @@ def read_survey_row(row: Row, match: HeaderMatch, plan: SurveyPlan,
         values["comment"] = comments[0][1]
     elif comments:
         values["comment"] = "\n".join(f"{one_line(q)} : {a}" for q, a in comments)
-    _fill_constants(values, form)
-    if values.get("survey") is None and plan.kind:
-        values["survey"] = plan.kind
     if notes:
         values["notes"] = clean_text("\n".join(notes))
     for key in ("answered_on", "overall"):
@@ -188,12 +185,22 @@ def read_survey_row(row: Row, match: HeaderMatch, plan: SurveyPlan,
     return values, tuple(reasons)
 
 
-def _fill_constants(values: dict[str, CellValue], form: SurveyForm) -> None:
-    if form.entry is None:
-        return
-    for key, text in form.entry.constants().items():
-        if values.get(key) is None:
-            try:
-                values[key] = parse_value(SATISFACTION.field(key), text)
-            except InvalidValue:  # checked when the configuration was read
-                continue
+def with_defaults(values: dict[str, CellValue], match: HeaderMatch,
+                  plan: SurveyPlan) -> dict[str, CellValue]:
+    """``values`` with what the office's entry and the file name say of every answer.
+
+    Kept apart from what the answer itself says, which alone makes its fingerprint: the same
+    answers exported again under another name, or after the form was adopted, are the same.
+    """
+    filled = dict(values)
+    form = match.survey
+    if form is not None and form.entry is not None:
+        for key, text in form.entry.constants().items():
+            if filled.get(key) is None:
+                try:
+                    filled[key] = parse_value(SATISFACTION.field(key), text)
+                except InvalidValue:  # checked when the configuration was read
+                    continue
+    if filled.get("survey") is None and plan.kind:
+        filled["survey"] = plan.kind
+    return filled

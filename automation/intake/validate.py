@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 from automation.intake import messages
-from automation.intake.form_rows import plan_survey, read_survey_row
+from automation.intake.form_rows import plan_survey, read_survey_row, with_defaults
 from automation.intake.forms import DEFERRED
 from automation.intake.headers import NOT_IMPORTED, HeaderMatch
 from automation.intake.values import InvalidValue, as_text, parse_value
@@ -97,13 +97,14 @@ def validate(table: Table, match: HeaderMatch, *, source_name: str) -> Validatio
             continue
         if plan is not None:
             answers, reasons = read_survey_row(row, match, plan)
-            values = ordered(schema, answers)
+            known = canonical(schema, ordered(schema, answers))  # what the answer itself says
+            values = ordered(schema, with_defaults(answers, match, plan))
         else:
             values, reasons = read_row(row, match, schema)
+            known = canonical(schema, values)
         if reasons:
             rejections.append(Rejection(line=row.number, cells=row.cells, reasons=reasons))
             continue
-        known = canonical(schema, values)
         same = json.dumps(known, ensure_ascii=False)  # identical rows so far share this key
         source = f"{source_name}, ligne {row.number}"
         values[SOURCE_KEY] = source

@@ -93,12 +93,13 @@ def survey_items(office: Office, *, now: datetime, include_later: bool = False,
     for mail in waiting_drafts(recorded, planning, responses, today=today,
                                window_days=settings.hot_within_days):
         add(mail.session_ref, f"survey-{fold(mail.survey)}-{mail.step}",
-            f"{_task(mail.survey, mail.step)} (brouillon dans outbox/)", mail.due_on,
-            f"{mail.name} <{mail.address}> — {Path(mail.path).name}")
+            f"{_task(mail.survey, mail.step)} à {mail.name or mail.address} (brouillon dans "
+            "outbox/)", mail.due_on, f"{mail.name} <{mail.address}> — {Path(mail.path).name}")
     for due in due_mails(planning, responses, recorded, settings, now=paris_naive(now)):
         if due.problem:
             add(due.session_ref, f"survey-{fold(due.survey)}-{due.step}",
-                f"{_task(due.survey, due.step)} : {due.problem}", due.due_on, due.name)
+                f"{_task(due.survey, due.step)} à {due.name or due.address} : {due.problem}",
+                due.due_on, due.name)
     companies = [c for c in companies_to_solicit(planning, settings, today=today)
                  if not any(fold(c) in fold(r.name) and r.respondent == "Entreprise"
                             and r.answered_on is not None and r.answered_on.year == today.year
