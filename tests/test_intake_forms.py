@@ -208,3 +208,13 @@ def test_an_office_form_entry_maps_and_scales_its_questions() -> None:
     assert (marie["survey"], marie["training"]) == ("À chaud", "Excel avancé")
     assert marie["comment"] is None and marie["notes"] == "Any other comments? : Great course"
     assert intake.records[0].missing == ()
+
+
+def test_a_score_question_answered_in_sentences_is_kept_as_text() -> None:
+    match = route(table([
+        ["Horodateur", "Globalement, êtes-vous satisfait ?", "Commentaires sur le formateur",
+         "Le formateur était-il clair ?"],
+        ["2026/06/14 10:00:00 UTC+2", "4", "Très clair et à l'écoute de tous", "5"],
+        ["2026/06/14 10:05:00 UTC+2", "3", "Un peu rapide sur la fin", "3"],
+    ]), None)
+    assert match.columns == {0: "answered_on", 1: "overall", 2: "comment", 3: "team"}

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -164,3 +165,28 @@ def test_an_answer_nothing_places_is_kept_with_what_to_complete(tmp_path: Path) 
         awa = rows(office, "satisfaction")[0]
     assert (awa["Enquête"], awa["Formation"]) == (None, None)
     assert awa["Autres informations"].startswith("À compléter : Enquête, Formation")
+
+
+@pytest.mark.parametrize("prefix", ["typeform-en", "google-forms-fr"])
+def test_a_refused_answer_fixed_in_its_rejection_copy_goes_in(office: Office,
+                                                              prefix: str) -> None:
+    source = sample(prefix)
+    text = source.read_text(encoding="utf-8-sig")
+    broken = office.config.inbox_dir / "satisfaction" / f"broken {source.name}"
+    bad = text.replace(",4,8,", ",Bof,8,") if prefix == "typeform-en" else text.replace(
+        '"Excel avancé","2","4"', '"Excel avancé","Bof","4"')
+    assert bad != text
+    broken.write_text(bad, encoding="utf-8")
+    report = ingest_file(office, broken)
+    assert report.rejected == 1 and report.rejection_copy is not None
+    copy = openpyxl.load_workbook(report.rejection_copy)
+    sheet = copy.active
+    assert sheet is not None
+    assert "Bof" in str(sheet.cell(row=2, column=1).value)  # the reason names the answer
+    for cell in sheet[2]:
+        if cell.value == "Bof":
+            cell.value = "2"
+    fixed = office.config.inbox_dir / "satisfaction" / "corrigé.xlsx"
+    copy.save(fixed)
+    again = ingest_file(office, fixed)
+    assert (again.accepted, again.rejected) == (1, 0)

@@ -230,18 +230,21 @@ def scale_of(header: str, answers: Iterable[CellValue], *, nps: bool = False,
 
 
 def looks_like_scores(answers: Iterable[CellValue]) -> bool:
-    """True when most answers given are figures, « n / d » or known words."""
-    given = scored = 0
+    """False when most answers given are sentences (four words or more that are neither a
+    figure nor a known answer): such a column is free text, whatever its question says. A
+    single odd word (« Bof ») is an answer off the scale, refused with its reason."""
+    given = sentences = 0
     for value in answers:
         if value is None or (isinstance(value, str) and not value.strip()) or is_no_answer(
                 value):
             continue
         given += 1
         text = one_line(as_text(value))
-        if (_number(value) is not None or _OUT_OF.match(text) or _LEADING.match(text)
-                or word_key(text) in WORD_SCORES):
-            scored += 1
-    return given > 0 and scored * 2 > given
+        scored = (_number(value) is not None or _OUT_OF.match(text) or _LEADING.match(text)
+                  or word_key(text) in WORD_SCORES)
+        if not scored and len(text.split()) >= 4:
+            sentences += 1
+    return given == 0 or sentences * 2 <= given
 
 
 def applied_value(raw: CellValue) -> CellValue:

@@ -15,7 +15,8 @@ from, in order:
 3. a header that is one of the register's own column names (« Note globale », « Formation »);
 4. what the question asks (:data:`QUESTIONS`: the first rule whose words it contains).
 
-A score field needs scores: a question whose answers are sentences goes to « Autres
+A score field needs scores: a question whose answers are sentences goes to « Commentaire »
+when it asks for comments (« Commentaires sur le formateur »), else to « Autres
 informations ». A question no rule claims goes there too, as « question : réponse ».
 « Enquête » and « Formation » may be left to later steps (the form's entry, the file name,
 the planning), so a form that does not ask them still goes in.
@@ -129,6 +130,10 @@ SIGNATURES: Final[tuple[Signature, ...]] = (
 )
 
 
+# The columns our own rejection copies add in front of the file's.
+_OWN_COLUMNS: Final = frozenset({fold(messages.ERRORS_HEADER), fold(messages.LINE_HEADER)})
+
+
 def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(rf"\b(?:{p})" for p in patterns))
 
@@ -175,6 +180,9 @@ QUESTIONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("name", _rx(r"nom\b", r"prenom", r"name\b", r"identite")),
     ("overall", _rx(r"satisf")),
 )
+
+
+_COMMENT: Final = next(pattern for key, pattern in QUESTIONS if key == "comment")
 
 
 @dataclass(frozen=True)
@@ -263,8 +271,9 @@ class SurveyForm:
 
 def signature_of(header: Sequence[str]) -> Signature | None:
     folded = {fold(h) for h in header if h}
+    theirs = [h for h in header if fold(h) not in _OWN_COLUMNS]  # a rejection copy's aside
     for signature in SIGNATURES:
-        if signature.first and (not header or header[0].strip() != signature.first):
+        if signature.first and (not theirs or theirs[0].strip() != signature.first):
             continue
         if all(names & folded for names in signature.needs):
             return signature
@@ -310,8 +319,6 @@ def read_header(cells: Sequence[CellValue], answers_below: Sequence[Sequence[Cel
     return SurveyForm(tool, tuple(answers), tuple(skipped), entry, english)
 
 
-_OWN_COLUMNS: Final = frozenset({fold(messages.ERRORS_HEADER), fold(messages.LINE_HEADER)})
-
 
 def _column(column: int, text: str, signature: Signature | None, entry: FormEntry | None,
             values: Sequence[CellValue]) -> Answer | None:
@@ -332,7 +339,7 @@ def _column(column: int, text: str, signature: Signature | None, entry: FormEntr
             return Answer(column, text, "name", f"colonne {tool}", fallback=True, own=True)
         if folded in signature.skip or (signature.skip_pattern is not None
                                         and signature.skip_pattern.search(text)) or (
-                signature.first and column == 0):
+                signature.first and text.strip() == signature.first):
             return None
         if signature.notes_pattern is not None and signature.notes_pattern.search(text):
             return Answer(column, text, "", f"commentaire du correcteur ({tool})", own=True)
@@ -343,7 +350,9 @@ def _column(column: int, text: str, signature: Signature | None, entry: FormEntr
         key, origin = question_field(text) or "", "question"
     if key in SCORE_FIELDS and any(v is not None for v in values) and not looks_like_scores(
             values):
-        key, origin = "", "réponses en phrases, pas des notes"
+        asks_comment = _COMMENT.search(folded) is not None  # « Commentaires sur le formateur »
+        key = "comment" if asks_comment else ""
+        origin = "réponses en phrases, pas des notes"
     if not key:
         origin = origin if origin != "question" else "aucune règle ne la reconnaît"
     return Answer(column, text, key, origin)
