@@ -190,3 +190,14 @@ def test_a_refused_answer_fixed_in_its_rejection_copy_goes_in(office: Office,
     copy.save(fixed)
     again = ingest_file(office, fixed)
     assert (again.accepted, again.rejected) == (1, 0)
+
+
+def test_adopting_names_a_question_the_export_does_not_have_in_french(tmp_path: Path) -> None:
+    root = tmp_path / "office"
+    init_office(root, clock=clock())
+    before = (root / "automation.toml").read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["--dir", str(root), "surveys", "adopt",
+                                       str(sample("typeform-en")), "--field", "Blah=overall"])
+    assert result.exit_code == 2
+    assert "n'est pas une question de l'export" in result.output
+    assert (root / "automation.toml").read_text(encoding="utf-8") == before

@@ -22,7 +22,7 @@ from typing import Final
 
 from automation.config import Intake
 from automation.errors import ConfigError, IntakeError
-from automation.intake.answers import parse_scale
+from automation.intake.answers import Scale, parse_scale
 from automation.intake.form_rows import plan_survey
 from automation.intake.forms import QUESTION_FIELDS, REGISTER, FormEntry, find_survey
 from automation.intake.headers import HEADER_SCAN_ROWS, HeaderMatch
@@ -60,8 +60,8 @@ def _question(text: str, headers: Sequence[str]) -> str:
     starting = [h for h in headers if fold(h).startswith(wanted)] if wanted else []
     found = exact or (starting if len(starting) == 1 else [])
     if not found:
-        raise ConfigError(f"« {text} » is not one of the export's questions (or begins "
-                          "several of them)")
+        raise ConfigError(f"« {text} » n'est pas une question de l'export (ou en commence "
+                          "plusieurs) : recopiez le début de la question")
     return found[0]
 
 
@@ -70,9 +70,17 @@ def _pairs(items: Sequence[str], what: str) -> list[tuple[str, str]]:
     for item in items:
         question, sep, value = item.rpartition("=")
         if not sep or not question.strip():
-            raise ConfigError(f"--{what} {item!r}: expected \"question=value\"")
+            raise ConfigError(f"--{what} « {item} » : « question=valeur » attendu")
         pairs.append((question.strip(), value.strip()))
     return pairs
+
+
+def _scale(text: str, *, nps: bool) -> Scale:
+    try:
+        return parse_scale(text, nps=nps)
+    except ValueError:
+        raise ConfigError(f"--scale « {text} » : échelle inconnue (1-5, 1-10, 0-10, 1-4 ou "
+                          "mots)") from None
 
 
 def _read(path: Path, forms: Sequence[FormEntry]) -> tuple[HeaderMatch, Spreadsheet]:
@@ -81,9 +89,10 @@ def _read(path: Path, forms: Sequence[FormEntry]) -> tuple[HeaderMatch, Spreadsh
     match = find_survey([t for t in heads if t.rows], hint=REGISTER, forms=forms)
     if match is None or match.survey is None:
         spreadsheet.close()
-        raise IntakeError(f"{path.name}: no header row of a survey export (questions, or the "
-                          "columns of Google Forms, Microsoft Forms, LimeSurvey, Typeform) in "
-                          f"its first {HEADER_SCAN_ROWS} rows", path=path)
+        raise IntakeError(f"{path.name} : aucune ligne d'en-têtes d'un export de questionnaire "
+                          "(des questions, ou les colonnes de Google Forms, Microsoft Forms, "
+                          f"LimeSurvey, Typeform) dans ses {HEADER_SCAN_ROWS} premières lignes",
+                          path=path)
     return match, spreadsheet
 
 
@@ -97,20 +106,18 @@ def adopt_form(path: Path, *, name: str = "", survey: str = "", training: str = 
         questions = {a.header: a.field for a in match.survey.answers if not a.own}
         for text, field in _pairs(fields, "field"):
             if field not in (*QUESTION_FIELDS, ""):
-                raise ConfigError(f"--field {text}={field}: unknown field; known: "
-                                  f"{', '.join(QUESTION_FIELDS)} or nothing (Autres "
-                                  "informations)")
+                raise ConfigError(f"--field « {text}={field} » : champ inconnu ; champs "
+                                  f"possibles : {', '.join(QUESTION_FIELDS)}, ou rien après "
+                                  "« = » pour « Autres informations »")
             questions[_question(text, headers)] = field
         declared = {_question(t, headers): v for t, v in _pairs(scales, "scale")}
         entry = FormEntry(name=name or path.stem, questions=questions,
-                          scales={q: parse_scale(v, nps=questions.get(q) == "nps")
+                          scales={q: _scale(v, nps=questions.get(q) == "nps")
                                   for q, v in declared.items()},
                           survey=survey, training=training)
         match, _ = _read(path, (entry,))
         assert match.survey is not None
         table = spreadsheet.table(match.sheet)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
     finally:
         spreadsheet.close()
     plan = plan_survey(table, match, source_name=path.name)
