@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from automation.config import Intake
 from automation.errors import HeaderMismatch
@@ -218,3 +220,16 @@ def test_a_score_question_answered_in_sentences_is_kept_as_text() -> None:
         ["2026/06/14 10:05:00 UTC+2", "3", "Un peu rapide sur la fin", "3"],
     ]), None)
     assert match.columns == {0: "answered_on", 1: "overall", 2: "comment", 3: "team"}
+
+
+@given(low=st.sampled_from([0, 1]), high=st.sampled_from([4, 5, 6, 7, 10]),
+       data=st.data())
+def test_any_score_lands_on_one_to_five_keeping_its_order(low: int, high: int,
+                                                          data: st.DataObject) -> None:
+    scale = Scale(low, high)
+    first = data.draw(st.integers(low, high))
+    second = data.draw(st.integers(first, high))
+    a, b = scale.score("Note", first), scale.score("Note", second)
+    assert a is not None and b is not None
+    assert 1 <= a <= b <= 5
+    assert (scale.score("Note", low), scale.score("Note", high)) == (1, 5)
