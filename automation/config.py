@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Final, get_type_hints
+from typing import TYPE_CHECKING, Any, Final, get_type_hints
 
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
@@ -25,6 +25,10 @@ from automation.procedures.config import Cancellations
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import DEFAULT_REGISTERS, READ_ONLY_REGISTERS, REGISTERS_BY_KEY
 from automation.settings import build_section, env_name, setting, type_name
+from automation.surveys.config import SURVEY_SECTIONS, Surveys, load_surveys
+
+if TYPE_CHECKING:
+    from automation.intake.forms import FormEntry
 
 CONFIG_FILE: Final = "automation.toml"
 
@@ -149,6 +153,8 @@ class Config:
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
     register_overrides: Mapping[str, RegisterOverride] = field(default_factory=dict)
+    surveys: Surveys = field(default_factory=Surveys)
+    survey_forms: tuple[FormEntry, ...] = ()  # the office's [[surveys.forms]]
 
     @property
     def inbox_dir(self) -> Path:
@@ -205,7 +211,7 @@ class SettingInfo:
 
 def declared_settings() -> Iterator[SettingInfo]:
     """Every setting, in declaration order (used by the docs and their test)."""
-    every = {**_SECTIONS, **MAIL_SECTIONS, **MAIL_BACKEND_SECTIONS}
+    every = {**_SECTIONS, **MAIL_SECTIONS, **MAIL_BACKEND_SECTIONS, **SURVEY_SECTIONS}
     for section, cls in every.items():
         hints = get_type_hints(cls)
         for f in fields(cls):
@@ -224,10 +230,10 @@ def load_config(root: Path, *, environ: Mapping[str, str] | None = None) -> Conf
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = set(data) - set(_SECTIONS) - {"mail"}
+    unknown = set(data) - set(_SECTIONS) - {"mail", *SURVEY_SECTIONS}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                          f"known: {', '.join([*_SECTIONS, 'mail'])}")
+                          f"known: {', '.join([*_SECTIONS, 'mail', *SURVEY_SECTIONS])}")
     sections: dict[str, Any] = {}
     overrides: dict[str, RegisterOverride] = {}
     for name, cls in _SECTIONS.items():
@@ -250,6 +256,8 @@ def load_config(root: Path, *, environ: Mapping[str, str] | None = None) -> Conf
             raise ConfigError(f"{path}: [mail.{key}] must be a table")
         cls = MAIL_BACKEND_SECTIONS[f"mail.{key}"]
         sections[attribute] = build_section(f"mail.{key}", cls, sub, environ, where=str(path))
+    sections["surveys"], sections["survey_forms"] = load_surveys(
+        data.get("surveys", {}), environ, where=str(path))
     return Config(root=root.resolve(), register_overrides=overrides, **sections)
 
 

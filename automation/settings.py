@@ -89,7 +89,14 @@ def _from_env(name: str, raw: str, hint: Any) -> Any:
         raise ConfigError(
             f"environment variable {name}={raw!r}: expected {type_name(hint)}") from exc
     if get_origin(hint) is list:
-        return [part.strip() for part in raw.split(",") if part.strip()]
+        items = [part.strip() for part in raw.split(",") if part.strip()]
+        if get_args(hint) == (int,):
+            try:
+                return [int(item) for item in items]
+            except ValueError as exc:
+                raise ConfigError(f"environment variable {name}={raw!r}: expected "
+                                  f"{type_name(hint)}") from exc
+        return items
     if get_origin(hint) is dict:
         raise ConfigError(f"environment variable {name}: a table is set in automation.toml only")
     return raw

@@ -2,6 +2,8 @@
 
 Baseline, measured in the same run: one bare openpyxl load and save of that register. Target:
 the whole ingest (read, validate, journal, append, backup, filing) under 3 times the baseline.
+One answer in fifty has a low overall score, as in a real survey: each opens a « Difficulté »
+and its « suite à votre avis » letter, which the measured ingest includes.
 
     .venv/bin/python bench/bench_ingest.py [--existing 20000] [--rows 2000]
 """
@@ -50,7 +52,8 @@ def build_export(path: Path, rows: int) -> Path:
     sheet.append(list(HEADERS))
     for n in range(rows):
         sheet.append([datetime(2026, 11, 2, 8, 0) + timedelta(minutes=n), "À chaud", "Apprenant",
-                      f"Répondant {n}", f"r{n}@exemple.fr", "Gestion de projet", 1 + n % 5,
+                      f"Répondant {n}", f"r{n}@exemple.fr", "Gestion de projet",
+                      1 if n % 50 == 0 else 3 + n % 3,
                       n % 11, 5, 4, f"Commentaire n°{n} : très satisfait & content"])
     workbook.save(path)
     return path

@@ -429,6 +429,41 @@ BUILDERS: Final[dict[LetterKind, Callable[[Letter], None]]] = {
 }
 
 
+
+# --- « suite à votre avis »: a low survey score, the difficulty it opened -------------------
+
+def survey_follow_up(letter: Letter) -> None:
+    """To call or write to a respondent whose survey answer opened a « Difficulté »
+    (automation.surveys.followup): the row is the REC- difficulty; its description holds the
+    answer's scores and comment, its source the SAT- answer."""
+    letter.opening("Suite à votre avis{% if row.training %} sur la formation "
+                   "« {{ row.training }} »{% endif %}")
+    letter.p("Vous avez bien voulu répondre{% if row.received_on %}, le {{ row.received_on }},"
+             "{% endif %} à notre questionnaire de satisfaction{% if row.training %} sur la "
+             "formation « {{ row.training }} »{% endif %}, et nous vous en remercions.")
+    letter.p("Votre réponse nous montre que cette formation n’a pas été à la hauteur de vos "
+             "attentes. Nous souhaitons comprendre ce qui vous a déçu et voir avec vous ce que "
+             "nous pouvons faire.")
+    letter.when("row.description",
+                lambda: letter.p("Voici ce que nous avons retenu de votre réponse :"),
+                lambda: letter.p("{{ row.description }}", style="Citation"))
+    contact = ("{% if org.phone %} ; vous pouvez aussi nous joindre au {{ org.phone }}{% endif %}"
+               "{% if org.email %}{% if org.phone %} ou{% else %} ; vous pouvez aussi{% endif %}"
+               " nous écrire à {{ org.email }}{% endif %}.")
+    letter.when("row.owner",
+                lambda: letter.p("{{ row.owner }} vous contactera dans les prochains jours pour "
+                                 "en parler" + contact),
+                otherwise=[lambda: letter.p("Nous vous contacterons dans les prochains jours "
+                                            "pour en parler" + contact)])
+    letter.p("Votre retour est enregistré sous la référence {{ ref }} ; il sera examiné avec "
+             "attention et nous aidera à améliorer nos formations.")
+    letter.p(SALUTATION)
+    letter.signature()
+
+
+BUILDERS[LetterKind.SURVEY_FOLLOW_UP] = survey_follow_up
+
+
 # --- writing -------------------------------------------------------------------------------
 
 def template_bytes(kind: LetterKind) -> bytes:

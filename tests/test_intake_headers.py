@@ -82,14 +82,14 @@ def test_no_register_fits_names_the_closest_and_its_missing_columns() -> None:
 
 def test_hinted_register_missing_columns_are_named() -> None:
     with pytest.raises(HeaderMismatch) as caught:
-        route(table([["Titre"], ["Horodateur", "Formation", "Commentaire"]]), "satisfaction")
+        route(table([["Titre"], ["Répondu le", "Formation", "Commentaire"]]), "satisfaction")
     assert str(caught.value) == (
         "Il manque des colonnes obligatoires pour le registre des enquêtes de satisfaction : "
-        "Enquête, Note globale. Colonnes trouvées : « Horodateur », « Formation », "
+        "Enquête, Note globale. Colonnes trouvées : « Répondu le », « Formation », "
         "« Commentaire ». Ajoutez ces colonnes (ou renommez les en-têtes) puis déposez le "
         "fichier à nouveau.")
     assert caught.value.missing == ("Enquête", "Note globale")
-    assert caught.value.found == ("Horodateur", "Formation", "Commentaire")
+    assert caught.value.found == ("Répondu le", "Formation", "Commentaire")
 
 
 def test_header_row_is_searched_only_near_the_top() -> None:

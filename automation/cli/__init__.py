@@ -67,7 +67,7 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    from automation.cli import commands, doctor, indicators, mail, service  # noqa: F401
+    from automation.cli import commands, doctor, indicators, mail, service, surveys  # noqa: F401
 
 
 _register_commands()

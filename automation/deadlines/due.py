@@ -74,15 +74,28 @@ def due_items(rows_by_register: RowsByRegister, *, today: date, calendar: WorkCa
 
 def _item(register: str, record_id: str, row: Mapping[str, object], step: str, task: str,
           due: date, *, today: date, calendar: WorkCalendar, settings: Deadlines) -> DueItem:
-    owner = " ".join(str(row.get("owner") or "").split()) or settings.default_owner
+    owner = " ".join(str(row.get("owner") or "").split())
+    return due_item(register, record_id, step, task, due, owner, today=today,
+                    calendar=calendar, settings=settings, about=describe(register, row))
+
+
+def due_item(register: str, record_id: str, step: str, task: str, due: date, owner: str, *,
+             today: date, calendar: WorkCalendar, settings: Deadlines,
+             about: str = "") -> DueItem:
+    """An item due on ``due`` for ``owner`` (the default owner when empty), late or not."""
+    owner = owner or settings.default_owner
     if today > due:
         status, late, left = DueStatus.LATE, max(1, calendar.working_days_between(due, today)), 0
     else:
         left = calendar.working_days_between(today, due)
         status = DueStatus.SOON if left <= settings.due_soon_days else DueStatus.LATER
         late = 0
-    return DueItem(register, record_id, step, task, due, owner, status, late, left,
-                   describe(register, row))
+    return DueItem(register, record_id, step, task, due, owner, status, late, left, about)
+
+
+def sort_items(items: Iterable[DueItem]) -> list[DueItem]:
+    """By owner, then most late first, then due day and record id (``automation due``)."""
+    return sorted(items, key=_order)
 
 
 def _order(item: DueItem) -> tuple[str, int, date, str, str]:

@@ -6,6 +6,11 @@ first :data:`HEADER_SCAN_ROWS` rows are scanned; a cell names a field when its f
 parenthesised parts are removed (``Date de réception (jj/mm/aaaa)``). The row naming the most
 fields is the header row. The columns of our own rejection copies are ignored, so a fixed copy
 can be dropped again.
+
+A survey export (Google Forms, Microsoft Forms…) titles its columns with its questions: at the
+top of the inbox or in ``inbox/satisfaction/``, :func:`route_tables` also asks
+:func:`automation.intake.forms.find_survey`, and such an export goes to the satisfaction
+register read the way its ``survey`` says.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from automation.records import CellValue
 from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY, RegisterSchema
 from automation.text import fold
 
-if TYPE_CHECKING:  # spreadsheet.py imports this module
+if TYPE_CHECKING:  # spreadsheet.py and forms.py import this module
+    from automation.intake.forms import FormEntry, SurveyForm
     from automation.intake.spreadsheet import Table
 
 HEADER_SCAN_ROWS: Final = 30
@@ -45,11 +51,12 @@ class HeaderMatch:
     ignored: tuple[int, ...]  # our own rejection-copy columns
     routed_by_headers: bool
     distance: int = 0  # sum of the columns' match qualities: 0 when every header is exact
+    survey: SurveyForm | None = None  # a survey export: how its columns are read
 
     @property
     def missing(self) -> tuple[str, ...]:
         """Headers of the register's required fields that no column provides."""
-        present = set(self.columns.values())
+        present = set(self.columns.values()) | (self.survey.provided if self.survey else set())
         schema = REGISTERS_BY_KEY[self.register]
         return tuple(f.header for f in schema.required if f.key not in present)
 
@@ -141,13 +148,17 @@ def find_header(table: Table, register: str, *, routed_by_headers: bool) -> Head
     return best
 
 
-def route_tables(tables: Sequence[Table], hint: str | None) -> HeaderMatch:
+def route_tables(tables: Sequence[Table], hint: str | None, *,
+                 forms: Sequence[FormEntry] = ()) -> HeaderMatch:
     """The best (sheet, register, header row) among ``tables``.
 
     With ``hint`` (the register named by the inbox sub-folder) only that register is tried.
     Without it, every register is tried and the one whose required columns are all present
-    with the most recognised columns wins. Raises :class:`HeaderMismatch` naming, for the
-    closest register, the required columns that are missing.
+    with the most recognised columns wins. A survey export (a tool's signature, or one of the
+    office's ``forms``, with a question giving the overall score) goes to the satisfaction
+    register unless another register fits it; a file whose headers are only questions goes
+    there when no register fits. Raises :class:`HeaderMismatch` naming, for the closest
+    register, the required columns that are missing.
     """
     if hint is not None and hint not in REGISTERS_BY_KEY:
         raise ValueError(f"unknown register {hint!r}")
@@ -158,6 +169,16 @@ def route_tables(tables: Sequence[Table], hint: str | None) -> HeaderMatch:
         raise ValueError("no table to route")
     # max() keeps the first of equals: sheets in workbook order, registers in default order.
     best = max(candidates, key=HeaderMatch.rank)
+    survey = _survey(tables, hint, forms)
+    if survey is not None and survey.survey is not None:
+        signed = survey.survey.signed
+        if survey.fits and (not best.fits or (signed and best.register == survey.register)):
+            return survey
+        if signed and not best.fits:
+            found = [h for h in survey.header if h]
+            raise HeaderMismatch(
+                messages.survey_unrecognised(survey.survey.tool.value, survey.missing, found),
+                register=survey.register, missing=survey.missing, found=found)
     if best.fits:
         return best
     found = [h for h in best.header if h]
@@ -166,6 +187,15 @@ def route_tables(tables: Sequence[Table], hint: str | None) -> HeaderMatch:
     else:
         message = messages.no_register_fits(best.register, best.missing, found)
     raise HeaderMismatch(message, register=best.register, missing=best.missing, found=found)
+
+
+def _survey(tables: Sequence[Table], hint: str | None,
+            forms: Sequence[FormEntry]) -> HeaderMatch | None:
+    from automation.intake.forms import REGISTER, find_survey  # forms imports this module
+
+    if hint not in (None, REGISTER):
+        return None
+    return find_survey(tables, hint=hint, forms=forms)
 
 
 def route(table: Table, hint: str | None) -> HeaderMatch:

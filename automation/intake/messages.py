@@ -164,3 +164,25 @@ def rejection_note(name: str, message: str) -> str:
         "Corrigez le fichier puis déposez-le à nouveau dans le dossier de dépôt.",
         "Ce fichier LISEZ-MOI peut ensuite être supprimé.",
     ])
+
+
+# --- survey exports (automation.intake.forms, automation.intake.answers) ------------------
+
+def score_off_scale(header: str, raw: str, scale: str) -> str:
+    low, _, high = scale.partition("-")
+    return (f"{header} {quoted(raw)} n'est pas une note de l'échelle {low} à {high} de cette "
+            "question.")
+
+
+def score_word_unknown(header: str, raw: str, scale: str = "") -> str:
+    return (f"{header} {quoted(raw)} n'est ni une note ni une réponse connue (par exemple "
+            "« Très satisfait », « Satisfait », « Peu satisfait »). Déclarez l'échelle de cette "
+            "question dans [[surveys.forms]] ou corrigez la réponse.")
+
+
+def survey_unrecognised(tool: str, missing: Sequence[str], found: Sequence[str]) -> str:
+    found_text = listing([quoted(h) for h in found]) if found else "aucune"
+    return (f"Ce fichier ressemble à un export {tool}, mais aucune de ses questions ne donne "
+            f"{listing(missing)}. Questions trouvées : {found_text}. Indiquez quelle question "
+            "donne quoi avec « automation surveys adopt <fichier> --field \"question=champ\" », "
+            "puis déposez le fichier à nouveau.")

@@ -32,6 +32,7 @@ from automation.arrival import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
+from automation.intake.forms import FormEntry
 from automation.intake.formulas import uncached_formulas
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
 from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip
@@ -197,12 +198,13 @@ def first_rows(name: str, data: bytes, *, limits: Intake) -> list[Table]:
 
 
 def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake,
-                     source_name: str) -> SpreadsheetIntake:
+                     source_name: str, forms: Sequence[FormEntry] = ()) -> SpreadsheetIntake:
     """Check, read, route and validate the spreadsheet ``name`` whose content is ``data``.
 
     ``hint`` is the register key named by the inbox sub-folder (``None`` at the top of the
     inbox: the headers decide). ``source_name`` is how rows are credited in the register's
     Source column (``"plaintes-mars.xlsx"`` gives ``"plaintes-mars.xlsx, ligne 7"``).
+    ``forms`` are the office's ``[[surveys.forms]]`` entries (how its survey exports are read).
 
     Raises :class:`HeaderMismatch` (an :class:`~automation.errors.UnroutableFile`: required
     columns missing), or :class:`~automation.errors.IntakeError` (unreadable, too big, not a
@@ -213,7 +215,7 @@ def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake
         heads = [t for t in heads if t.rows]
         if not heads:
             raise IntakeError(messages.unreadable(name, messages.NO_DATA))
-        match = route_tables(heads, hint)
+        match = route_tables(heads, hint, forms=forms)
         table = spreadsheet.table(match.sheet)
     result = validate(table, match, source_name=source_name)
     return SpreadsheetIntake(

@@ -5,6 +5,10 @@ a row once. Values in columns no field claims are kept in the notes field as ``H
 lines rather than lost. A record's fingerprint depends only on the register, its values and
 how many identical rows came before it in the same file: the same file dropped twice, or a
 re-export with more rows, gives the same fingerprints for the rows already seen.
+
+A survey export (``match.survey``) is read by :mod:`automation.intake.form_rows`: scales
+decided per column, several columns per field, « Enquête » and « Formation » possibly left for
+the planning (they are then the record's ``missing``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 from automation.intake import messages
+from automation.intake.form_rows import plan_survey, read_survey_row, with_defaults
+from automation.intake.forms import DEFERRED
 from automation.intake.headers import NOT_IMPORTED, HeaderMatch
 from automation.intake.values import InvalidValue, as_text, parse_value
 from automation.records import CellValue, Record, Rejection
@@ -80,22 +86,31 @@ def validate(table: Table, match: HeaderMatch, *, source_name: str) -> Validatio
     seen: Counter[str] = Counter()
     note = "en-têtes reconnus" if match.routed_by_headers else (
         f"dossier « {match.register} »")
+    plan = plan_survey(table, match, source_name=source_name) if match.survey else None
+    if plan is not None:
+        note = plan.note
     for row in table.rows:
         if row.number <= match.header_line or all(is_blank(c) for c in row.cells):
             continue
         if all(is_blank(row.cell(c)) for c in match.columns):
             ignored.append(row.number)
             continue
-        values, reasons = read_row(row, match, schema)
+        if plan is not None:
+            answers, reasons = read_survey_row(row, match, plan)
+            known = canonical(schema, ordered(schema, answers))  # what the answer itself says
+            values = ordered(schema, with_defaults(answers, match, plan))
+        else:
+            values, reasons = read_row(row, match, schema)
+            known = canonical(schema, values)
         if reasons:
             rejections.append(Rejection(line=row.number, cells=row.cells, reasons=reasons))
             continue
-        known = canonical(schema, values)
         same = json.dumps(known, ensure_ascii=False)  # identical rows so far share this key
         source = f"{source_name}, ligne {row.number}"
         values[SOURCE_KEY] = source
+        later = tuple(k for k in sorted(DEFERRED) if plan is not None and values.get(k) is None)
         records.append(Record(
-            register=match.register, values=values, source=source, note=note,
+            register=match.register, values=values, source=source, note=note, missing=later,
             fingerprint=fingerprint(match.register, known, seen[same])))
         seen[same] += 1
     return ValidationResult(register=match.register, records=records, rejections=rejections,
@@ -120,12 +135,17 @@ def read_row(row: Row, match: HeaderMatch, schema: RegisterSchema,
     if extra:
         kept = values.get(NOTES_KEY)
         values[NOTES_KEY] = clean_text("\n".join([*([str(kept)] if kept else []), *extra]))
-    ordered: dict[str, CellValue] = {}
+    return ordered(schema, values), tuple(reasons)
+
+
+def ordered(schema: RegisterSchema, values: dict[str, CellValue]) -> dict[str, CellValue]:
+    """Every imported field of ``schema`` in order, an empty one with its default."""
+    result: dict[str, CellValue] = {}
     for spec in schema.fields:
         if spec.key not in NOT_IMPORTED:
             value = values.get(spec.key)
-            ordered[spec.key] = spec.default if value is None and spec.default else value
-    return ordered, tuple(reasons)
+            result[spec.key] = spec.default if value is None and spec.default else value
+    return result
 
 
 def _unclaimed_lines(row: Row, match: HeaderMatch) -> list[str]:

@@ -3,7 +3,9 @@
 :func:`parse_value` returns the normalised value (``None`` for a blank cell) or raises
 :class:`InvalidValue`, whose message is the French reason shown to a person. Dates are read
 day first (``12/03/2026``, ``12 mars 2026``, ``1er mars 26``), or ISO, or as Excel serial
-numbers; two-digit years follow Excel (00–29 → 2000s). Enumerated values match their choices
+numbers; two-digit years follow Excel (00–29 → 2000s). Times may carry ``AM``/``PM`` and a
+zone as Google Forms writes them (``2026/03/12 10:15:32 UTC+1``, ``2020/10/30 3:08:44 PM
+GMT+1``): such a moment is converted to Paris time. Enumerated values match their choices
 with case, accents and spacing ignored, through a few common aliases, or by a unique prefix.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Final
 
@@ -74,7 +76,9 @@ _MONTHS: Final = {
 }
 _WEEKDAY: Final = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?,?\s+"
 _TIME: Final = (r"(?:\s*(?:,|a|t|\s)\s*(?P<h>\d{1,2})\s*"
-                r"(?:h\s*(?P<hm>\d{2})?|:(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?))?")
+                r"(?:h\s*(?P<hm>\d{2})?|:(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)"
+                r"(?:\s*(?P<ap>am|pm))?"
+                r"(?:\s*(?P<zone>utc|gmt|z)(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?)?")
 _YEAR: Final = r"(?P<y>\d{4}|\d{2})"
 _DAY_FIRST: Final = re.compile(
     rf"^(?:{_WEEKDAY})?(?P<d>\d{{1,2}})[/.-](?P<mo>\d{{1,2}})(?:[/.-]{_YEAR})?{_TIME}$")
@@ -146,15 +150,28 @@ def as_text(value: CellValue) -> str:
     return str(value)
 
 
-def _moment(field: Field, raw: CellValue, *, with_time: bool) -> date | datetime:
+def parse_when(field: Field, raw: CellValue, *, month_first: bool = False,
+               utc: bool = False) -> date | datetime | None:
+    """:func:`parse_value` for a date or datetime field, told how an export writes its times:
+    ``month_first`` (an American export), ``utc`` (times without zone that are UTC)."""
+    if raw is None or (isinstance(raw, str) and not clean_text(raw).strip()):
+        return None
+    return _moment(field, raw, with_time=field.kind is Kind.DATETIME, month_first=month_first,
+                   utc=utc)
+
+
+def _moment(field: Field, raw: CellValue, *, with_time: bool, month_first: bool = False,
+            utc: bool = False) -> date | datetime:
     """A date, or a Europe/Paris wall-clock datetime (midnight when only a date is given)."""
     try:
-        moment = parse_moment(raw)
+        moment = parse_moment(raw, month_first=month_first)
     except ValueError as exc:
         unknown = messages.datetime_missing if with_time else messages.date_missing
         reason = _DATE_REASONS.get(type(exc), unknown)
         raise InvalidValue(reason(field.header, one_line(as_text(raw)))) from None
     if isinstance(moment, datetime):
+        if utc and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
         moment = paris_naive(moment)
         return moment if with_time else moment.date()
     return datetime.combine(moment, time(0, 0)) if with_time else moment
@@ -251,11 +268,13 @@ def _serial(number: float) -> date | datetime:
     return moment.date() if number.is_integer() else moment
 
 
-def parse_moment(raw: CellValue) -> date | datetime:
+def parse_moment(raw: CellValue, *, month_first: bool = False) -> date | datetime:
     """A date (no time given) or a naive or aware datetime, from a cell.
 
-    Raises :class:`MissingYear`, :class:`NoSuchDate`, :class:`NoSuchTime`, or
-    :class:`ValueError` when the text is not a date at all.
+    ``month_first`` reads ``3/12/2026`` as 12 March (an American export); a zone
+    (``UTC+1``, ``GMT``) gives an aware datetime. Raises :class:`MissingYear`,
+    :class:`NoSuchDate`, :class:`NoSuchTime`, or :class:`ValueError` when the text is not a
+    date at all.
     """
     if isinstance(raw, datetime | date):
         return raw
@@ -275,6 +294,8 @@ def parse_moment(raw: CellValue) -> date | datetime:
     if not found:
         raise ValueError(text)
     parts = found.groupdict()
+    if month_first and found.re is _DAY_FIRST:
+        parts["d"], parts["mo"] = parts["mo"], parts["d"]
     month = int(parts["mo"]) if parts["mo"].isdigit() else _MONTHS.get(parts["mo"], 0)
     if not month and not parts["mo"].isdigit():
         raise ValueError(text)
@@ -289,8 +310,28 @@ def parse_moment(raw: CellValue) -> date | datetime:
         raise NoSuchDate(text) from None
     if parts["h"] is None:
         return day
+    hour = int(parts["h"])
+    if parts["ap"]:
+        if not 1 <= hour <= 12:
+            raise NoSuchTime(text)
+        hour = hour % 12 + (12 if parts["ap"] == "pm" else 0)
     try:
-        clock = time(int(parts["h"]), int(parts["hm"] or parts["m"] or 0), int(parts["s"] or 0))
+        clock = time(hour, int(parts["hm"] or parts["m"] or 0), int(parts["s"] or 0))
     except ValueError:
         raise NoSuchTime(text) from None
-    return datetime.combine(day, clock)
+    moment = datetime.combine(day, clock)
+    if parts["zone"]:
+        moment = moment.replace(tzinfo=_zone(parts["off"] or ""))
+    return moment
+
+
+def _zone(offset: str) -> timezone:
+    """``+1``, ``-05:30``, ``+0100`` or ``""`` (UTC itself) as a fixed zone."""
+    if not offset:
+        return UTC
+    sign = -1 if offset.startswith("-") else 1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    if int(hours) > 14 or int(minutes) >= 60:
+        raise NoSuchTime(offset)
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))

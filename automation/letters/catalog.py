@@ -25,6 +25,7 @@ class LetterKind(StrEnum):
     DROPOUT_REASONS = "demande-motifs-abandon"
     ALTERNATIVE_PROPOSAL = "proposition-alternative"
     DROPOUT_ATTESTATION = "attestation-abandon"
+    SURVEY_FOLLOW_UP = "suite-a-votre-avis"
 
     @property
     def template(self) -> str:
@@ -63,4 +64,7 @@ SPECS: Final[dict[LetterKind, LetterSpec]] = {
         "abandons", "proposition d'alternative", "Proposition d'alternative"),
     LetterKind.DROPOUT_ATTESTATION: LetterSpec(
         "abandons", "attestation d'abandon", "Attestation d'abandon de formation"),
+    # A low survey score: the difficulty it opened, to call or write to the respondent.
+    LetterKind.SURVEY_FOLLOW_UP: LetterSpec(
+        "reclamations", "suite a votre avis", "Suite à votre avis"),
 }

@@ -6,12 +6,13 @@ from __future__ import annotations
 import contextlib
 
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
-from automation.deadlines.due import DueItem, due_items
+from automation.deadlines.due import DueItem, due_items, sort_items
 from automation.errors import RegisterLocked
 from automation.indicators.book import dashboard_book
 from automation.indicators.load import office_data, office_rules
 from automation.pipeline.office import Office
 from automation.registers.reader import read_register
+from automation.surveys.due import survey_items
 
 
 def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
@@ -24,6 +25,8 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
                       settings=config.deadlines, include_later=include_later)
     book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
                           generated_at=now)
+    # Survey mails left for a person (drafts to send, no address or link): automation.surveys
+    items = sort_items([*items, *survey_items(office, now=now, include_later=include_later)])
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now,
                         indicators=book)

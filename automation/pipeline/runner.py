@@ -64,6 +64,7 @@ class Job:
     records: list[Record] = field(default_factory=list)
     children: list[Job] = field(default_factory=list)  # a mail's attached files
     use: AttachmentUse | None = None  # an attached spreadsheet: rows, or evidence
+    opened: list[str] = field(default_factory=list)  # registers the new rows opened rows in
     entry: MailEntry | None = None  # a mail, once recorded
     note: str = ""  # French, beside a file refused whole
 
@@ -138,7 +139,8 @@ def read(office: Office, job: Job) -> bool:
         source_name = f"{arrival.name} (pièce jointe du {arrival.parent.label})"
     try:
         job.intake = read_spreadsheet(arrival.name, arrival.data or b"", hint=arrival.hint,
-                                      limits=office.config.intake, source_name=source_name)
+                                      limits=office.config.intake, source_name=source_name,
+                                      forms=office.config.survey_forms)
     except IntakeError as exc:
         if arrival.source is Source.ATTACHMENT:
             return job.end(Verdict.KEPT, str(exc))
@@ -225,6 +227,7 @@ def record(office: Office, job: Job) -> bool:
 
     result = store.record(office, every, origin=f"{arrival.source.value}:{arrival.place}",
                           also=ledger)
+    job.opened = sorted({row.register for row in result.followups})
     stored = {row.fingerprint for row in result.stored}
     for each in (job, *job.children):
         mine = {r.fingerprint for r in each.records}
@@ -271,7 +274,8 @@ def _say_where_attachments_are(office: Office, job: Job, result: store.RecordRes
 
 
 def write(office: Office, job: Job) -> bool:
-    registers = sorted({r.register for each in (job, *job.children) for r in each.records})
+    registers = sorted({r.register for each in (job, *job.children) for r in each.records}
+                       | set(job.opened))
     flushed = store.flush(office, registers)
     job.report.waiting = "; ".join(flushed.waiting.values())
     return True

@@ -28,6 +28,7 @@ from automation.registers.schema import REGISTERS_BY_KEY
 from automation.registers.workbook import create_register
 from automation.registers.writer import RegisterWriter
 from automation.registers.xlsx.appender import XmlAppender
+from automation.surveys.followup import open_difficulties
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 class RecordResult:
     stored: tuple[StoredRow, ...]
     duplicates: tuple[Record, ...]
+    followups: tuple[StoredRow, ...] = ()  # rows the new ones opened in other registers
 
 
 @dataclass
@@ -79,7 +81,10 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
                     office.journal.queue_letter(
                         key, row.record_id, letter.kind.value, now=now,
                         date_field=letter.date_field, recipient_key=letter.recipient_key)
-        result = RecordResult(tuple(stored), tuple(duplicates))
+        # Low survey scores open a linked « Difficulté » (automation.surveys.followup).
+        followups = open_difficulties(office, stored, now=now,
+                                      floor=lambda: _floor(office, "reclamations", year))
+        result = RecordResult(tuple(stored), tuple(duplicates), followups)
         if also is not None:
             also(result)
     return result

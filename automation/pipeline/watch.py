@@ -32,6 +32,7 @@ from automation.pipeline.report import Report
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.sources.folder import MAIL_FOLDER, FolderWatcher
 from automation.sources.mailbox import MailSource
+from automation.surveys.tick import tick as survey_tick
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,8 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         loop.add_folder(registers)
         loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
         loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
+        # Survey invitations and reminders due (automation.surveys.tick).
+        loop.every(dashboard_every, lambda: _safely(lambda: survey_tick(office), "surveys"))
         with lock:
             _safely(reminders.tick, "dashboard")
         worker = None

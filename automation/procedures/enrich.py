@@ -6,8 +6,9 @@ it finds the session in the planning (ref, training, start with its time, hours,
 name or address), fills seed 004's motive, recoverable and billable cells (only empty ones),
 and turns a trainer's or the organisation's cancellation into one record per participant. For
 an « Abandons » record it fills the training's dates and hours and the prescriber from the
-planning. Nothing a source gave is replaced; how each record was completed is said in its
-``note``, for the journal.
+planning. A « Satisfaction » answer gets its session, training and survey (à chaud or à froid)
+from the planning (:mod:`automation.surveys.matching`). Nothing a source gave is replaced; how
+each record was completed is said in its ``note``, for the journal.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from automation.procedures.planning import (
 )
 from automation.records import CellValue, Record
 from automation.registers.schema import REGISTERS_BY_KEY
+from automation.surveys.matching import survey_records
 
 if TYPE_CHECKING:
     from automation.config import Config
@@ -40,15 +42,17 @@ log = logging.getLogger(__name__)
 
 ANNULATIONS: Final = "annulations"
 ABANDONS: Final = "abandons"
+SATISFACTION: Final = "satisfaction"
 
 
 def enrich(config: Config, records: Sequence[Record], *,
            planning: Planning | None = None) -> list[Record]:
     """``records`` completed from the planning and seed 004 (see the module docstring)."""
-    if not any(r.register in (ANNULATIONS, ABANDONS) for r in records):
+    if not any(r.register in (ANNULATIONS, ABANDONS, SATISFACTION) for r in records):
         return list(records)
-    return enrich_records(records, planning if planning is not None else load_planning(config),
-                          config.cancellations)
+    planning = planning if planning is not None else load_planning(config)
+    records = survey_records(records, planning, config.surveys)
+    return enrich_records(records, planning, config.cancellations)
 
 
 def enrich_records(records: Sequence[Record], planning: Planning,

@@ -1,11 +1,12 @@
 """The office's sessions planning (``registers/sessions.xlsx``): read it, find a session in it.
 
 The planning is the office's workbook; the tool only reads it. One row per participant:
-the session's columns (ref, training, start, end, hours, trainer, location) and the
-participant's (learner, email, company, prescriber, prescriber's email). A row whose session
-columns are blank belongs to the session above it, as people often leave them blank under the
-first participant. Columns are found by their headers (the ``sessions`` schema's names and
-synonyms, or the office's own names from ``[registers.sessions.columns]`` once adopted).
+the session's columns (ref, training, start, end, hours, trainer, location, and its own survey
+links when it has some) and the participant's (learner, email, company, prescriber,
+prescriber's email). A row whose session columns are blank belongs to the session above it,
+as people often leave them blank under the first participant. Columns are found by their
+headers (the ``sessions`` schema's names and synonyms, or the office's own names from
+``[registers.sessions.columns]`` once adopted).
 
 Matching never guesses: a cancellation or a dropout is tied to a session only when exactly
 one session fits what the row says.
@@ -36,7 +37,8 @@ log = logging.getLogger(__name__)
 
 REGISTER: Final = SESSIONS.key
 HEADER_SCAN_ROWS: Final = 30
-SESSION_KEYS: Final = ("session_ref", "training", "start", "end", "hours", "trainer", "location")
+SESSION_KEYS: Final = ("session_ref", "training", "start", "end", "hours", "trainer", "location",
+                       "hot_form_url", "cold_form_url")
 PARTICIPANT_KEYS: Final = ("learner", "email", "company", "prescriber", "prescriber_email")
 
 
@@ -65,6 +67,8 @@ class Session:
     trainer: str = ""
     location: str = ""
     participants: tuple[Participant, ...] = ()
+    hot_form_url: str = ""  # « Lien questionnaire à chaud », when the session has its own
+    cold_form_url: str = ""
 
     @property
     def finish(self) -> datetime:
@@ -199,7 +203,9 @@ def _sessions(rows: Sequence[Sequence[object]], header: int, columns: Mapping[st
             end=paris_naive(end) if isinstance(end, datetime) else None,
             hours=float(hours) if isinstance(hours, int | float) and hours > 0 else None,
             trainer=str(known.get("trainer") or ""), location=str(known.get("location") or ""),
-            participants=tuple(people.get(ref, ()))))
+            participants=tuple(people.get(ref, ())),
+            hot_form_url=str(known.get("hot_form_url") or ""),
+            cold_form_url=str(known.get("cold_form_url") or "")))
     return Planning(tuple(sessions), tuple(problems))
 
 
