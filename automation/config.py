@@ -22,6 +22,7 @@ from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
 from automation.procedures.config import Cancellations
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import DEFAULT_REGISTERS, READ_ONLY_REGISTERS, REGISTERS_BY_KEY
+from automation.rgpd.config import Rgpd
 from automation.settings import build_section, env_name, setting, type_name
 
 CONFIG_FILE: Final = "automation.toml"
@@ -122,6 +123,7 @@ _SECTIONS: Final = {
     "registers": RegistersSection,
     "deadlines": Deadlines,
     "cancellations": Cancellations,
+    "rgpd": Rgpd,
 }
 
 
@@ -136,6 +138,7 @@ class Config:
     registers: RegistersSection = field(default_factory=RegistersSection)
     deadlines: Deadlines = field(default_factory=Deadlines)
     cancellations: Cancellations = field(default_factory=Cancellations)
+    rgpd: Rgpd = field(default_factory=Rgpd)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)

@@ -9,7 +9,8 @@ each, share one connection and one transaction (:mod:`.database`):
 * :mod:`.letters` — the letter queue;
 * :mod:`.memory` — the watch memory: the registers' rows and files as last seen, and the
   changes people made;
-* :mod:`.state` — rows waiting for a workbook open in Excel, and what ``status`` shows.
+* :mod:`.state` — rows waiting for a workbook open in Excel, and what ``status`` shows;
+* :mod:`.privacy` — personal data: pseudonyms, erasures (RGPD), rewriting text cells.
 """
 
 from __future__ import annotations
@@ -42,21 +43,22 @@ from automation.registers.journal.memory import (
     SeenFile,
     WatchMemory,
 )
+from automation.registers.journal.privacy import PRIVACY_SCHEMA, JournalText, Privacy
 from automation.registers.journal.rows import ROWS_SCHEMA, RecordOutcome, RowJournal, WriteBack
 from automation.registers.journal.state import STATE_SCHEMA, OfficeState, Wait
 from automation.registers.journal.values import Values
 
-__all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalTooNew", "LetterJob",
-           "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
+__all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalText", "JournalTooNew",
+           "LetterJob", "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
            "SourceStatus", "Values", "Wait", "WriteBack"]
 
 
-class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeState):
+class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeState, Privacy):
     """The tool's durable record. One instance per process; use as a context manager."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, (ROWS_SCHEMA, LEDGER_SCHEMA, LETTERS_SCHEMA, MEMORY_SCHEMA,
-                                STATE_SCHEMA))
+                                STATE_SCHEMA, PRIVACY_SCHEMA))
 
     def __enter__(self) -> Journal:
         return self
