@@ -72,7 +72,7 @@ def apply_scope(office: Office, scope: Scope, *, reason: str, code: str = "") ->
         outcome.removed.append(path)
     for path in scope.copies:
         try:
-            if rewrite_copy(path, scope.copies_target or scope.target):
+            if rewrite_copy(path, scope.target):
                 outcome.rewritten.append(path)
         except (AutomationError, OSError) as exc:
             outcome.failed.append(f"{path} : non réécrit ({exc})")

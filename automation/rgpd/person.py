@@ -92,30 +92,99 @@ class Person:
         return Person.of([*self.names, *other.names], [*self.emails, *other.emails])
 
 
+class Mentions:
+    """Finds and replaces the mentions of several people at once, each by their pseudonym.
+
+    One regular expression covers every name (a purge may erase thousands of people), so a
+    text is folded and searched once whatever their number.
+    """
+
+    def __init__(self, people: Iterable[tuple[Person, str]]) -> None:
+        self._codes: dict[tuple[str, ...], str] = {}  # sorted words of a name -> code
+        self._alone: dict[str, str] = {}  # one word after a civility -> code
+        self._emails: dict[str, str] = {}
+        orders: set[str] = set()
+        alone: set[str] = set()
+        for person, code in people:
+            for name in person.names:
+                words = name_words(name)
+                self._codes.setdefault(tuple(sorted(words)), code)
+                orders.update(" ".join(o) for o in (words, tuple(reversed(words))))
+                if len(words) > 1:
+                    for word in words:
+                        if len(word) >= _ALONE_MIN:
+                            self._alone.setdefault(word, code)
+                            alone.add(word)
+            for email in person.emails:
+                self._emails.setdefault(email, code)
+        self._names = _alternation(orders)
+        self._civility = (re.compile(rf"(?<![0-9a-z])(?:{_CIVILITIES})\s+"
+                                     rf"(?P<who>{'|'.join(map(re.escape, sorted(alone)))})"
+                                     r"(?![0-9a-z])") if alone else None)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every mention replaced; the same text when there is none.
+
+        An address in the text is replaced whole when it is one of a person's, or when its
+        local part spells their name (« zoe.dupre@… »); names are looked for elsewhere.
+        """
+        if not text or not (self._codes or self._emails):
+            return text
+        pieces: list[str] = []
+        position = 0
+        for match in _EMAIL.finditer(text):
+            pieces.append(self._scrub_names(text[position:match.start()]))
+            address = match[0]
+            code = self._emails.get(address.lower())
+            if code is None:
+                found = self._name_spans(address.partition("@")[0])
+                code = found[0][2] if found else None
+            pieces.append(pseudonym_email(code) if code is not None else address)
+            position = match.end()
+        pieces.append(self._scrub_names(text[position:]))
+        return "".join(pieces)
+
+    def mentions(self, text: str) -> bool:
+        return self.scrub(text) != text
+
+    def _name_spans(self, text: str) -> list[tuple[int, int, str]]:
+        if self._names is None or not text:
+            return []
+        folded, origin = _fold_with_map(text)
+        spans: list[tuple[int, int, str]] = []
+        for match in self._names.finditer(folded):
+            code = self._codes.get(tuple(sorted(match["who"].split())))
+            if code is not None:
+                spans.append((origin[match.start("who")], origin[match.end("who") - 1] + 1,
+                              code))
+        if self._civility is not None:
+            for match in self._civility.finditer(folded):
+                spans.append((origin[match.start("who")], origin[match.end("who") - 1] + 1,
+                              self._alone[match["who"]]))
+        return _disjoint(spans)
+
+    def _scrub_names(self, text: str) -> str:
+        spans = self._name_spans(text)
+        if not spans:
+            return text
+        pieces: list[str] = []
+        position = 0
+        for start, end, code in spans:
+            pieces += [text[position:start], pseudonym(code)]
+            position = end
+        return "".join([*pieces, text[position:]])
+
+
 @dataclass(frozen=True)
 class Scrubber:
     """Replaces the mentions of one person in a text by their pseudonym."""
 
     person: Person
     code: str
-    _names: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
-    _emails: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _mentions: Mentions = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        patterns: list[re.Pattern[str]] = []
-        for name in self.person.names:
-            words = name_words(name)
-            orders = {words, tuple(reversed(words))}
-            alternatives = "|".join(r"\s+".join(map(re.escape, order)) for order in orders)
-            patterns.append(re.compile(rf"(?<![0-9a-z])(?P<who>{alternatives})(?![0-9a-z])"))
-            alone = "|".join(re.escape(w) for w in words if len(w) >= _ALONE_MIN)
-            if len(words) > 1 and alone:  # « Mme Dupré »: a civility makes one word enough
-                patterns.append(re.compile(
-                    rf"(?<![0-9a-z])(?:{_CIVILITIES})\s+(?P<who>{alone})(?![0-9a-z])"))
-        object.__setattr__(self, "_names", tuple(patterns))
-        emails = "|".join(re.escape(e) for e in self.person.emails)
-        object.__setattr__(self, "_emails", re.compile(f"(?:{emails})", re.IGNORECASE)
-                           if emails else None)
+        object.__setattr__(self, "_mentions", Mentions([(self.person, self.code)]))
 
     @property
     def name(self) -> str:
@@ -126,45 +195,20 @@ class Scrubber:
         return pseudonym_email(self.code)
 
     def scrub(self, text: str) -> str:
-        """``text`` with every mention of the person replaced; the same text when none.
-
-        An address in the text is replaced whole when it is one of the person's, or when
-        its local part spells their name (« zoe.dupre@… »); names are looked for elsewhere.
-        """
-        if not text:
-            return text
-        pieces: list[str] = []
-        position = 0
-        for match in _EMAIL.finditer(text):
-            pieces.append(self._scrub_names(text[position:match.start()]))
-            address = match[0]
-            local = address.partition("@")[0]
-            mine = self._emails is not None and self._emails.fullmatch(address) is not None
-            named = self._scrub_names(local) != local
-            pieces.append(self.email if mine or named else address)
-            position = match.end()
-        pieces.append(self._scrub_names(text[position:]))
-        return "".join(pieces)
-
-    def _scrub_names(self, text: str) -> str:
-        if not self._names or not text:
-            return text
-        folded, origin = _fold_with_map(text)
-        spans: list[tuple[int, int]] = []
-        for pattern in self._names:
-            spans.extend((origin[m.start("who")], origin[m.end("who") - 1] + 1)
-                         for m in pattern.finditer(folded))
-        if not spans:
-            return text
-        pieces: list[str] = []
-        position = 0
-        for start, end in _disjoint(spans):
-            pieces += [text[position:start], self.name]
-            position = end
-        return "".join([*pieces, text[position:]])
+        """``text`` with every mention of the person replaced; the same text when none."""
+        return self._mentions.scrub(text)
 
     def mentions(self, text: str) -> bool:
-        return self.scrub(text) != text
+        return self._mentions.mentions(text)
+
+
+def _alternation(phrases: set[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of ``phrases`` as whole words (longest first)."""
+    if not phrases:
+        return None
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+    return re.compile(rf"(?<![0-9a-z])(?P<who>{alternatives})(?![0-9a-z])")
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -186,11 +230,11 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origin
 
 
-def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
+def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for start, end, code in sorted(spans):
         if kept and start < kept[-1][1]:
-            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]), kept[-1][2])
         else:
-            kept.append((start, end))
+            kept.append((start, end, code))
     return kept

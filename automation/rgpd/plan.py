@@ -14,7 +14,7 @@ Values written are stable pseudonyms, so counts and indicators stay what they we
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,7 +22,7 @@ from automation.records import CellValue
 from automation.registers.journal.values import Values
 from automation.registers.schema import REGISTERS_BY_KEY
 from automation.rgpd.fields import NOTES_FIELD, PEOPLE, Who, strip_contact_lines, text_fields
-from automation.rgpd.person import Person, Scrubber, is_pseudonym
+from automation.rgpd.person import Mentions, Person, Scrubber, is_pseudonym
 
 RowKey = tuple[str, str]  # (register, record id)
 
@@ -63,7 +63,8 @@ def _identity_changes(register: str, values: Mapping[str, CellValue], scrubber: 
     return changes
 
 
-def _scrub_texts(register: str, values: Mapping[str, CellValue], scrubbers: list[Scrubber],
+def _scrub_texts(register: str, values: Mapping[str, CellValue],
+                 scrubbers: Sequence[Scrubber | Mentions],
                  changes: dict[str, CellValue], *, contact: bool) -> dict[str, CellValue]:
     schema = REGISTERS_BY_KEY.get(register)
     keys = text_fields(schema) if schema is not None else tuple(values)
@@ -140,9 +141,15 @@ class ExpiredRow:
 
 @dataclass(frozen=True)
 class RetentionTarget:
-    """Every row whose retention period is over."""
+    """Every row whose retention period is over.
+
+    ``gone`` finds the people named only in such rows: their mentions go from every text
+    (another row's description, a Journal-sheet line, a copy). A person who still has a
+    row kept keeps their name outside the expired rows.
+    """
 
     rows: Mapping[RowKey, ExpiredRow] = field(default_factory=dict)
+    gone: Mentions = field(default_factory=lambda: Mentions(()))
 
     def about(self, register: str, record_id: str, values: Mapping[str, CellValue]) -> bool:
         return (register, record_id) in self.rows
@@ -151,57 +158,36 @@ class RetentionTarget:
                     values: Mapping[str, CellValue]) -> dict[str, CellValue]:
         expired = self.rows.get((register, record_id))
         if expired is None:
-            return {}
+            return _scrub_texts(register, values, [self.gone], {}, contact=False)
         changes: dict[str, CellValue] = {}
         for who, scrubber in expired.scrubbers:
             changes.update(_identity_changes(register, values, scrubber, who))
-        return _scrub_texts(register, values, [s for _, s in expired.scrubbers], changes,
-                            contact=True)
+        return _scrub_texts(register, values, [*(s for _, s in expired.scrubbers), self.gone],
+                            changes, contact=True)
 
     def text(self, text: str, *, register: str = "", record_id: str = "") -> str:
         expired = self.rows.get((register, record_id))
-        if expired is None:
-            return text
-        for _, scrubber in expired.scrubbers:
-            text = scrubber.scrub(text)
-        return text
+        if expired is not None:
+            for _, scrubber in expired.scrubbers:
+                text = scrubber.scrub(text)
+        return self.gone.scrub(text)
 
     def value(self, value: CellValue, *, register: str, record_id: str,
               field: str) -> CellValue:
-        expired = self.rows.get((register, record_id))
-        if expired is None or not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value:
             return value
-        for who, scrubber in expired.scrubbers:
-            if field == who.name and not is_pseudonym(value):
-                return scrubber.name
-            if field == who.email and not is_pseudonym(value):
-                return scrubber.email
+        expired = self.rows.get((register, record_id))
+        if expired is not None:
+            for who, scrubber in expired.scrubbers:
+                if field == who.name and not is_pseudonym(value):
+                    return scrubber.name
+                if field == who.email and not is_pseudonym(value):
+                    return scrubber.email
         new = self.text(value, register=register, record_id=record_id)
-        return strip_contact_lines(new) if field == NOTES_FIELD else new
+        return strip_contact_lines(new) if field == NOTES_FIELD and expired else new
 
     def mentions(self, text: str) -> bool:
         """True when ``text`` names a person of an expired row (for strings left unused)."""
-        return any(s.mentions(text) for row in self.rows.values() for _, s in row.scrubbers)
+        return self.gone.mentions(text) or any(
+            s.mentions(text) for row in self.rows.values() for _, s in row.scrubbers)
 
-
-@dataclass(frozen=True)
-class MentionTarget:
-    """Only the mentions of some people, in files that also hold other people's rows."""
-
-    scrubbers: tuple[Scrubber, ...] = ()
-
-    def about(self, register: str, record_id: str, values: Mapping[str, CellValue]) -> bool:
-        return False
-
-    def row_changes(self, register: str, record_id: str,
-                    values: Mapping[str, CellValue]) -> dict[str, CellValue]:
-        return {}
-
-    def text(self, text: str, *, register: str = "", record_id: str = "") -> str:
-        for scrubber in self.scrubbers:
-            text = scrubber.scrub(text)
-        return text
-
-    def value(self, value: CellValue, *, register: str, record_id: str,
-              field: str) -> CellValue:
-        return self.text(value) if isinstance(value, str) else value

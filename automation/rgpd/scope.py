@@ -78,7 +78,6 @@ class Scope:
     outbox: tuple[Path, ...] = ()  # letters, drafts, PDFs and attachment folders to remove
     mails: tuple[SavedMail, ...] = ()  # saved mails to remove
     copies: tuple[Path, ...] = ()  # files kept by the tool that mention the person
-    copies_target: Target | None = None  # how to rewrite them (default: ``target``)
     workbooks: tuple[Path, ...] = ()  # registers with texts to rewrite beyond their rows
     backups: tuple[Path, ...] = ()  # backups to go through
     about: frozenset[RowKey] = field(default_factory=frozenset)

@@ -8,13 +8,13 @@ code is given only when the erasure is carried out (``--dry-run`` shows a placeh
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Final
 
 from automation.pipeline.office import Office
 from automation.records import CellValue
 from automation.rgpd.fields import PEOPLE, retention_date
-from automation.rgpd.person import Person, Scrubber
+from automation.rgpd.person import Mentions, Person, Scrubber
 from automation.rgpd.plan import ExpiredRow, PersonTarget, RetentionTarget, RowKey
 from automation.rgpd.scope import register_rows
 
@@ -52,9 +52,7 @@ def person_target(office: Office, person: Person, *, preview: bool) -> PersonTar
             email = values.get(who.email) if who.email else None
             found = found.merged(Person.of([name] if isinstance(name, str) else [],
                                            [email] if isinstance(email, str) else []))
-    whole = person.merged(found)
-    # The person as asked for comes first: their pseudonym is derived from it.
-    whole = Person.of([*person.names, *whole.names], [*person.emails, *whole.emails])
+    whole = found.merged(person)  # as the registers spell it first, then as asked for
     scrubber = Scrubber(whole, _code(office, whole, preview=preview))
     target = PersonTarget(scrubber)
     about = frozenset((register, rid) for register, rid, values in rows
@@ -67,10 +65,11 @@ def expired_target(office: Office, *, years: int, today: date,
     """Every row whose year (its retention date) plus ``years`` is before this year."""
     expired: dict[RowKey, ExpiredRow] = {}
     codes: dict[str, str] = {}
+    people: dict[str, Person] = {}
+    kept: set[str] = set()  # identities still named by a row that is kept
     for register, record_id, values in all_rows(office):
         when = retention_date(register, values)
-        if not isinstance(when, date) or when.year + years >= today.year:
-            continue
+        over = isinstance(when, date) and when.year + years < today.year
         scrubbers = []
         for who in PEOPLE.get(register, ()):
             name, email = values.get(who.name), values.get(who.email) if who.email else None
@@ -79,9 +78,17 @@ def expired_target(office: Office, *, years: int, today: date,
             if not person.names and not person.emails:
                 continue  # nobody named, or already a pseudonym
             identity = person.identity
+            if not over:
+                kept.add(identity)
+                continue
+            people[identity] = people[identity].merged(person) if identity in people \
+                else person
             if identity not in codes:
                 codes[identity] = _code(office, person, preview=preview)
             scrubbers.append((who, Scrubber(person, codes[identity])))
-        year = when.year if not isinstance(when, datetime) else when.date().year
-        expired[register, record_id] = ExpiredRow(register, record_id, year, tuple(scrubbers))
-    return RetentionTarget(expired)
+        if over and isinstance(when, date):
+            expired[register, record_id] = ExpiredRow(register, record_id, when.year,
+                                                      tuple(scrubbers))
+    gone = Mentions((person, codes[identity]) for identity, person in people.items()
+                    if identity not in kept)
+    return RetentionTarget(expired, gone)
