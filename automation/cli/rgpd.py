@@ -75,7 +75,8 @@ def export(ctx: click.Context, name: str, emails: tuple[str, ...], output: Path 
             fail(exc)
     about = sum(1 for r in scope.rows if r.about)
     console.print(f"{about} ligne(s), {len(scope.outbox)} courrier(s) ou pièce(s) jointe(s), "
-                  f"{sum(1 for m in scope.mails if m.own)} mail(s) → {escape(str(out))}")
+                  f"{sum(1 for m in scope.mails if m.own)} mail(s) → {escape(str(out))}",
+                  soft_wrap=True)
     if not about:
         console.print("[yellow]Aucune ligne ne nomme cette personne : vérifiez l'orthographe "
                       "ou donnez son adresse avec --email.[/yellow]")
@@ -142,8 +143,8 @@ def purge(ctx: click.Context, yes: bool, dry_run: bool) -> None:
             fail(exc)
         years = office.config.rgpd.retention_years
         console.print(f"Durée de conservation : {years} an(s) après l'année de la formation "
-                      f"([rgpd] retention_years) ; sont échues les lignes de "
-                      f"{cutoff_year(office)} et avant.")
+                      f"({escape('[rgpd]')} retention_years) ; sont échues les lignes de "
+                      f"{cutoff_year(office)} et avant.", soft_wrap=True)
         show_dates(office, scope)
         show_scope(office, scope, title=f"Purge ({retention_reason(years)})")
         if scope.empty:
@@ -173,15 +174,13 @@ def _confirmed(yes: bool, question: str) -> bool:
 
 def show_dates(office: Office, scope: Scope) -> None:
     """Which date decides each register's rows, and how many rows are past their period."""
-    table = Table(title="Date qui décide de l'année de chaque ligne")
-    for column in ("Registre", "Colonne", "Lignes échues"):
-        table.add_column(column)
-    counts = Counter(r.register for r in scope.rows if r.about)
+    counts = Counter(r.register for r in scope.changed_rows if r.about)
+    console.print("Date qui décide de l'année de chaque ligne :")
     for key, fields in RETENTION_DATES.items():
         binding = office.config.binding(key)
         headers = " ; à défaut ".join(f"« {binding.header_of(f)} »" for f in fields)
-        table.add_row(REGISTERS_BY_KEY[key].title, headers, str(counts.get(key, 0)))
-    console.print(table)
+        console.print(f"  {escape(REGISTERS_BY_KEY[key].title)} : {escape(headers)} — "
+                      f"{counts.get(key, 0)} ligne(s) échue(s)", soft_wrap=True)
 
 
 def show_scope(office: Office, scope: Scope, *, title: str) -> None:
@@ -189,7 +188,7 @@ def show_scope(office: Office, scope: Scope, *, title: str) -> None:
     table = Table(title=title)
     for column in ("Registre", "N°", "Ligne", "Concerne", "Colonnes remplacées"):
         table.add_column(column)
-    for row in scope.rows:
+    for row in scope.changed_rows:
         binding = office.config.binding(row.register)
         fields = ", ".join(binding.header_of(k) for k in row.changes
                            if binding.schema.has(k)) or "—"
@@ -199,7 +198,7 @@ def show_scope(office: Office, scope: Scope, *, title: str) -> None:
     for label, paths in (("supprimé", scope.outbox), ("supprimé", [m.path for m in scope.mails]),
                          ("réécrit", scope.copies), ("réécrit", scope.workbooks)):
         for path in paths:
-            console.print(f"{label} : {escape(str(path))}")
+            console.print(f"{label} : {escape(str(path))}", soft_wrap=True)
     console.print(f"journal : {len(scope.journal)} entrée(s) réécrite(s) ; copies de sauvegarde "
                   f"parcourues : {len(scope.backups)}")
     for entry in scope.planning:
@@ -220,6 +219,6 @@ def show_done(done: Done) -> None:
         console.print("[yellow]Le journal est lu par un autre programme (automation status ?) "
                       ": ses anciennes pages seront effacées à sa prochaine écriture.[/yellow]")
     for failure in outcome.failed:
-        console.print(f"[red]{escape(failure)}[/red]")
+        console.print(f"[red]{escape(failure)}[/red]", soft_wrap=True)
     if outcome.failed:
         sys.exit(EXIT_FAILED)

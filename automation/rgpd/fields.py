@@ -75,11 +75,24 @@ def strip_contact_lines(notes: str) -> str:
     lines = []
     for line in notes.split("\n"):
         header, colon, _value = line.partition(":")
-        folded = fold(header)
-        if colon and _CONTACT_HEADERS.match(folded) and not _EMAIL_HEADERS.search(folded):
+        if colon and contact_values(line):
             line = f"{header.rstrip()} : {REMOVED}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def contact_values(notes: object) -> list[str]:
+    """The values of the contact lines of « Autres informations » (« 12 rue des Lilas »)."""
+    if not isinstance(notes, str):
+        return []
+    found = []
+    for line in notes.split("\n"):
+        header, colon, value = line.partition(":")
+        folded = fold(header)
+        if colon and _CONTACT_HEADERS.match(folded) and not _EMAIL_HEADERS.search(folded) \
+                and value.strip() and value.strip() != REMOVED:
+            found.append(value.strip())
+    return found
 
 
 def retention_date(register: str, values: dict[str, CellValue]) -> CellValue:

@@ -21,7 +21,11 @@ from automation.text import fold
 PSEUDONYM_PREFIX: Final = "Personne anonymisée"
 EMAIL_DOMAIN: Final = "anonyme.invalid"  # RFC 2606: a domain that can never receive mail
 _CIVILITIES: Final = "m|mr|mme|mlle|madame|monsieur|mademoiselle|docteur|dr|maitre"
+_CONTACT_MIN: Final = 6  # folded characters of an address or phone worth looking for
+_POSTCODE: Final = re.compile(r"\b\d{5}\b")
+REMOVED_CONTACT: Final = "[supprimé]"
 _ALONE_MIN: Final = 3  # letters of a name's word that, after a civility, names the person
+_WORD_MIN: Final = 4  # letters of a name's word that names the person on their own rows
 _EMAIL: Final = re.compile(r"[^@\s<>\"',;:()\[\]]+@[^@\s<>\"',;:()\[\]]+\.[A-Za-z]{2,}")
 
 
@@ -54,9 +58,11 @@ class Person:
 
     names: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()  # postal addresses, phone numbers: removed from texts
 
     @classmethod
-    def of(cls, names: Iterable[str] = (), emails: Iterable[str] = ()) -> Person:
+    def of(cls, names: Iterable[str] = (), emails: Iterable[str] = (),
+           contacts: Iterable[str] = ()) -> Person:
         """Names with at least one word, addresses lower-cased; duplicates dropped."""
         kept_names: dict[tuple[str, ...], str] = {}
         for name in names:
@@ -65,7 +71,9 @@ class Person:
                 kept_names.setdefault(tuple(sorted(words)), " ".join(name.split()))
         kept_emails = dict.fromkeys(e.strip().lower() for e in emails
                                     if e.strip() and not is_pseudonym(e))
-        return cls(tuple(kept_names.values()), tuple(kept_emails))
+        kept_contacts = dict.fromkeys(" ".join(c.split()) for c in contacts
+                                      if len(fold(c)) >= _CONTACT_MIN)
+        return cls(tuple(kept_names.values()), tuple(kept_emails), tuple(kept_contacts))
 
     @property
     def identity(self) -> str:
@@ -89,7 +97,8 @@ class Person:
         return isinstance(value, str) and value.strip().lower() in self.emails
 
     def merged(self, other: Person) -> Person:
-        return Person.of([*self.names, *other.names], [*self.emails, *other.emails])
+        return Person.of([*self.names, *other.names], [*self.emails, *other.emails],
+                         [*self.contacts, *other.contacts])
 
 
 class Mentions:
@@ -99,12 +108,14 @@ class Mentions:
     text is folded and searched once whatever their number.
     """
 
-    def __init__(self, people: Iterable[tuple[Person, str]]) -> None:
+    def __init__(self, people: Iterable[tuple[Person, str]], *, alone: bool = False) -> None:
+        """``alone``: one word of a name (four letters or more) is enough, with no civility —
+        for the person's own rows and files, where « Dupré » can only be them."""
+        people = list(people)
         self._codes: dict[tuple[str, ...], str] = {}  # sorted words of a name -> code
-        self._alone: dict[str, str] = {}  # one word after a civility -> code
+        self._alone: dict[str, str] = {}  # one word of a name -> code
         self._emails: dict[str, str] = {}
         orders: set[str] = set()
-        alone: set[str] = set()
         for person, code in people:
             for name in person.names:
                 words = name_words(name)
@@ -114,13 +125,17 @@ class Mentions:
                     for word in words:
                         if len(word) >= _ALONE_MIN:
                             self._alone.setdefault(word, code)
-                            alone.add(word)
             for email in person.emails:
                 self._emails.setdefault(email, code)
         self._names = _alternation(orders)
-        self._civility = (re.compile(rf"(?<![0-9a-z])(?:{_CIVILITIES})\s+"
-                                     rf"(?P<who>{'|'.join(map(re.escape, sorted(alone)))})"
-                                     r"(?![0-9a-z])") if alone else None)
+        self._contacts = _alternation({phrase for person, _ in people
+                                       for contact in person.contacts
+                                       for phrase in _contact_phrases(contact)})
+        self._words = _alternation({w for w in self._alone if len(w) >= _WORD_MIN}) \
+            if alone else None
+        choices = "|".join(map(re.escape, sorted(self._alone)))
+        self._civility = (re.compile(rf"(?<![0-9a-z])(?:{_CIVILITIES})\s+(?P<who>{choices})"
+                                     r"(?![0-9a-z])") if choices else None)
 
     def scrub(self, text: str) -> str:
         """``text`` with every mention replaced; the same text when there is none.
@@ -128,7 +143,7 @@ class Mentions:
         An address in the text is replaced whole when it is one of a person's, or when its
         local part spells their name (« zoe.dupre@… »); names are looked for elsewhere.
         """
-        if not text or not (self._codes or self._emails):
+        if not text or not (self._codes or self._emails or self._contacts):
             return text
         pieces: list[str] = []
         position = 0
@@ -157,20 +172,27 @@ class Mentions:
             if code is not None:
                 spans.append((origin[match.start("who")], origin[match.end("who") - 1] + 1,
                               code))
-        if self._civility is not None:
-            for match in self._civility.finditer(folded):
+        for pattern in (self._civility, self._words):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded):
                 spans.append((origin[match.start("who")], origin[match.end("who") - 1] + 1,
-                              self._alone[match["who"]]))
+                               self._alone[match["who"]]))
         return _disjoint(spans)
 
     def _scrub_names(self, text: str) -> str:
         spans = self._name_spans(text)
+        if self._contacts is not None and text:
+            folded, origin = _fold_with_map(text)
+            spans = _disjoint([*spans, *(
+                (origin[m.start("who")], origin[m.end("who") - 1] + 1, "")
+                for m in self._contacts.finditer(folded))])
         if not spans:
             return text
         pieces: list[str] = []
         position = 0
         for start, end, code in spans:
-            pieces += [text[position:start], pseudonym(code)]
+            pieces += [text[position:start], pseudonym(code) if code else REMOVED_CONTACT]
             position = end
         return "".join([*pieces, text[position:]])
 
@@ -181,10 +203,16 @@ class Scrubber:
 
     person: Person
     code: str
+    alone: bool = False  # one word of the name is enough (:class:`Mentions`)
     _mentions: Mentions = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_mentions", Mentions([(self.person, self.code)]))
+        object.__setattr__(self, "_mentions", Mentions([(self.person, self.code)],
+                                                       alone=self.alone))
+
+    def own(self) -> Scrubber:
+        """The same person, found by one word of their name too (in their own rows)."""
+        return Scrubber(self.person, self.code, alone=True)
 
     @property
     def name(self) -> str:
@@ -200,6 +228,15 @@ class Scrubber:
 
     def mentions(self, text: str) -> bool:
         return self._mentions.mentions(text)
+
+
+def _contact_phrases(contact: str) -> set[str]:
+    """An address as a whole, and its street alone (the part before the postcode)."""
+    phrases = {fold(contact)}
+    street = _POSTCODE.split(contact)[0]
+    if len(fold(street)) >= _CONTACT_MIN and any(c.isdigit() for c in street):
+        phrases.add(fold(street))
+    return {p for p in phrases if p}
 
 
 def _alternation(phrases: set[str]) -> re.Pattern[str] | None:

@@ -110,10 +110,17 @@ class PersonTarget:
         for who in self.matched(register, values):
             changes.update(_identity_changes(register, values, self.scrubber, who))
         about = self.about(register, record_id, values)
-        return _scrub_texts(register, values, [self.scrubber], changes, contact=about)
+        return _scrub_texts(register, values, [self.own if about else self.scrubber], changes,
+                            contact=about)
 
     def text(self, text: str, *, register: str = "", record_id: str = "") -> str:
+        if (register, record_id) in self.about_rows:
+            return self.own.scrub(text)
         return self.scrubber.scrub(text)
+
+    @property
+    def own(self) -> Scrubber:
+        return self.scrubber.own()
 
     def value(self, value: CellValue, *, register: str, record_id: str,
               field: str) -> CellValue:
@@ -123,7 +130,7 @@ class PersonTarget:
             for who in PEOPLE.get(register, ()):
                 if field == who.name and self.person.is_name(value):
                     return self.scrubber.name
-        new = self.scrubber.scrub(value)
+        new = self.text(value, register=register, record_id=record_id)
         if field == NOTES_FIELD and (register, record_id) in self.about_rows:
             new = strip_contact_lines(new)
         return new

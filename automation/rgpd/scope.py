@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -84,8 +84,13 @@ class Scope:
 
     @property
     def empty(self) -> bool:
-        return not (self.rows or self.journal or self.outbox or self.mails or self.copies
-                    or self.workbooks)
+        return not (self.changed_rows or self.journal or self.outbox or self.mails
+                    or self.copies or self.workbooks)
+
+    @property
+    def changed_rows(self) -> list[RowPlan]:
+        """The rows with something left to rewrite (an anonymised row has nothing)."""
+        return [r for r in self.rows if r.changes]
 
     def rows_of(self, register: str) -> list[RowPlan]:
         return [r for r in self.rows if r.register == register and r.line]
@@ -121,7 +126,9 @@ def survey(office: Office, target: Target) -> Scope:
         if changes or about:
             rows.append(RowPlan(register, record_id, 0, values, changes, about))
     about_rows = frozenset((r.register, r.record_id) for r in rows if r.about)
-    journal = tuple(journal_rewrites(office, target))
+    own_files = {origin_name(origin): key for key, origin in office.journal.row_origins().items()
+                 if key in about_rows}
+    journal = tuple(journal_rewrites(office, target, own_files))
     mails = tuple(saved_mails(office, about_rows))
     outbox = tuple(outbox_entries(config.outbox_dir, {rid for _, rid in about_rows}))
     gone = {m.path for m in mails} | set(outbox)
@@ -161,11 +168,21 @@ def planning_rows(office: Office, target: Target) -> list[PlanningEntry]:
     return found
 
 
-def journal_rewrites(office: Office, target: Target) -> list[tuple[JournalText, str]]:
-    """Every journal text the target changes, with its new text."""
+def journal_rewrites(office: Office, target: Target,
+                     own_files: Mapping[str, RowKey]) -> list[tuple[JournalText, str]]:
+    """Every journal text the target changes, with its new text.
+
+    A source file that brought a row of the person is read as that row's (``own_files``:
+    file name → row), so that a file named after them loses their name too.
+    """
     rewrites: list[tuple[JournalText, str]] = []
     for cell in office.journal.journal_texts():
-        new = rewritten_journal_text(target, cell)
+        context = cell
+        if cell.table == "sources":
+            key = own_files.get(PurePosixPath(cell.text.replace("\\", "/")).name)
+            if key is not None:
+                context = replace(cell, register=key[0], record_id=key[1])
+        new = rewritten_journal_text(target, context)
         if new != cell.text:
             rewrites.append((cell, new))
     return rewrites

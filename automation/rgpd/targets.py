@@ -13,7 +13,7 @@ from typing import Final
 
 from automation.pipeline.office import Office
 from automation.records import CellValue
-from automation.rgpd.fields import PEOPLE, retention_date
+from automation.rgpd.fields import NOTES_FIELD, PEOPLE, contact_values, retention_date
 from automation.rgpd.person import Mentions, Person, Scrubber
 from automation.rgpd.plan import ExpiredRow, PersonTarget, RetentionTarget, RowKey
 from automation.rgpd.scope import register_rows
@@ -47,11 +47,14 @@ def person_target(office: Office, person: Person, *, preview: bool) -> PersonTar
     found = Person.of()
     rows = list(all_rows(office))
     for register, _rid, values in rows:
-        for who in probe.matched(register, values):
+        matched = probe.matched(register, values)
+        for who in matched:
             name = values.get(who.name)
             email = values.get(who.email) if who.email else None
             found = found.merged(Person.of([name] if isinstance(name, str) else [],
                                            [email] if isinstance(email, str) else []))
+        if matched:
+            found = found.merged(Person.of(contacts=contact_values(values.get(NOTES_FIELD))))
     whole = found.merged(person)  # as the registers spell it first, then as asked for
     scrubber = Scrubber(whole, _code(office, whole, preview=preview))
     target = PersonTarget(scrubber)
@@ -71,10 +74,12 @@ def expired_target(office: Office, *, years: int, today: date,
         when = retention_date(register, values)
         over = isinstance(when, date) and when.year + years < today.year
         scrubbers = []
+        first = PEOPLE.get(register, (None,))[0]  # the row's own person: its contact lines
         for who in PEOPLE.get(register, ()):
             name, email = values.get(who.name), values.get(who.email) if who.email else None
             person = Person.of([name] if isinstance(name, str) else [],
-                               [email] if isinstance(email, str) else [])
+                               [email] if isinstance(email, str) else [],
+                               contact_values(values.get(NOTES_FIELD)) if who is first else [])
             if not person.names and not person.emails:
                 continue  # nobody named, or already a pseudonym
             identity = person.identity
@@ -85,7 +90,7 @@ def expired_target(office: Office, *, years: int, today: date,
                 else person
             if identity not in codes:
                 codes[identity] = _code(office, person, preview=preview)
-            scrubbers.append((who, Scrubber(person, codes[identity])))
+            scrubbers.append((who, Scrubber(person, codes[identity], alone=True)))
         if over and isinstance(when, date):
             expired[register, record_id] = ExpiredRow(register, record_id, when.year,
                                                       tuple(scrubbers))
