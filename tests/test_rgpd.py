@@ -32,9 +32,11 @@ from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.watch import catch_up
 from automation.rgpd.person import Person, Scrubber
+from automation.rgpd.requests import cutoff_year, purge, purge_scope
 from automation.text import fold
 
 from .conftest import DATA
+from .spine import write_xlsx
 from .test_register_watch import save_as_excel_does
 
 ZOE = ("zoe dupre", "dupre zoe", "zoe.dupre", "12 rue des lilas", "06 12 34 56 78")
@@ -204,8 +206,6 @@ def test_a_second_request_for_the_same_person_gives_the_same_pseudonym(
         rows = [["Date de réception", "Canal", "Partie prenante", "Nom du déclarant",
                  "Nature", "Objet"],
                 ["10/03/2026", "Oral", "Apprenant", "DUPRÉ Zoé", "Difficulté", "Badge"]]
-        from .spine import write_xlsx
-
         ingest_file(office, write_xlsx(office.config.inbox_dir / "reclamations" / "z.xlsx",
                                        rows))
     assert run(traces, "rgpd", "anonymise", "Zoé Dupré", "--yes").exit_code == 0
@@ -290,16 +290,15 @@ def test_export_gathers_her_rows_letters_mail_and_journal_entries_in_a_zip(
 
 # -- purge -------------------------------------------------------------------------------------
 
-def test_purge_anonymises_only_the_rows_past_the_retention_period(traces: Path) -> None:
-    dry = run(traces, "rgpd", "purge", "--dry-run")
-    assert dry.exit_code == 0, dry.output
-    assert "« Date de réception »" in dry.output and "« Date de réponse »" in dry.output
-    assert "« Début de la session » ; à défaut « Date de la demande »" in dry.output
-    assert "2020 et avant" in dry.output  # 5 years after the training year, in 2026
-    assert "REC-2026-0004" in dry.output and "REC-2026-0002" not in dry.output
-
-    result = run(traces, "rgpd", "purge", "--yes")
-    assert result.exit_code == 0, result.output
+def test_purge_anonymises_only_the_rows_past_the_retention_period(
+        traces: Path, clock: FixedClock) -> None:
+    with open_office(traces, clock=clock) as office:  # 23 November 2026
+        assert cutoff_year(office) == 2020
+        preview = purge_scope(office)
+        assert [r.record_id for r in preview.changed_rows] == ["REC-2026-0004"]
+        done = purge(office)
+        assert done.outcome.rows == {"reclamations": 1}
+        assert purge_scope(office).empty  # done once: nothing left for a second run
     register = traces / "registers" / "reclamations.xlsx"
     names = column(register, "Réclamations", "Nom du déclarant")
     assert str(names["REC-2026-0004"]).startswith("Personne anonymisée ")
@@ -314,25 +313,45 @@ def test_purge_anonymises_only_the_rows_past_the_retention_period(traces: Path) 
              if r[1] == "Anonymisation (RGPD)"]
     assert [r[3] for r in lines] == ["REC-2026-0004"]
     assert "durée de conservation de 5 ans échue" in lines[0][4]
-    assert run(traces, "rgpd", "purge", "--yes").output.count("rien à faire") == 1
+    processed = (traces / "inbox" / "processed" / "drop-rgpd-reclamations.csv").read_text(
+        encoding="utf-8-sig")
+    assert "Girard" not in processed and "Zoé Dupré" in processed  # a file still in use
 
 
-def test_retention_years_is_the_offices_to_set(traces: Path) -> None:
+def test_purge_says_which_date_decides_and_asks_before_it_acts(traces: Path) -> None:
+    dry = run(traces, "rgpd", "purge", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "« Date de réception »" in dry.output and "« Date de réponse »" in dry.output
+    assert "« Début de la session » ; à défaut « Date de la demande »" in dry.output
+    assert "« Fin » ; à défaut « Début » ; à défaut « Absence constatée le »" in dry.output
+    assert f"{datetime.now(PARIS).year - 6} et avant" in dry.output  # the year the CLI runs
+    assert "REC-2026-0004" in dry.output  # 2019: past any 5-year period from now on
+    refused = run(traces, "rgpd", "purge", answer="\n")
+    assert refused.exit_code == 1 and "Rien n'a été modifié" in refused.output
+    register = traces / "registers" / "reclamations.xlsx"
+    assert column(register, "Réclamations", "Nom du déclarant")["REC-2026-0004"] == "Paul Girard"
+    done = run(traces, "rgpd", "purge", "--yes")
+    assert done.exit_code == 0, done.output
+    assert str(column(register, "Réclamations", "Nom du déclarant")["REC-2026-0004"]
+               ).startswith("Personne anonymisée ")
+
+
+def test_retention_years_is_the_offices_to_set(traces: Path, clock: FixedClock) -> None:
     config = traces / "automation.toml"
     text = config.read_text(encoding="utf-8")
     assert "# retention_years = 5" in text  # init wrote the setting, commented, under [rgpd]
     config.write_text(text.replace("# retention_years = 5", "retention_years = 8"),
                       encoding="utf-8")
-    dry = run(traces, "rgpd", "purge", "--dry-run")
-    assert "2017 et avant" in dry.output and "rien à faire" in dry.output
+    with open_office(traces, clock=clock) as office:
+        assert office.config.rgpd.retention_years == 8
+        assert cutoff_year(office) == 2017
+        assert purge_scope(office).empty  # 2019 + 8 years: kept until the end of 2027
 
 
 def test_purge_in_a_later_year_takes_every_row_of_that_training_year(
         traces: Path) -> None:
     later = FixedClock(datetime(2032, 1, 2, 9, 0, tzinfo=PARIS))
     with open_office(traces, clock=later) as office:
-        from automation.rgpd.requests import purge
-
         done = purge(office)
     assert done.outcome.rows == {"reclamations": 4, "satisfaction": 2}
     for path in workbooks(traces):
