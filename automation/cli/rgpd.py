@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -110,16 +111,9 @@ def anonymise(ctx: click.Context, name: str, emails: tuple[str, ...], yes: bool,
         except AutomationError as exc:
             fail(exc)
         show_scope(office, scope, title=f"Anonymisation de {person.shown}")
-        if scope.empty:
-            console.print("Rien ne nomme cette personne : rien à faire.")
-            sys.exit(EXIT_OK)
-        if dry_run or not _confirmed(yes, "Anonymiser ces données ? C'est définitif."):
-            sys.exit(EXIT_OK if dry_run else EXIT_FAILED)
-        try:
-            done = anonymise_person(office, person)
-        except AutomationError as exc:
-            fail(exc)
-    show_done(done)
+        _carry_out(scope, lambda: anonymise_person(office, person), yes=yes, dry_run=dry_run,
+                   nothing="Rien ne nomme cette personne : rien à faire.",
+                   question="Anonymiser ces données ? C'est définitif.")
 
 
 @rgpd.command()
@@ -147,15 +141,23 @@ def purge(ctx: click.Context, yes: bool, dry_run: bool) -> None:
                       f"{cutoff_year(office)} et avant.", soft_wrap=True)
         show_dates(office, scope)
         show_scope(office, scope, title=f"Purge ({retention_reason(years)})")
-        if scope.empty:
-            console.print("Aucune ligne n'a dépassé la durée de conservation : rien à faire.")
-            sys.exit(EXIT_OK)
-        if dry_run or not _confirmed(yes, "Anonymiser ces lignes ? C'est définitif."):
-            sys.exit(EXIT_OK if dry_run else EXIT_FAILED)
-        try:
-            done = purge_rows(office)
-        except AutomationError as exc:
-            fail(exc)
+        _carry_out(scope, lambda: purge_rows(office), yes=yes, dry_run=dry_run,
+                   nothing="Aucune ligne n'a dépassé la durée de conservation : rien à faire.",
+                   question="Anonymiser ces lignes ? C'est définitif.")
+
+
+def _carry_out(scope: Scope, act: Callable[[], Done], *, yes: bool, dry_run: bool,
+               nothing: str, question: str) -> None:
+    """Stop when there is nothing to do, on ``--dry-run`` or a « no »; else act and report."""
+    if scope.empty:
+        console.print(nothing)
+        sys.exit(EXIT_OK)
+    if dry_run or not _confirmed(yes, question):
+        sys.exit(EXIT_OK if dry_run else EXIT_FAILED)
+    try:
+        done = act()
+    except AutomationError as exc:
+        fail(exc)
     show_done(done)
 
 
