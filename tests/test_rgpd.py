@@ -13,6 +13,7 @@ import io
 import shutil
 import sqlite3
 import subprocess
+import warnings
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,11 +27,13 @@ from hypothesis import strategies as st
 
 from automation.cli import main
 from automation.clock import PARIS, FixedClock
+from automation.config import load_config
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.watch import catch_up
+from automation.registers.reader import read_register
 from automation.rgpd.person import Person, Scrubber
 from automation.rgpd.requests import cutoff_year, purge, purge_scope
 from automation.text import fold
@@ -61,6 +64,7 @@ def traces(office_dir: Path, clock: FixedClock) -> Path:
     shared string table) to mark her complaint in progress."""
     with open_office(office_dir, clock=clock) as office:
         drop(office, "mail-rgpd-plainte-dupre.eml", "mails")
+        drop(office, "mail-rgpd-merci.eml", "mails")
         drop(office, "drop-rgpd-reclamations.csv", "reclamations")
         drop(office, "drop-rgpd-satisfaction.csv", "satisfaction")
         catch_up(office)
@@ -159,6 +163,7 @@ def test_anonymise_rewrites_the_journal_file_itself_and_removes_her_letters_and_
     kept_letter = next(outbox.glob("REC-2026-0003 *.docx"))
     assert list(outbox.glob("REC-2026-0001 pièces jointes/thermometre.pdf"))
     assert list((traces / "inbox" / "processed").glob("mail-rgpd-plainte-dupre.eml"))
+    assert list((traces / "inbox" / "unclassified").glob("mail-rgpd-merci.eml"))
 
     assert run(traces, "rgpd", "anonymise", "zoe.dupre@exemple.fr", "--yes").exit_code == 0
 
@@ -182,6 +187,7 @@ def test_anonymise_rewrites_the_journal_file_itself_and_removes_her_letters_and_
     assert list(outbox.glob("REC-2026-0001*")) == [] and list(outbox.glob("REC-2026-0002*")) == []
     assert kept_letter.exists()
     assert list((traces / "inbox" / "processed").glob("*.eml")) == []
+    assert list((traces / "inbox" / "unclassified").glob("*.eml")) == []  # hers, left for a person
     processed = (traces / "inbox" / "processed" / "drop-rgpd-reclamations.csv").read_text(
         encoding="utf-8-sig")
     assert not names_zoe(processed) and JEANNE in processed
@@ -281,6 +287,7 @@ def test_export_gathers_her_rows_letters_mail_and_journal_entries_in_a_zip(
     assert "SAT-2026-0001" in survey and "SAT-2026-0002" not in survey
     assert sum(n.startswith("courriers/") and n.endswith(".docx") for n in names) == 2
     assert "mails/mail-rgpd-plainte-dupre.eml" in names
+    assert "mails/mail-rgpd-merci.eml" in names
     assert "pieces-jointes/REC-2026-0001/thermometre.pdf" in names
     assert "Nom du déclarant : Zoé Dupré" in journal and "modification" in journal
     assert workbook.sheetnames == ["reclamations", "satisfaction"]
@@ -379,3 +386,39 @@ def test_names_that_only_look_alike_are_left_alone() -> None:
     scrubber = Scrubber(Person.of(["Zoé Dupré"]), "3F2A")
     for text in ("Zoé Duprez", "Dupré seul", "Zoé Martin", "Duprézoé", "jeanne@exemple.fr"):
         assert scrubber.scrub(text) == text
+
+
+def test_an_adopted_workbook_keeps_every_part_it_built_when_a_person_is_anonymised(
+        office_dir: Path, tmp_path: Path) -> None:
+    register = office_dir / "registers" / "Registre réclamations.xlsx"
+    shutil.copyfile(DATA / "reg-office-reclamations.xlsx", register)
+    adopted = run(office_dir, "adopt", str(register), "--as", "reclamations")
+    assert adopted.exit_code == 0, adopted.output
+    with zipfile.ZipFile(register) as archive:
+        before = {name: archive.read(name) for name in archive.namelist()}
+    assert any("Déclarant 2" in data.decode("utf-8", "replace") for data in before.values())
+
+    result = run(office_dir, "rgpd", "anonymise", "Déclarant 2", "--yes")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(register) as archive:
+        after = {name: archive.read(name) for name in archive.namelist()}
+    assert list(after) == list(before)
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed <= {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+                       "xl/workbook.xml", "xl/worksheets/sheet3.xml"}, changed  # 3: Journal
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl: the x14 extensions it does not read
+        sheet = openpyxl.load_workbook(register, read_only=True)["Journal"]
+        journal = [r for r in sheet.iter_rows(values_only=True) if "Anonymisation (RGPD)" in r]
+    assert len(journal) == 1 and "REC-2026-0002" in journal[0]
+    for kept in ("xl/drawings/drawing1.xml", "xl/media/image1.png", "xl/comments1.xml",
+                 "xl/tables/table1.xml", "xl/worksheets/sheet2.xml", "customXml/item1.xml"):
+        assert after[kept] == before[kept], kept
+    texts = [data.decode("utf-8", "replace") for data in after.values()]
+    assert not any("Déclarant 2<" in t or "declarant2@" in t for t in texts)
+    assert any("Déclarant 3" in t for t in texts)
+    names = {r.record_id: r.values for r in read_register(load_config(office_dir).binding(
+        "reclamations"))}
+    assert str(names["REC-2026-0002"]["name"]).startswith("Personne anonymisée ")
+    assert names["REC-2026-0003"]["name"] == "Déclarant 3"
+    assert str(names["REC-2026-0002"]["email"]).endswith("@anonyme.invalid")

@@ -29,7 +29,7 @@ from automation.registers.journal.values import dump_value, dump_values, load_va
 from automation.registers.reader import read_register
 from automation.registers.schema import READ_ONLY_REGISTERS, SESSIONS
 from automation.rgpd.files import rewrite_copy, scrub_register_texts
-from automation.rgpd.plan import RowKey, Target
+from automation.rgpd.plan import PersonTarget, RowKey, Target
 from automation.sources.saved_mail import SAVED_MAIL_SUFFIXES, saved_mail_raw
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def survey(office: Office, target: Target) -> Scope:
     own_files = {origin_name(origin): key for key, origin in office.journal.row_origins().items()
                  if key in about_rows}
     journal = tuple(journal_rewrites(office, target, own_files))
-    mails = tuple(saved_mails(office, about_rows))
+    mails = tuple(saved_mails(office, about_rows, target))
     outbox = tuple(outbox_entries(config.outbox_dir, {rid for _, rid in about_rows}))
     gone = {m.path for m in mails} | set(outbox)
     return Scope(
@@ -252,8 +252,9 @@ def mentions_in_file(path: Path, target: Target) -> bool:
         return False
 
 
-def saved_mails(office: Office, about: frozenset[RowKey]) -> list[SavedMail]:
-    """Saved mails that are the person's, or that brought one of their rows (attachment)."""
+def saved_mails(office: Office, about: frozenset[RowKey], target: Target) -> list[SavedMail]:
+    """Saved mails that are the person's (theirs by row, or sent by them and left for a
+    person), or that brought one of their rows (an attachment)."""
     mails = office.journal.mail_rows()
     own = {fp for fp, reg, rid, _ in mails if (reg, rid) in about}
     places = {place: fp for fp, _, _, place in mails}
@@ -270,8 +271,11 @@ def saved_mails(office: Office, about: frozenset[RowKey]) -> list[SavedMail]:
         except (AutomationError, OSError) as exc:
             log.warning("%s: not read: %s", path, exc)
             continue
-        if parsed.fingerprint in own or parsed.fingerprint in carriers:
-            found.append(SavedMail(path, parsed.fingerprint in own))
+        sent = isinstance(target, PersonTarget) and (
+            target.person.is_email(parsed.sender_address)
+            or target.person.is_name(parsed.sender_name))
+        if parsed.fingerprint in own or sent or parsed.fingerprint in carriers:
+            found.append(SavedMail(path, parsed.fingerprint in own or sent))
     return found
 
 

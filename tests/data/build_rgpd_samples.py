@@ -9,7 +9,9 @@ Run from the repository root: ``.venv/bin/python tests/data/build_rgpd_samples.p
 * ``drop-rgpd-satisfaction.csv`` — a Google Forms export (comma, UTF-8) with Zoé's answer
   under her address only, and Jeanne's;
 * ``mail-rgpd-plainte-dupre.eml`` — Zoé's complaint as Thunderbird sends it
-  (quoted-printable UTF-8 body, an encoded-word From, a PDF attached).
+  (quoted-printable UTF-8 body, an encoded-word From, a PDF attached);
+* ``mail-rgpd-merci.eml`` — a thank-you note from her that no rule classifies (it stays
+  for a person, in ``inbox/unclassified/``), 8bit UTF-8 as Outlook on the web sends it.
 """
 
 from __future__ import annotations
@@ -93,12 +95,34 @@ def mail() -> bytes:
     return CRLF.join(lines).encode("ascii")
 
 
+def thanks() -> bytes:
+    lines = [
+        "Message-ID: <AM0PR10MB-rgpd-0002@exemple.fr>",
+        "Date: Fri, 20 Mar 2026 11:05:00 +0100",
+        "From: =?utf-8?B?Wm/DqSBEdXByw6k=?= <zoe.dupre@exemple.fr>",
+        "To: qualite@organisme-exemple.fr",
+        "Subject: Merci",
+        "MIME-Version: 1.0",
+        'Content-Type: text/plain; charset="utf-8"',
+        "Content-Transfer-Encoding: 8bit",
+        "",
+        "Bonjour,",
+        "",
+        "Merci pour la semaine, le chauffage a été réparé.",
+        "",
+        "Zoé",
+        "",
+    ]
+    return CRLF.join(lines).encode("utf-8")
+
+
 def main() -> None:
     (HERE / "drop-rgpd-reclamations.csv").write_bytes(
         b"\xef\xbb\xbf" + _csv(COMPLAINTS, delimiter=";").encode("utf-8"))
     (HERE / "drop-rgpd-satisfaction.csv").write_bytes(
         _csv(SURVEY, delimiter=",").encode("utf-8"))
     (HERE / "mail-rgpd-plainte-dupre.eml").write_bytes(mail())
+    (HERE / "mail-rgpd-merci.eml").write_bytes(thanks())
 
 
 if __name__ == "__main__":
