@@ -1,7 +1,8 @@
 """The right-of-access archive: everything the office's tool holds about one person, zipped.
 
-``README.txt`` (French) says what is inside and where it comes from; ``registres.xlsx`` and
-``registres/<registre>.csv`` hold the person's rows (and their lines in the office's
+``README.txt`` (French) says what is inside and where it comes from; ``registres.xlsx`` (each
+row as « Colonne | Valeur » lines, to read or print) and ``registres/<registre>.csv`` (one
+line per row, to reuse) hold the person's rows (and their lines in the office's
 planning); ``courriers/`` their letters and drafts; ``mails/`` the mails they sent, as saved;
 ``pieces-jointes/<N°>/`` the files attached to them; ``journal.csv`` the tool's journal
 entries about them. Text is written as text: nothing in it becomes a formula.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem
@@ -31,6 +33,8 @@ from automation.rgpd.scope import Scope, rewritten_journal_text
 from automation.text import clean_text, looks_like_formula
 
 EXPORT_FOLDER: Final = "rgpd"  # under the office folder
+_CHARS_PER_LINE: Final = 90  # in the value column, 80 characters wide
+_LINE_HEIGHT: Final = 13.0  # points
 _TABLES: Final = {"rows": "ligne enregistrée", "snapshots": "ligne vue dans le classeur",
                   "changes": "modification", "writebacks": "date à reporter",
                   "letters": "courrier", "mails": "mail", "sources": "fichier déposé",
@@ -162,29 +166,51 @@ def _csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
+    """One sheet per register, each row as « Colonne | Valeur » lines: readable on paper."""
     workbook = Workbook()
     first = workbook.active
     if first is not None:
         workbook.remove(first)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for key, (headers, rows) in tables.items():
         sheet = workbook.create_sheet(key[:31])
-        sheet.append(headers)
+        sheet.column_dimensions["A"].width = 32
+        sheet.column_dimensions["B"].width = 80
+        sheet.page_setup.orientation = "portrait"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         for row in rows:
-            sheet.append([_cell_value(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and looks_like_formula(cell.value):
-                    cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
-                    cell.quotePrefix = True
-                elif isinstance(cell.value, datetime):
-                    cell.number_format = "DD/MM/YYYY HH:MM"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "DD/MM/YYYY"
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 22
-        sheet.freeze_panes = "A2"
+            for header, value in zip(headers, row, strict=True):
+                if value is None or value == "":
+                    continue
+                sheet.append([header, _cell_value(value)])
+                label, cell = sheet[sheet.max_row]
+                label.font = bold if header == headers[0] else Font()
+                label.alignment = cell.alignment = wrap
+                if header == headers[0]:
+                    cell.font = bold
+                _as_text_or_date(cell)
+                if isinstance(cell.value, str):  # room for every line: no height is computed
+                    lines = sum(1 + len(line) // _CHARS_PER_LINE
+                                for line in cell.value.split("\n"))
+                    if lines > 1:
+                        sheet.row_dimensions[sheet.max_row].height = _LINE_HEIGHT * lines
+            sheet.append([])
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
+
+
+def _as_text_or_date(cell: Any) -> None:
+    if isinstance(cell.value, str) and looks_like_formula(cell.value):
+        cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
+        cell.quotePrefix = True
+    elif isinstance(cell.value, datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(cell.value, date):
+        cell.number_format = "DD/MM/YYYY"
 
 
 def _cell_value(value: CellValue) -> CellValue:
