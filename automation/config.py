@@ -24,6 +24,7 @@ from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
 from automation.procedures.config import Cancellations
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import DEFAULT_REGISTERS, READ_ONLY_REGISTERS, REGISTERS_BY_KEY
+from automation.rgpd.config import Rgpd
 from automation.settings import build_section, env_name, setting, type_name
 from automation.surveys.config import SURVEY_SECTIONS, Surveys, load_surveys
 
@@ -133,6 +134,7 @@ _SECTIONS: Final = {
     "cancellations": Cancellations,
     "logs": Logs,
     "indicators": Indicators,
+    "rgpd": Rgpd,
 }
 
 
@@ -149,6 +151,7 @@ class Config:
     cancellations: Cancellations = field(default_factory=Cancellations)
     logs: Logs = field(default_factory=Logs)
     indicators: Indicators = field(default_factory=Indicators)
+    rgpd: Rgpd = field(default_factory=Rgpd)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)

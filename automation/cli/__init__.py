@@ -67,7 +67,15 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    from automation.cli import commands, doctor, indicators, mail, service, surveys  # noqa: F401
+    from automation.cli import (  # noqa: F401
+        commands,
+        doctor,
+        indicators,
+        mail,
+        rgpd,
+        service,
+        surveys,
+    )
 
 
 _register_commands()

@@ -11,6 +11,7 @@ each, share one connection and one transaction (:mod:`.database`):
   changes people made;
 * :mod:`.state` — rows waiting for a workbook open in Excel, and what ``status`` shows;
 * :mod:`.surveys` — survey invitations and reminders, each mail once.
+* :mod:`.privacy` — personal data: pseudonyms, erasures (RGPD), rewriting text cells.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from automation.registers.journal.memory import (
     SeenFile,
     WatchMemory,
 )
+from automation.registers.journal.privacy import PRIVACY_SCHEMA, JournalText, Privacy
 from automation.registers.journal.rows import ROWS_SCHEMA, RecordOutcome, RowJournal, WriteBack
 from automation.registers.journal.state import STATE_SCHEMA, OfficeState, Wait
 from automation.registers.journal.surveys import (
@@ -53,17 +55,18 @@ from automation.registers.journal.surveys import (
 )
 from automation.registers.journal.values import Values
 
-__all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalTooNew", "LetterJob",
-           "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
+__all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalText", "JournalTooNew",
+           "LetterJob", "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
            "SourceStatus", "SurveyMail", "SurveyMailStatus", "Values", "Wait", "WriteBack"]
 
 
-class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeState, SurveyLog):
+class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeState, SurveyLog,
+              Privacy):
     """The tool's durable record. One instance per process; use as a context manager."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, (ROWS_SCHEMA, LEDGER_SCHEMA, LETTERS_SCHEMA, MEMORY_SCHEMA,
-                                STATE_SCHEMA, SURVEYS_SCHEMA))
+                                STATE_SCHEMA, SURVEYS_SCHEMA, PRIVACY_SCHEMA))
 
     def __enter__(self) -> Journal:
         return self
