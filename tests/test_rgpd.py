@@ -287,7 +287,8 @@ def test_export_gathers_her_rows_letters_mail_and_journal_entries_in_a_zip(
     assert "Nom du déclarant" in rows[0] and all("zoe.dupre@exemple.fr" in r for r in rows[1:])
     assert "Jeanne" not in "".join(",".join(r) for r in rows)  # another person's rows: not hers
     assert "SAT-2026-0001" in survey and "SAT-2026-0002" not in survey
-    assert sum(n.startswith("courriers/") and n.endswith(".docx") for n in names) == 2
+    # Two acknowledgments and the « suite à votre avis » letter of her low score.
+    assert sum(n.startswith("courriers/") and n.endswith(".docx") for n in names) == 3
     assert "mails/mail-rgpd-plainte-dupre.eml" in names
     assert "mails/mail-rgpd-merci.eml" in names
     assert "pieces-jointes/REC-2026-0001/thermometre.pdf" in names
