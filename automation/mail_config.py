@@ -77,6 +77,9 @@ class ImapSettings:
     folder: str = setting("INBOX", "Folder watched for new mail.")
     drafts_folder: str = setting("", "Folder where draft answers are saved; empty = the "
                                  "server's Drafts folder.")
+    sent_folder: str = setting("", "Folder where the mail program keeps sent mail, watched for "
+                               "drafts a person sent (their letter is then sent); empty = the "
+                               "server's Sent folder.")
     idle: bool = setting(True, "Wait for new mail with IDLE when the server offers it.")
     poll_seconds: float = setting(60.0, "Check for new mail this often when IDLE is off.")
     timeout_seconds: float = setting(30.0, "Network timeout of one IMAP operation.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -89,8 +90,21 @@ def test_a_broken_template_is_listed_then_produced_once_it_is_fixed(
     answers = [p for p in (office_dir / "outbox").glob("*.docx")
                if "réponse" in p.name.lower() or "reponse" in p.name.lower()]
     assert len(answers) == 1
-    assert cell(register, "REC-2026-0001", "Date de réponse") is not None
-    assert "Aucun courrier en attente" in run(office_dir, "letters").output
+    assert cell(register, "REC-2026-0001", "Date de réponse") is None  # prepared, not sent
+    listed = run(office_dir, "letters").output
+    assert "Aucun courrier en attente" in listed
+    assert "Courriers préparés, non envoyés (2)" in listed and answers[0].name in listed
+
+    declared = run(office_dir, "letters", "sent", "REC-2026-0001", "--on", "24/11/2026")
+    assert declared.exit_code == 0, declared.output
+    assert "réponse à réclamation : envoyé le 24/11/2026" in declared.output
+    assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 24)
+    assert cell(register, "REC-2026-0001", "Date d'accusé de réception").date() == date(
+        2026, 11, 24)
+    assert cell(register, "REC-2026-0001", "Statut") == "Résolue"  # never moved back
+    again = run(office_dir, "letters", "sent", "REC-2026-0001")
+    assert again.exit_code == 1 and "déjà envoyé (le 24/11/2026)" in again.output
+    assert "Aucun courrier préparé en attente d'envoi" in run(office_dir, "letters").output
 
 
 def test_a_running_watcher_produces_the_letter_once_the_template_is_saved(

@@ -8,6 +8,7 @@ from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
 from automation.deadlines.due import DueItem, due_items
 from automation.errors import RegisterLocked
 from automation.pipeline.office import Office
+from automation.pipeline.sent import unsent_steps
 from automation.registers.reader import read_register
 
 
@@ -18,7 +19,8 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
             for binding in config.bindings()}
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
-                      settings=config.deadlines, include_later=include_later)
+                      settings=config.deadlines, include_later=include_later,
+                      unsent=unsent_steps(office))
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
     return items

@@ -17,12 +17,12 @@ from automation.errors import IntakeError, LetterError
 from automation.intake.classify import Classifier
 from automation.intake.mail import ParsedMail, mail_fingerprint, parse_mail
 from automation.intake.mail_records import mail_record
-from automation.letters.catalog import LetterKind
+from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
 from automation.letters.smtp import reply_message
-from automation.pipeline import letters, store
+from automation.pipeline import letters, sent, store
 from automation.pipeline.office import Office
 from automation.registers.journal import LetterStatus, MailEntry, MailStatus
 from automation.sources.mailbox import MailItem, MailSource, Reply
@@ -157,6 +157,9 @@ def _answer(office: Office, mail: ParsedMail, item: MailItem, entry: MailEntry,
     if source is not None:
         source.reply(item, reply, send=mode == "send")
         answered = "sent" if mode == "send" else "draft"
+        if answered == "sent":  # the acknowledgment left today: its date may be written
+            sent.mark_sent(office, entry.register, entry.record_id, LetterKind.ACKNOWLEDGMENT,
+                           on=sent.today(office), how=SentHow.by_source(source.name))
     else:  # a mail saved into the inbox: the draft is an .eml Outlook opens for editing
         message = reply_message(
             from_address=config.organisation.email or config.mail.smtp.from_address,

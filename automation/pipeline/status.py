@@ -19,6 +19,7 @@ from automation.config import load_config
 from automation.deadlines.due import DueStatus, due_items
 from automation.errors import AutomationError
 from automation.pipeline.office import LOCK_NAME, Office
+from automation.pipeline.sent import unsent_steps
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
 from automation.registers.reader import read_register
 
@@ -35,6 +36,7 @@ class OfficeStatus:
     queued_letters: int
     late: int | None  # None when the registers could not be read
     late_error: str = ""
+    prepared_letters: tuple[LetterJob, ...] = ()  # in outbox/, not sent yet
 
 
 STATE_KEYS: tuple[str, ...] = (
@@ -81,7 +83,8 @@ def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
         cells_waiting=cells,
         failed_letters=tuple(journal.letters(statuses=[LetterStatus.FAILED])),
         queued_letters=len(journal.letters(statuses=[LetterStatus.PENDING])),
-        late=late, late_error=late_error)
+        late=late, late_error=late_error,
+        prepared_letters=tuple(journal.letters(statuses=[LetterStatus.DONE])))
 
 
 def late_count(office: Office) -> int:
@@ -91,5 +94,5 @@ def late_count(office: Office) -> int:
             for binding in config.bindings()}
     today = office.clock.now().astimezone(PARIS).date()
     items = due_items(rows, today=today, calendar=config.deadlines.calendar(),
-                      settings=config.deadlines)
+                      settings=config.deadlines, unsent=unsent_steps(office))
     return sum(1 for item in items if item.status is DueStatus.LATE)
