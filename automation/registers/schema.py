@@ -75,12 +75,27 @@ class RegisterSchema:
 
 ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.
-_COMMON_TAIL: Final = (
-    Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
-          synonyms=("Observations", "Notes", "Commentaires internes")),
-    Field("source", "Source", width=28),
-    Field("imported_at", "Importé le", Kind.DATETIME, width=17),
-)
+def _tail(*postal: Field) -> tuple[Field, ...]:
+    """Columns every register ends with: what did not fit, postal addresses (for letters;
+    not printed), where the row came from and when."""
+    return (
+        Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
+              synonyms=("Observations", "Notes", "Commentaires internes")),
+        *postal,
+        Field("source", "Source", width=28),
+        Field("imported_at", "Importé le", Kind.DATETIME, width=17),
+    )
+
+
+def _address(*synonyms: str) -> Field:
+    return Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
+                 synonyms=("Adresse", "Adresse complète", "Adresse de correspondance",
+                           *synonyms))
+
+
+PRESCRIBER_ADDRESS: Final = Field(
+    "prescriber_address", "Adresse du prescripteur", Kind.LONG_TEXT, width=30,
+    synonyms=("Adresse postale du prescripteur", "Adresse du financeur"))
 
 
 def _id(prefix: str) -> Field:
@@ -114,9 +129,6 @@ RECLAMATIONS: Final = RegisterSchema(
                         "Nom et prénom", "Auteur")),
         Field("email", "Email", Kind.EMAIL, width=26,
               synonyms=("E-mail", "Courriel", "Mail", "Adresse mail", "Adresse e-mail")),
-        Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
-              synonyms=("Adresse", "Adresse du déclarant", "Adresse complète",
-                        "Adresse de correspondance")),
         Field("training", "Formation / session", width=24,
               synonyms=("Formation", "Session", "Action de formation", "Intitulé de la formation",
                         "Stage")),
@@ -152,7 +164,7 @@ RECLAMATIONS: Final = RegisterSchema(
               synonyms=("Réponse", "Solution apportée", "Traitement")),
         Field("responded_on", "Date de réponse", Kind.DATE, width=13,
               synonyms=("Répondu le", "Date réponse")),
-        Field("mediation", "Médiation proposée", Kind.ENUM, width=11, choices=YES_NO,
+        Field("mediation", "Médiation proposée", Kind.ENUM, width=12, choices=YES_NO,
               synonyms=("Médiation",)),
         Field("closed_on", "Date de clôture", Kind.DATE, width=13,
               synonyms=("Clôturé le", "Clôturée le", "Date clôture")),
@@ -160,7 +172,7 @@ RECLAMATIONS: Final = RegisterSchema(
               synonyms=("Vérification", "Satisfaction du déclarant")),
         Field("improvement_ref", "Mesure d'amélioration liée", width=18,
               synonyms=("Amélioration liée", "Réf. amélioration", "Indicateur 32")),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du déclarant")),
     ),
 )
 
@@ -191,9 +203,6 @@ ANNULATIONS: Final = RegisterSchema(
               synonyms=("Apprenant", "Stagiaire", "Nom du stagiaire", "Participant", "Nom prénom")),
         Field("email", "Email", Kind.EMAIL, width=26,
               synonyms=("E-mail", "Courriel", "Mail", "Adresse mail")),
-        Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
-              synonyms=("Adresse", "Adresse du stagiaire", "Adresse complète",
-                        "Adresse de correspondance")),
         Field("kind", "Type", Kind.ENUM, required=True, width=12, choices=("Annulation", "Report"),
               synonyms=("Nature", "Annulation / report", "Type de demande")),
         Field("motive", "Motif", Kind.ENUM, width=22,
@@ -216,7 +225,7 @@ ANNULATIONS: Final = RegisterSchema(
         Field("status", "Statut", Kind.ENUM, width=16, default="Enregistrée",
               choices=("Enregistrée", "Participants informés", "Reprogrammée", "Close"),
               synonyms=("État", "Etat")),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du stagiaire")),
     ),
 )
 
@@ -235,9 +244,6 @@ ABANDONS: Final = RegisterSchema(
                         "Nom prénom")),
         Field("email", "Email", Kind.EMAIL, width=26,
               synonyms=("E-mail", "Courriel", "Mail", "Email du stagiaire")),
-        Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
-              synonyms=("Adresse", "Adresse du stagiaire", "Adresse complète",
-                        "Adresse de correspondance")),
         Field("training", "Formation", required=True, width=24,
               synonyms=("Intitulé de la formation", "Action de formation", "Session", "Stage")),
         Field("start", "Début", Kind.DATE, width=12,
@@ -252,8 +258,6 @@ ABANDONS: Final = RegisterSchema(
               synonyms=("Prescripteur", "Financeur", "OPCO", "Conseiller")),
         Field("prescriber_email", "Email du prescripteur", Kind.EMAIL, width=26,
               synonyms=("Email prescripteur", "Courriel du prescripteur", "Mail prescripteur")),
-        Field("prescriber_address", "Adresse du prescripteur", Kind.LONG_TEXT, width=30,
-              synonyms=("Adresse postale du prescripteur", "Adresse du financeur")),
         Field("absence_noted_on", "Absence constatée le", Kind.DATE, required=True, width=13,
               synonyms=("Date d'absence", "Absent depuis", "Date de constat", "Absence le",
                         "Dernière présence", "Date")),
@@ -275,7 +279,7 @@ ABANDONS: Final = RegisterSchema(
         Field("decided_on", "Décidé le", Kind.DATE, width=13, synonyms=("Date de décision",)),
         Field("attestation_sent_on", "Attestation envoyée le", Kind.DATE, width=13),
         Field("attestation_signed_on", "Attestation signée reçue le", Kind.DATE, width=13),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du stagiaire"), PRESCRIBER_ADDRESS),
     ),
 )
 
@@ -326,7 +330,7 @@ SATISFACTION: Final = RegisterSchema(
               synonyms=("Commentaires", "Remarques", "Suggestions", "Verbatim",
                         "Avez-vous des commentaires")),
         Field("follow_up", "Suivi", Kind.LONG_TEXT, width=20, synonyms=("Suite donnée",)),
-        *_COMMON_TAIL,
+        *_tail(),
     ),
 )
 
