@@ -50,6 +50,7 @@ CLOSING: Final = ("vous prions d’agréer, {{ salutation }}, l’expression de 
 # The recipient's block, placed in the window of a DL envelope (110 × 220 mm, window 45 × 100 mm
 # at 20 mm from the right and 15 mm from the bottom): an A4 folded in three shows this area.
 WINDOW: Final = {"x": Cm(11), "y": Cm(5), "w": Cm(8.5), "h": Cm(4)}
+BELOW_WINDOW: Final = 193  # points from the top margin (3.2 cm) to 10 cm: under the window
 
 
 def alternatives(value: str = "row.alternative") -> str:
@@ -195,8 +196,9 @@ def _styles(doc: DocumentObject) -> None:
     organisation = _style(doc, "Organisme", base="Header", size=14, bold=True)
     organisation.font.color.rgb = BLUE
     _style(doc, "Destinataire", after=0)
-    # Below the envelope window: the body starts at the top margin, the window ends at 9 cm.
-    _style(doc, "Date du courrier", indent=8.7, before=174, after=18)
+    # Below the envelope window (it ends 9.5 cm from the top): from the top margin (3.2 cm)
+    # to 10 cm.
+    _style(doc, "Date du courrier", indent=8.7, before=BELOW_WINDOW, after=18)
     _style(doc, "Référence", after=0)
     _style(doc, "Objet", after=14)
     _style(doc, "Citation", indent=1, italic=True)
@@ -307,9 +309,9 @@ def complaint_response(letter: Letter) -> None:
                                  "apporter :"),
                 lambda: letter.p("{{ row.response|sentence }}", style="Citation"))
     letter.when("row.mediation == 'Oui'",
-                lambda: letter.p("Si cette réponse ne vous donne pas satisfaction, vous pouvez "
-                                 "recourir à une médiation ; nous vous en communiquerons les "
-                                 "modalités sur simple demande."))
+                lambda: letter.p("Si elle ne vous donne pas satisfaction, vous pouvez recourir "
+                                 "à une médiation ; nous vous en communiquerons les modalités "
+                                 "sur simple demande."))
     letter.p("Toujours à votre écoute, nous " + CLOSING)
     letter.signature()
 
@@ -482,7 +484,7 @@ def dropout_attestation(letter: Letter) -> None:
     with « Fait à … le … », left for the signer to fill."""
     letter.window()
     letter.p("Attestation d’abandon de formation", style="Title").paragraph_format.space_before = (
-        Pt(174))
+        Pt(BELOW_WINDOW))
     letter.p(("Réf. : ", "b"), "{{ ref }} – établie le {{ today }}", style="Objet")
     letter.p("Je soussigné{{ recipient_e }}, {{ recipient_addressed or row.learner }}, certifie "
              "vouloir abandonner définitivement la formation « {{ row.training }} »"

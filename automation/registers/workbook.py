@@ -3,9 +3,9 @@
 A title block carries the document reference, revision and date; the header row is frozen and
 filtered; every enumerated column has a dropdown and every score a whole-number check; dates
 have a French format; a ``Journal`` sheet lists every automated change. Printed, a register
-is A4 landscape at a readable scale, a few columns a page with the id repeated, the header row
-on every page and the document reference in the footer (:func:`print_layout`). The tool creates these
-files once and then only appends to them, like any register an office brings.
+is A4 landscape at a readable scale, a few columns a page with the id repeated, the header
+row on every page and the document reference in the footer (:func:`print_layout`). The tool
+creates these files once and then only appends to them, like any register an office brings.
 """
 
 from __future__ import annotations
