@@ -266,7 +266,7 @@ def test_a_letter_filed_in_outbox_envoyes_is_sent_the_day_it_is_filed(
         (acknowledgment,) = outbox.glob("REC-2026-0001*.docx")
         clock.advance(days=1)
         filed = outbox / "envoyés"
-        filed.mkdir()
+        filed.mkdir(exist_ok=True)
         with watching(office):
             # the notice moved as it is; the acknowledgment printed, renamed by a person
             notice.rename(filed / notice.name)
@@ -295,7 +295,7 @@ def test_a_pdf_copy_or_a_draft_eml_filed_in_envoyes_counts_for_its_letter(
     scan = Path("ABD-2026-0001 scan signé.pdf")
     assert sent.letter_of_file(office, scan, jobs).record_id == "ABD-2026-0001"
     eml = office.config.outbox_dir / "envoyés" / "réponse.eml"
-    eml.parent.mkdir()
+    eml.parent.mkdir(exist_ok=True)
     message = email.message.EmailMessage()
     message["Subject"] = "Votre réclamation"
     message.set_content("Ci-joint.")
