@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import docx
 from click.testing import CliRunner, Result
 
 from automation.cli import main
-from automation.clock import FixedClock
+from automation.clock import FixedClock, SystemClock
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.watch import catch_up
 from automation.registers.journal import LetterStatus
@@ -95,15 +94,16 @@ def test_a_broken_template_is_listed_then_produced_once_it_is_fixed(
     assert "Aucun courrier en attente" in listed
     assert "Courriers préparés, non envoyés (2)" in listed and answers[0].name in listed
 
-    declared = run(office_dir, "letters", "sent", "REC-2026-0001", "--on", "24/11/2026")
+    before = SystemClock().now().date()  # the command's clock: the answer was prepared today
+    declared = run(office_dir, "letters", "sent", "REC-2026-0001")
     assert declared.exit_code == 0, declared.output
-    assert "réponse à réclamation : envoyé le 24/11/2026" in declared.output
-    assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 24)
-    assert cell(register, "REC-2026-0001", "Date d'accusé de réception").date() == date(
-        2026, 11, 24)
+    day = cell(register, "REC-2026-0001", "Date de réponse").date()
+    assert before <= day <= SystemClock().now().date()
+    assert f"réponse à réclamation : envoyé le {day:%d/%m/%Y}" in declared.output
+    assert cell(register, "REC-2026-0001", "Date d'accusé de réception").date() == day
     assert cell(register, "REC-2026-0001", "Statut") == "Résolue"  # never moved back
     again = run(office_dir, "letters", "sent", "REC-2026-0001")
-    assert again.exit_code == 1 and "déjà envoyé (le 24/11/2026)" in again.output
+    assert again.exit_code == 1 and f"déjà envoyé (le {day:%d/%m/%Y})" in again.output
     assert "Aucun courrier préparé en attente d'envoi" in run(office_dir, "letters").output
 
 

@@ -315,12 +315,12 @@ def test_letters_sent_marks_the_letters_of_the_ids_with_the_day_given(
     future = run(office_dir, "letters", "sent", "ANN-2026-0001", "--on", "01/01/2100")
     assert future.exit_code == 2 and "n'est pas encore arrivé" in future.output
     done = run(office_dir, "letters", "sent", "ann-2026-0001", "REC-2026-0009", "--on",
-               "21/11/2026")
+               "24/11/2026")
     assert done.exit_code == 1, done.output  # one id has no letter
-    assert "ANN-2026-0001 — information annulation : envoyé le 21/11/2026" in done.output
+    assert "ANN-2026-0001 — information annulation : envoyé le 24/11/2026" in done.output
     assert "REC-2026-0009 : aucun courrier n'est prévu pour ce numéro" in done.output
     with open_office(office_dir, clock=clock) as office:
-        assert sent_day(office, "annulations", "ANN-2026-0001") == date(2026, 11, 21)
+        assert sent_day(office, "annulations", "ANN-2026-0001") == date(2026, 11, 24)
         assert sent_day(office, "reclamations", "REC-2026-0001") is None
 
 
@@ -413,3 +413,14 @@ def test_a_status_a_person_sets_meanwhile_is_never_moved_back(office: Office) ->
     row = row_of(office, "reclamations", "REC-2026-0001")
     assert row["Statut"] == "Escaladée"
     assert row["Date d'accusé de réception"].date() == date(2026, 11, 23)
+
+
+def test_a_letter_cannot_be_declared_sent_before_it_was_written(
+        office_dir: Path, clock: FixedClock) -> None:
+    with open_office(office_dir, clock=clock) as office:
+        drop(office, "reclamations", COMPLAINT)
+    early = run(office_dir, "letters", "sent", "REC-2026-0001", "--on", "01/11/2026")
+    assert early.exit_code == 1
+    assert "le courrier n'a été préparé que le 23/11/2026" in early.output
+    with open_office(office_dir, clock=clock) as office:
+        assert sent_day(office, "reclamations", "REC-2026-0001") is None

@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -144,9 +144,25 @@ def declare_sent(office: Office, record_ids: Sequence[str], *, on: date,
             result.problems.append(_why_not(record_id, jobs))
             continue
         for job in prepared:
-            if mark_job_sent(office, job, on=on, how=SentHow.DECLARED):
+            written = prepared_day(job)
+            if written is not None and on < written:
+                result.problems.append(
+                    f"{record_id} : le courrier n'a été préparé que le {written:%d/%m/%Y}, il "
+                    f"n'a pas pu partir le {on:%d/%m/%Y}")
+            elif mark_job_sent(office, job, on=on, how=SentHow.DECLARED):
                 result.marked.append(job)
     return result
+
+
+def prepared_day(job: LetterJob) -> date | None:
+    """The day (Europe/Paris) the letter was written to the outbox; None when unknown."""
+    try:
+        moment = datetime.fromisoformat(job.prepared_at) if job.prepared_at else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return paris_naive(moment).date() if moment.tzinfo is not None else moment.date()
 
 
 def _why_not(record_id: str, jobs: Sequence[LetterJob]) -> str:

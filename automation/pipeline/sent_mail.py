@@ -22,6 +22,7 @@ from automation.pipeline.sent import (
     RECORD_ID,
     letter_named,
     mark_job_sent,
+    prepared_day,
     prepared_letters,
     today,
 )
@@ -51,7 +52,7 @@ def check_sent_mail(office: Office, *, source: ImapSource | None = None) -> int:
     waiting = prepared_letters(office)
     if not waiting:
         return 0
-    since = min(_prepared_day(job) or today(office) for job in waiting) - timedelta(days=1)
+    since = min(prepared_day(job) or today(office) for job in waiting) - timedelta(days=1)
     reader = source or ImapSource.from_config(office.config.mail,
                                               state_dir=office.config.registers_dir)
     try:
@@ -64,7 +65,7 @@ def check_sent_mail(office: Office, *, source: ImapSource | None = None) -> int:
     for mail in mails:
         job = letter_of_mail(waiting, mail)
         day = _day(mail.sent_at) or today(office)
-        if job is None or day < (_prepared_day(job) or day):
+        if job is None or day < (prepared_day(job) or day):
             continue
         if mark_job_sent(office, job, on=day, how=SentHow.MAILBOX, ref=mail.message_id):
             marked.append(job)
@@ -92,8 +93,3 @@ def _day(moment: datetime | None) -> date | None:
     return moment.astimezone(PARIS).date() if moment is not None else None
 
 
-def _prepared_day(job: LetterJob) -> date | None:
-    try:
-        return _day(datetime.fromisoformat(job.prepared_at)) if job.prepared_at else None
-    except ValueError:
-        return None
