@@ -44,7 +44,7 @@ class Organisation:
     phone: str = setting("", "Telephone number shown on letters.")
     signatory: str = setting("La direction", "Name of the person who signs the letters.")
     signatory_title: str = setting("", "Title of the signatory (e.g. Directrice).")
-    city: str = setting("", "City the letters are written from (\"Fait à …\").")
+    city: str = setting("", "City the letters are dated from (« Nice, le 22 novembre 2026 »).")
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ class ImapSettings:
     save_sent: bool = setting(True, "Copy each answer sent through [mail.smtp] to the Sent "
                               "folder (turn off for servers that file sent mail themselves, "
                               "such as Gmail and Microsoft 365).")
-    sent_folder: str = setting("", "Folder where sent answers are copied; empty = the server's "
-                               "Sent folder.")
+    sent_folder: str = setting("", "The Sent folder: where answers sent through [mail.smtp] are "
+                               "copied, and where drafts a person sent are found (their letter "
+                               "is then sent); empty = the server's Sent folder.")
     idle: bool = setting(True, "Wait for new mail with IDLE when the server offers it.")
     poll_seconds: float = setting(60.0, "Check for new mail this often when IDLE is off.")
     timeout_seconds: float = setting(30.0, "Network timeout of one IMAP operation.")

@@ -11,7 +11,6 @@ same bytes. The wording is ours; an office edits its own copy in Word.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable
@@ -25,11 +24,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from automation.letters.catalog import LetterKind
+from automation.letters.typography import french_spacing
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 DEFAULTS: Final = ROOT / "automation" / "defaults"
@@ -39,32 +40,51 @@ FIXED_TIME: Final = datetime(2026, 1, 1)  # fixed, for reproducible files
 ZIP_TIME: Final = (2026, 1, 1, 0, 0, 0)
 FONT: Final = "Calibri"
 BLUE: Final = RGBColor(0x1F, 0x38, 0x64)
-NBSP: Final = "\u00a0"
 DOTS: Final = "…" * 24
 
 # A run is plain text, or (text, "b") for bold.
 Run = str | tuple[str, str]
-SALUTATION: Final = ("Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos "
-                     "salutations distinguées.")
-# Sentences offering an alternative, shared by the cancellation and postponement letters.
-ALTERNATIVES: Final = (
-    "{% if row.alternative == 'Report' %}de reporter votre participation à une prochaine "
-    "session, dont nous vous communiquerons la date dès que possible"
-    "{% elif row.alternative == 'Distanciel' %}de suivre cette formation à distance"
-    "{% elif row.alternative == 'Autre session' %}de vous inscrire à une autre session de la "
-    "même formation"
-    "{% elif row.alternative == 'Remboursement' %}le remboursement intégral des sommes versées"
-    "{% elif row.alternative == 'Avoir' %}un avoir valable sur une prochaine session"
-    "{% else %}la solution suivante : {{ row.alternative }}{% endif %}"
-)
-MOTIVE: Final = ("{% if row.motive and row.motive != 'Autre' %} (motif : "
-                 "{{ row.motive|lower }}){% endif %}")
+DATE_LINE: Final = "{% if org.city %}{{ org.city }}, le {% else %}Le {% endif %}{{ today }}"
+CLOSING: Final = ("vous prions d’agréer, {{ salutation }}, l’expression de nos salutations "
+                  "distinguées.")
+# The recipient's block, placed in the window of a DL envelope (110 × 220 mm, window 45 × 100 mm
+# at 20 mm from the right and 15 mm from the bottom): an A4 folded in three shows this area.
+WINDOW: Final = {"x": Cm(11), "y": Cm(5), "w": Cm(8.5), "h": Cm(4)}
+BELOW_WINDOW: Final = 193  # points from the top margin (3.2 cm) to 10 cm: under the window
 
 
-def french_spacing(text: str) -> str:
-    """Non-breaking spaces where French typography wants them (before : ; ? ! and in « »)."""
-    text = re.sub(r" ([:;?!»])", NBSP + r"\1", text)
-    return text.replace("« ", "«" + NBSP)
+def alternatives(value: str = "row.alternative") -> str:
+    """The offer of « Solution proposée » ``value``, ending the sentence « nous vous proposons … »
+    of the cancellation, postponement and learner's-cancellation letters."""
+    return (
+        f"{{% if {value} == 'Report' %}}de reporter votre participation à une prochaine "
+        "session, dont nous vous communiquerons la date dès que possible"
+        f"{{% elif {value} == 'Distanciel' %}}de suivre cette formation à distance"
+        f"{{% elif {value} == 'Autre session' %}}de vous inscrire à une autre session de la "
+        "même formation"
+        f"{{% elif {value} == 'Remboursement' %}}le remboursement intégral des sommes versées"
+        f"{{% elif {value} == 'Avoir' %}}un avoir valable sur une prochaine session"
+        f"{{% else %}}la solution suivante : {{{{ {value} }}}}{{% endif %}}")
+
+
+# Why a whole session is cancelled or postponed, in words a participant reads.
+BECAUSE: Final = (
+    "{% if row.motive == 'Formateur indisponible' %} en raison de l’indisponibilité du "
+    "formateur{% elif row.motive == 'Effectif insuffisant' %} faute d’un nombre suffisant de "
+    "participants{% elif row.motive == 'Force majeure' %} pour un cas de force majeure"
+    "{% endif %}")
+# What the office's policy says of a learner's cancellation: billed or not, made up or not.
+BILLING: Final = (
+    "{% if cancellation.billable == 'Oui' %}Conformément à nos conditions générales de vente, "
+    "cette session vous sera facturée{% if cancellation.recoverable == 'Non' %} et ne pourra "
+    "pas être rattrapée{% endif %}.{% elif cancellation.billable == 'Non' %}Cette session ne "
+    "vous sera pas facturée{% if cancellation.recoverable == 'Non' %} ; elle ne pourra "
+    "cependant pas être rattrapée{% endif %}.{% else %}Cette session ne pourra pas être "
+    "rattrapée.{% endif %}{% if cancellation.recoverable == 'Non' %} Pour suivre la formation "
+    "à une autre date, une nouvelle inscription sera nécessaire.{% endif %}")
+SESSION: Final = ("« {{ training }} »{% if session.ref %} (réf. {{ session.ref }}){% endif %}")
+REASONS: Final = ("Manque de temps", "Manque de motivation pour la thématique",
+                  "Caractère obligatoire de la formation")
 
 
 class Letter:
@@ -93,17 +113,17 @@ class Letter:
                 add()
         self.doc.add_paragraph("{%p endif %}")
 
-    def opening(self, subject: str, recipient: str = "{{ recipient }}",
-                recipient_email: str = "") -> None:
-        self.p(recipient, style="Destinataire")
-        if recipient_email:
-            self.when(recipient_email, lambda: self.p(f"{{{{ {recipient_email} }}}}",
-                                                      style="Destinataire"))
-        self.p("{% if org.city %}Fait à {{ org.city }}, le {% else %}Le {% endif %}{{ today }}",
-               style="Date du courrier")
+    def window(self) -> None:
+        """The recipient's name and postal address, where an envelope's window shows them."""
+        paragraph = self.p("{{ recipient_block }}", style="Destinataire")
+        _frame(paragraph, **WINDOW)
+
+    def opening(self, subject: str) -> None:
+        self.window()
+        self.p(DATE_LINE, style="Date du courrier")
         self.p(("Réf. : ", "b"), "{{ ref }}", style="Référence")
         self.p(("Objet : ", "b"), subject, style="Objet")
-        self.p("Madame, Monsieur,")
+        self.p("{{ salutation }},")
 
     def signature(self) -> None:
         self.p("{{ org.signatory }}", style="Signature").paragraph_format.space_before = Pt(24)
@@ -115,6 +135,29 @@ def _add_runs(paragraph: Paragraph, runs: Iterable[Run]) -> None:
     for run in runs:
         text, bold = (run, False) if isinstance(run, str) else (run[0], "b" in run[1])
         paragraph.add_run(french_spacing(text)).bold = bold or None
+
+
+def _frame(paragraph: Paragraph, *, x: Length, y: Length, w: Length, h: Length) -> None:
+    """Place ``paragraph`` at a fixed spot of the page (a Word frame, ``w:framePr``)."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (("w", w), ("h", h), ("x", x), ("y", y)):
+        frame.set(qn(f"w:{name}"), str(value.twips))
+    frame.set(qn("w:hRule"), "exact")
+    frame.set(qn("w:wrap"), "around")
+    frame.set(qn("w:hAnchor"), "page")
+    frame.set(qn("w:vAnchor"), "page")
+    properties = paragraph._p.get_or_add_pPr()
+    properties.insert_element_before(frame, *FRAME_SUCCESSORS)
+
+
+# What follows w:framePr in a paragraph's properties (ECMA-376 order).
+FRAME_SUCCESSORS: Final = (
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 # --- the document: page, styles, letterhead -------------------------------------------------
@@ -152,13 +195,15 @@ def _styles(doc: DocumentObject) -> None:
     doc.styles["Footer"].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     organisation = _style(doc, "Organisme", base="Header", size=14, bold=True)
     organisation.font.color.rgb = BLUE
-    _style(doc, "Destinataire", indent=9, after=0)
-    _style(doc, "Date du courrier", indent=9, before=18, after=18)
+    _style(doc, "Destinataire", after=0)
+    # Below the envelope window (it ends 9.5 cm from the top): from the top margin (3.2 cm)
+    # to 10 cm.
+    _style(doc, "Date du courrier", indent=8.7, before=BELOW_WINDOW, after=18)
     _style(doc, "Référence", after=0)
     _style(doc, "Objet", after=14)
     _style(doc, "Citation", indent=1, italic=True)
     _style(doc, "Case à cocher", indent=1, after=3)
-    _style(doc, "Signature", indent=9, after=0)
+    _style(doc, "Signature", indent=8.7, after=0)
     doc.styles["Signature"].paragraph_format.keep_with_next = True
     title = doc.styles["Title"]
     title.font.name, title.font.size, title.font.color.rgb = FONT, Pt(16), BLUE
@@ -234,41 +279,40 @@ def _properties(doc: DocumentObject, kind: LetterKind) -> None:
 
 
 # --- the eight letters ---------------------------------------------------------------------
+#
+# Each letter says only what is meant for its recipient (no note, analysis or comment of the
+# office), greets the recipient by the civility their name carries, and reads as one
+# correspondence with the letters before it (the dropout's steps 1, 2, 6 and 8).
 
 def acknowledgment(letter: Letter) -> None:
     letter.opening("Accusé de réception de votre réclamation")
     letter.p("Nous avons bien reçu{% if row.received_on %}, le {{ row.received_on }},{% endif %} "
              "votre réclamation{% if row.subject %} concernant « {{ row.subject }} »{% endif %}"
-             "{% if row.training %}, relative à la formation « {{ row.training }} »{% endif %}, "
-             "et nous vous remercions de nous en avoir fait part.")
-    letter.p("Elle est enregistrée sous la référence {{ ref }}, que nous vous remercions de "
-             "rappeler dans vos échanges avec nous. Nous allons l’examiner avec attention et "
-             "vous apporterons une réponse dans les meilleurs délais.")
-    letter.when("row.owner", lambda: letter.p("Son suivi est assuré par {{ row.owner }}."))
-    letter.p("Nous restons à votre disposition pour tout complément d’information. "
-             + SALUTATION)
+             "{% if row.training %}, relative à la formation « {{ row.training }} »{% endif %}. "
+             "Merci de nous l’avoir signalée.")
+    letter.p("Elle est enregistrée sous la référence {{ ref }}, à rappeler dans vos échanges "
+             "avec nous. Nous l’examinons avec attention et vous apporterons une réponse dans "
+             "les meilleurs délais.")
+    letter.p("Restant à votre disposition pour tout complément d’information, nous " + CLOSING)
     letter.signature()
 
 
 def complaint_response(letter: Letter) -> None:
     letter.opening("Réponse à votre réclamation"
                    "{% if row.subject %} « {{ row.subject }} »{% endif %}")
-    letter.p("Vous nous avez fait part{% if row.received_on %}, le {{ row.received_on }},"
-             "{% endif %} d’une réclamation{% if row.training %} relative à la formation "
+    letter.p("Vous nous avez adressé{% if row.received_on %}, le {{ row.received_on }},"
+             "{% endif %} une réclamation{% if row.training %} relative à la formation "
              "« {{ row.training }} »{% endif %}, enregistrée sous la référence {{ ref }}. "
-             "Nous vous remercions de votre patience pendant son examen.")
+             "Merci de votre patience pendant son examen.")
     letter.when("row.response",
                 lambda: letter.p("Après analyse, voici la réponse que nous pouvons vous "
                                  "apporter :"),
-                lambda: letter.p("{{ row.response }}", style="Citation"))
-    letter.when("row.corrective_action",
-                lambda: letter.p("Pour qu’une telle situation ne se reproduise pas, nous avons "
-                                 "décidé la mesure suivante : {{ row.corrective_action }}"))
+                lambda: letter.p("{{ row.response|sentence }}", style="Citation"))
     letter.when("row.mediation == 'Oui'",
-                lambda: letter.p("Si cette réponse ne vous donne pas satisfaction, vous pouvez "
-                                 "recourir à une médiation ; nous vous en communiquerons les "
-                                 "modalités sur simple demande."))
-    letter.p("Nous restons à votre écoute pour toute question. " + SALUTATION)
+                lambda: letter.p("Si elle ne vous donne pas satisfaction, vous pouvez recourir "
+                                 "à une médiation ; nous vous en communiquerons les modalités "
+                                 "sur simple demande."))
+    letter.p("Toujours à votre écoute, nous " + CLOSING)
     letter.signature()
 
 
@@ -277,17 +321,23 @@ def cancellation_notice(letter: Letter) -> None:
     letter.p("Nous avons le regret de vous informer que la session de formation "
              "« {{ row.training }} »{% if row.session_ref %} (réf. {{ row.session_ref }})"
              "{% endif %}{% if row.session_start %} prévue le {{ row.session_start }}{% endif %} "
-             "est annulée" + MOTIVE + ".")
-    letter.when("row.motive_detail", lambda: letter.p("{{ row.motive_detail }}"))
-    letter.when("row.alternative and row.alternative != 'Aucune'",
-                lambda: letter.p("Pour limiter la gêne occasionnée, nous vous proposons "
-                                 + ALTERNATIVES + ". Merci de nous dire si cette proposition "
-                                 "vous convient."),
-                otherwise=[lambda: letter.p("Nous reviendrons vers vous très prochainement "
-                                            "pour vous proposer une solution.")])
-    letter.p("Nous vous prions de bien vouloir nous excuser pour ce contretemps et restons à "
-             "votre disposition pour toute question.")
-    letter.p(SALUTATION)
+             "est annulée" + BECAUSE + ".")
+    letter.when("row.billable == 'Oui'",
+                lambda: letter.p("Conformément à nos conditions générales de vente, elle vous "
+                                 "sera néanmoins facturée."))
+    letter.when("row.billable == 'Non'",
+                lambda: letter.p("Cette annulation ne vous sera pas facturée."))
+    letter.when("row.recoverable == 'Non'",
+                lambda: letter.p("Cette session ne pourra pas être rattrapée."),
+                otherwise=[lambda: letter.when(
+                    "row.alternative and row.alternative != 'Aucune'",
+                    lambda: letter.p("Pour limiter la gêne occasionnée, nous vous proposons "
+                                     + alternatives() + ". Merci de nous dire si cette "
+                                     "proposition vous convient."),
+                    otherwise=[lambda: letter.p("Nous reviendrons vers vous très prochainement "
+                                                "pour vous proposer une solution.")])])
+    letter.p("Veuillez nous excuser pour ce contretemps. Restant à votre disposition pour toute "
+             "question, nous " + CLOSING)
     letter.signature()
 
 
@@ -297,124 +347,166 @@ def postponement_notice(letter: Letter) -> None:
              "{% if row.session_ref %} (réf. {{ row.session_ref }}){% endif %}"
              "{% if row.session_start %}, initialement prévue le {{ row.session_start }},"
              "{% endif %} est reportée{% if row.new_start %} au {{ row.new_start }}{% endif %}"
-             + MOTIVE + ".")
-    letter.when("row.motive_detail", lambda: letter.p("{{ row.motive_detail }}"))
+             + BECAUSE + ".")
     letter.when("not row.new_start",
                 lambda: letter.p("La nouvelle date vous sera communiquée dès qu’elle sera "
                                  "fixée."))
     unsuitable = ("Si {% if row.new_start %}cette nouvelle date{% else %}ce report{% endif %} "
                   "ne vous convient pas, ")
     letter.when("row.alternative and row.alternative not in ('Aucune', 'Report')",
-                lambda: letter.p(unsuitable + "nous vous proposons " + ALTERNATIVES + "."),
+                lambda: letter.p(unsuitable + "nous vous proposons " + alternatives() + "."),
                 otherwise=[lambda: letter.p(unsuitable + "merci de nous le faire savoir : "
                                             "nous rechercherons ensemble une autre solution.")])
     letter.p("Merci de nous confirmer votre participation{% if org.email %} à l’adresse "
-             "{{ org.email }}{% endif %}. Nous vous prions de nous excuser pour ce changement.")
-    letter.p(SALUTATION)
+             "{{ org.email }}{% endif %}.")
+    letter.p("Avec nos excuses pour ce changement, nous " + CLOSING)
     letter.signature()
 
 
 def prescriber_absence(letter: Letter) -> None:
+    """Step 1 of a dropout (seed 001): the prescriber is told of the absence, nothing more is
+    claimed (the office does not know yet why the learner is absent)."""
     letter.opening("Absence de {{ row.learner }}{% if row.training %} – formation "
-                   "« {{ row.training }} »{% endif %}",
-                   recipient="{{ row.prescriber }}", recipient_email="row.prescriber_email")
-    letter.p("Nous vous informons que {{ row.learner }}{% if row.training %}, inscrit(e) à la "
-             "formation « {{ row.training }} »{% if row.start %} depuis le {{ row.start }}"
-             "{% endif %},{% endif %} est absent(e){% if row.absence_noted_on %} depuis le "
-             "{{ row.absence_noted_on }}{% endif %} sans nous en avoir fait connaître la raison.")
+                   "« {{ row.training }} »{% endif %}")
+    letter.p("Nous vous informons de l’absence de {{ row.learner }}"
+             "{% if row.training %} à la formation « {{ row.training }} »{% endif %}"
+             "{% if row.absence_noted_on %} depuis le {{ row.absence_noted_on }}{% endif %}"
+             "{% if row.start %} (formation commencée le {{ row.start }}){% endif %}.")
     letter.when("row.hours_planned",
-                lambda: letter.p("À ce jour, {{ row.hours_done or '0' }} heure(s) de formation "
-                                 "ont été réalisées sur les {{ row.hours_planned }} prévues."))
-    letter.p("Nous cherchons à joindre {{ row.learner }} et vous tiendrons informé(e) de la "
-             "suite. Si vous disposez d’éléments sur sa situation, merci de nous les "
-             "communiquer, afin de trouver ensemble la meilleure solution pour la poursuite de "
-             "son parcours.")
-    letter.p(SALUTATION)
+                lambda: letter.p("À ce jour, sa présence représente {{ row.hours_done or '0' }} h "
+                                 "sur les {{ row.hours_planned }} h prévues."))
+    letter.p("Nous prenons contact avec {{ row.learner }} pour connaître les raisons de cette "
+             "absence et vous tiendrons informé{{ recipient_e }} de la suite. Si vous disposez "
+             "d’éléments sur sa situation, merci de nous les communiquer : nous pourrons ainsi "
+             "rechercher ensemble la meilleure solution pour la poursuite de son parcours.")
+    letter.p("Nous " + CLOSING)
     letter.signature()
 
 
 def dropout_reasons(letter: Letter) -> None:
-    letter.opening("Votre formation « {{ row.training }} »")
-    letter.p("Vous nous avez fait part de votre souhait de mettre fin à la formation "
-             "« {{ row.training }} »{% if row.start %} commencée le {{ row.start }}{% endif %}. "
-             "Nous le regrettons.")
-    letter.p("Afin de comprendre votre décision et d’améliorer nos formations, pourriez-vous "
-             "nous en indiquer la ou les raisons, en cochant les cases ci-dessous et en nous "
-             "retournant ce courrier{% if org.email %} ou en nous écrivant à {{ org.email }}"
-             "{% endif %} ?")
-    for reason in ("Manque de temps", "Manque de motivation pour la thématique",
-                   "Caractère obligatoire de la formation", f"Autre (précisez) : {DOTS}"):
+    """Step 2 (seed 001): the learner is asked why they are absent; the letter claims no wish
+    of theirs to stop."""
+    letter.opening("Votre absence à la formation « {{ row.training }} »")
+    letter.p("Nous constatons votre absence à la formation « {{ row.training }} »"
+             "{% if row.absence_noted_on %} depuis le {{ row.absence_noted_on }}{% endif %}"
+             "{% if row.start %} (formation commencée le {{ row.start }}){% endif %}, et "
+             "souhaitons comprendre ce qui vous empêche de la poursuivre.")
+    letter.p("Pourriez-vous nous en indiquer la ou les raisons, en cochant les cases ci-dessous "
+             "et en nous retournant ce courrier{% if org.email %}, ou en nous écrivant à "
+             "{{ org.email }}{% endif %} ?")
+    for reason in (*REASONS, f"Autre (précisez) : {DOTS}"):
         letter.p(f"☐ {reason}", style="Case à cocher")
     letter.p("Dès réception de votre réponse, nous l’analyserons afin de vous proposer une "
              "solution adaptée à vos attentes ou à vos contraintes.")
-    letter.p("Nous restons à votre disposition pour en parler{% if org.phone %} au "
-             "{{ org.phone }}{% endif %}. " + SALUTATION)
+    letter.p("Disponibles pour en parler{% if org.phone %} au {{ org.phone }}{% endif %}, nous "
+             + CLOSING)
     letter.signature()
 
 
 def alternative_proposal(letter: Letter) -> None:
-    """Step 6 of a dropout (seed 001); also the answer to a learner's cancellation (seed 000),
-    which only uses variables every register has (``training``, ``session.*``)."""
-    letter.opening("Proposition pour la suite de votre formation « {{ row.training }} »")
-    letter.when("register == 'annulations'",
-                lambda: letter.p("Nous avons bien noté que vous ne pourrez pas participer à "
-                                 "la session « {{ training }} »{% if session.ref %} (réf. "
-                                 "{{ session.ref }}){% endif %}{% if session.start %} prévue "
-                                 "le {{ session.start }}{% endif %}."),
-                lambda: letter.p("Afin que vous puissiez suivre cette formation, nous vous "
-                                 "proposons de vous inscrire à une autre session de la même "
-                                 "formation ou, si vous le préférez, de la suivre à distance."),
-                lambda: letter.p("Merci de nous indiquer la solution qui vous convient"
-                                 "{% if org.email %} à l’adresse {{ org.email }}{% endif %} : "
-                                 "nous vous en confirmerons alors les dates et les modalités."),
+    """Step 6 of a dropout (seed 001); also the answer to a learner's cancellation (seeds 000,
+    004), which says what the office's policy gives: billed or not, made up or not. That part
+    reads only variables every register has (``cancellation.*``, ``session.*``)."""
+    letter.opening("{% if register == 'annulations' %}"
+                   "{% if cancellation.motive == 'Absence' %}Votre absence à la session"
+                   "{% else %}Votre annulation – session{% endif %} « {{ training }} »"
+                   "{% else %}Proposition pour la suite de votre formation "
+                   "« {{ row.training }} »{% endif %}")
+    letter.when("register == 'annulations'", lambda: _cancellation_answer(letter),
                 otherwise=[lambda: _dropout_alternative(letter)])
-    letter.p(SALUTATION)
+    letter.p("Nous " + CLOSING)
     letter.signature()
+    letter.when("register != 'annulations' and row.prescriber",
+                lambda: letter.p("Copie : {{ row.prescriber }}", style="Référence"))
+
+
+# How a learner's cancellation came, in the first sentence of the answer (seed 004).
+NOTICE: Final = (
+    "{% if cancellation.motive == 'Annulation plus de 24 h avant' %}, reçue plus de 24 heures "
+    "avant son début{% elif cancellation.motive == 'Annulation moins de 24 h avant' %}, reçue "
+    "moins de 24 heures avant son début{% endif %}")
+CHOSEN: Final = "cancellation.alternative and cancellation.alternative != 'Aucune'"
+
+
+def _cancellation_answer(letter: Letter) -> None:
+    start = "{% if session.start %} du {{ session.start }}{% endif %}"
+    letter.when(
+        "cancellation.motive == 'Absence'",
+        lambda: letter.p("Nous avons constaté votre absence à la session " + SESSION + start
+                         + "."),
+        otherwise=[lambda: letter.when(
+            "cancellation.after_start",
+            lambda: letter.p("Nous avons bien noté que vous avez dû interrompre votre "
+                             "participation à la session " + SESSION + start + "."),
+            otherwise=[lambda: letter.p(
+                "Nous avons bien reçu votre demande d’annulation de votre participation à la "
+                "session " + SESSION + "{% if session.start %} prévue le {{ session.start }}"
+                "{% endif %}" + NOTICE + ".")])])
+    letter.when("cancellation.billable in ('Oui', 'Non') or cancellation.recoverable == 'Non'",
+                lambda: letter.p(BILLING))
+    letter.when(
+        "cancellation.recoverable == 'Oui'",
+        lambda: letter.p(
+            f"{{% if {CHOSEN} %}}Nous vous proposons "
+            + alternatives("cancellation.alternative")
+            + "{% else %}Afin que vous puissiez suivre cette formation, nous vous proposons de "
+            "vous inscrire à une autre session ou, si vous le préférez, de la suivre à distance"
+            "{% endif %}. Merci de nous indiquer ce qui vous convient{% if org.email %} à "
+            "l’adresse {{ org.email }}{% endif %} : nous vous en confirmerons alors les dates "
+            "et les modalités."),
+        otherwise=[lambda: letter.when(
+            "cancellation.recoverable != 'Non'",
+            lambda: letter.p("Nous reviendrons vers vous pour convenir de la suite à donner."))])
 
 
 def _dropout_alternative(letter: Letter) -> None:
-    letter.p("Suite à nos échanges au sujet de la formation « {{ row.training }} »"
-             "{% if row.reason %}, et après avoir étudié la raison que vous nous avez indiquée "
-             "({{ row.reason|lower }}{% if row.reason_detail %} : {{ row.reason_detail }}"
-             "{% endif %}){% endif %}, nous souhaitons vous proposer une solution pour "
-             "poursuivre votre parcours.")
+    letter.p("Nous faisons suite à notre courrier{% if row.reasons_requested_on %} du "
+             "{{ row.reasons_requested_on }}{% endif %} au sujet de votre absence à la formation "
+             "« {{ row.training }} »{% if row.absence_noted_on %} depuis le "
+             "{{ row.absence_noted_on }}{% endif %}.")
+    letter.when("row.reason and row.reason != 'Autre'",
+                lambda: letter.p("Vous nous en avez indiqué la raison : "
+                                 "{{ row.reason|lower }}. Après l’avoir étudiée, voici ce que "
+                                 "nous vous proposons pour poursuivre votre parcours :"),
+                otherwise=[lambda: letter.p("Afin que vous puissiez poursuivre votre parcours, "
+                                            "voici ce que nous vous proposons :")])
     letter.when("row.proposal",
-                lambda: letter.p("Notre proposition :"),
-                lambda: letter.p("{{ row.proposal }}", style="Citation"),
-                otherwise=[lambda: letter.p("Nous vous la présenterons lors d’un prochain "
-                                            "échange, très prochainement.")])
-    letter.when("row.prescriber",
-                lambda: letter.p("Ce courrier est également adressé à {{ row.prescriber }}, "
-                                 "qui vous accompagne dans votre projet de formation."))
+                lambda: letter.p("{{ row.proposal|sentence }}", style="Citation"),
+                otherwise=[lambda: letter.p("une solution que nous vous présenterons lors d’un "
+                                            "prochain échange, à votre convenance.",
+                                            style="Citation")])
     letter.p("Merci de nous faire connaître votre décision dans les meilleurs délais. Sans "
              "réponse de votre part, nous serons amenés à constater l’abandon de la formation.")
 
 
 def dropout_attestation(letter: Letter) -> None:
-    letter.p("{% if org.city %}Fait à {{ org.city }}, le {% else %}Le {% endif %}{{ today }}",
-             style="Date du courrier")
-    letter.p("Attestation d’abandon de formation", style="Title")
-    letter.p(("Réf. : ", "b"), "{{ ref }}", style="Objet")
-    letter.p("Je soussigné(e), {{ row.learner }}, certifie vouloir abandonner définitivement "
-             "la formation « {{ row.training }} »{% if row.start and row.end %} prévue du "
-             "{{ row.start }} au {{ row.end }}{% elif row.start %} commencée le {{ row.start }}"
-             "{% endif %}, dispensée par {{ org.name }}.")
+    """Step 8 (seed 001): the form the learner completes and signs; the only default letter
+    with « Fait à … le … », left for the signer to fill."""
+    letter.window()
+    letter.p("Attestation d’abandon de formation", style="Title").paragraph_format.space_before = (
+        Pt(BELOW_WINDOW))
+    letter.p(("Réf. : ", "b"), "{{ ref }} – établie le {{ today }}", style="Objet")
+    letter.p("Je soussigné{{ recipient_e }}, {{ recipient_addressed or row.learner }}, certifie "
+             "vouloir abandonner définitivement la formation « {{ row.training }} »"
+             "{% if row.start and row.end %} prévue du {{ row.start }} au {{ row.end }}"
+             "{% elif row.start %} commencée le {{ row.start }}{% endif %}, dispensée par "
+             "{{ org.name }}.")
     letter.when("row.reason",
-                lambda: letter.p("Motif de l’abandon : {{ row.reason }}{% if row.reason_detail %}"
-                                 " ({{ row.reason_detail }}){% endif %}"))
+                lambda: letter.p("Motif de l’abandon : {{ row.reason }}."))
     letter.p("Pour valoir ce que de droit.")
+    letter.p(f"Fait à {DOTS[:16]}, le {DOTS[:12]}")
     table = letter.doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     learner, office = table.rows[0].cells
     learner.paragraphs[0].add_run("Le stagiaire").bold = True
-    signing = learner.add_paragraph(french_spacing("Date et signature :"))
+    signing = learner.add_paragraph(french_spacing("Signature :"))
     signing.paragraph_format.space_after = Pt(72)  # room to sign
     office.paragraphs[0].add_run("Pour {{ org.name }}").bold = True
     office.add_paragraph("{{ org.signatory }}")
     office.add_paragraph("{% if org.signatory_title %}{{ org.signatory_title }}{% endif %}")
     letter.p("")
-    letter.p("Merci de nous retourner cette attestation datée et signée{% if org.email %} "
-             "à {{ org.email }}{% endif %}.", style="Référence")
+    letter.p("Merci de nous retourner cette attestation complétée et signée{% if org.email %}, "
+             "par courrier ou à {{ org.email }}{% endif %}.", style="Référence")
 
 
 BUILDERS: Final[dict[LetterKind, Callable[[Letter], None]]] = {
@@ -450,14 +542,10 @@ def survey_follow_up(letter: Letter) -> None:
     contact = ("{% if org.phone %} ; vous pouvez aussi nous joindre au {{ org.phone }}{% endif %}"
                "{% if org.email %}{% if org.phone %} ou{% else %} ; vous pouvez aussi{% endif %}"
                " nous écrire à {{ org.email }}{% endif %}.")
-    letter.when("row.owner",
-                lambda: letter.p("{{ row.owner }} vous contactera dans les prochains jours pour "
-                                 "en parler" + contact),
-                otherwise=[lambda: letter.p("Nous vous contacterons dans les prochains jours "
-                                            "pour en parler" + contact)])
+    letter.p("Nous vous contacterons dans les prochains jours pour en parler" + contact)
     letter.p("Votre retour est enregistré sous la référence {{ ref }} ; il sera examiné avec "
              "attention et nous aidera à améliorer nos formations.")
-    letter.p(SALUTATION)
+    letter.p("Avec nos remerciements, nous " + CLOSING)
     letter.signature()
 
 
@@ -518,7 +606,21 @@ COMMON: Final = (
     ("org.email / org.phone", "contact shown on letters", "contact@formations-azur.fr"),
     ("org.signatory / org.signatory_title", "who signs, and their title",
      "Claire Martin / Directrice"),
-    ("org.city / city", "city of « Fait à … »", "Nice"),
+    ("org.city / city", "city the letter is dated from (« Nice, le … »)", "Nice"),
+    ("salutation", "how the recipient is greeted: the civility their name carries, else "
+     "« Madame, Monsieur » (the letter adds the comma)", "Madame"),
+    ("recipient_name / recipient_addressed", "the recipient's name without its civility / "
+     "with it spelt out, as on an envelope", "Élodie Faure / Madame Élodie Faure"),
+    ("recipient_address", "the recipient's postal address, one line per element (the row's "
+     "« Adresse postale » or « Adresse du prescripteur », else the planning's)",
+     "3 rue des Lilas\\n06100 NICE"),
+    ("recipient_block", "name and address together: the block of the envelope's window", ""),
+    ("recipient_e / person_e", "the feminine ending for words about the recipient / the "
+     "row's person: « e », « » or « (e) » when the civility is unknown", "e"),
+    ("cancellation.motive / .billable / .recoverable / .alternative", "a cancellation row's "
+     "values under names every register has (empty elsewhere)", "Oui"),
+    ("cancellation.after_start", "true when the cancellation came once the session had begun",
+     ""),
     ("row.<field>", "a value of the row, as people read it (table below)", ""),
     ("raw.<field>", "the same value untouched (a date object, a number)", ""),
 )
@@ -540,14 +642,25 @@ generated by `scripts/build_templates.py` with the default templates.
   `|safe`. Line breaks in a value (an address, an answer) become line breaks in the letter.
 - Keep the file names: the tool looks templates up by name. Delete a template and run
   `automation init` to get the default one back.
+- `{{ row.response|sentence }}` ends a value with a full stop when it has none. Every value is
+  already spaced the French way (non-breaking spaces before « : ; ! ? » and inside « »), and
+  `row.subject` comes without the « TR: » or « RE: » of a mail.
+- Some fields are the office's own and no default letter prints them: INTERNAL. A template may
+  still name one (`{{ row.notes }}`) when the office wants it in a letter.
+- The recipient's block (`{{ recipient_block }}`) is in a Word frame at 11 cm from the left and
+  5 cm from the top, in the window of a DL envelope; move the frame in Word if the office's
+  envelopes differ.
 """
 
 
 def readme_text(templates: Iterable[Path]) -> str:
+    from automation.letters.context import INTERNAL_FIELDS
     from automation.letters.render import template_variables
     from automation.registers.schema import REGISTERS_BY_KEY
 
-    lines = [README_HEAD, "## Variables every template receives", "",
+    head = README_HEAD.replace("INTERNAL", ", ".join(f"`row.{k}`" for k in sorted(
+        INTERNAL_FIELDS)))
+    lines = [head, "## Variables every template receives", "",
              "| Variable | What | Example |", "|---|---|---|"]
     lines += [f"| `{n}` | {what} | {ex} |" for n, what, ex in COMMON]
     lines += ["", "Dates and numbers in `row` are already French text. The pipeline may pass "

@@ -48,9 +48,11 @@ def test_the_journal_of_release_0_1_0_migrates_forward_keeping_rows_ids_and_lett
         assert journal.count_rows("reclamations") == 1
         assert journal.count_rows("annulations") == 1
         assert journal.pending_counts() == {}
-        (letter,) = journal.letters(statuses=[LetterStatus.DONE])
+        # That release dated a letter when it wrote it: it counts as sent that day.
+        (letter,) = journal.letters(statuses=[LetterStatus.SENT])
         assert (letter.record_id, letter.kind) == ("REC-2026-0001",
                                                    "accuse-reception-reclamation")
+        assert journal.letters(statuses=[LetterStatus.DONE]) == []
         report = ingest_file(office, write_xlsx(
             office.config.inbox_dir / "reclamations" / "apres-mise-a-jour.xlsx", COMPLAINT))
     assert report.accepted == 1

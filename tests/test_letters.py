@@ -31,6 +31,7 @@ from automation.letters import (
 )
 from automation.letters.naming import MAX_NAME, safe_stem
 from automation.letters.produce import stored_identity
+from automation.letters.typography import french_spacing
 from automation.records import StoredRow
 from automation.registers.schema import ABANDONS, REGISTERS_BY_KEY, Field, Kind
 
@@ -116,12 +117,14 @@ def test_each_default_template_renders_with_a_full_context(kind: LetterKind,
     assert check_template(template, context) == []
     out = render_letter(template, context, tmp_path / kind.template)
     text = letter_text(out)
-    for expected in ("Formations Azur", IDS[kind.register], "22 novembre 2026",
-                     "Fait à Nice, le 22 novembre 2026", "Claire Martin", "Directrice",
-                     "SIRET 12345678900012", "93060000006", "contact@formations-azur.fr",
-                     "Réf. : " + IDS[kind.register]):
+    attestation = kind is LetterKind.DROPOUT_ATTESTATION
+    dated = "établie le 22 novembre 2026" if attestation else "Nice, le 22 novembre 2026"
+    for expected in ("Formations Azur", IDS[kind.register], dated, "Claire Martin",
+                     "Directrice", "SIRET 12345678900012", "93060000006",
+                     "contact@formations-azur.fr", "Réf. : " + IDS[kind.register]):
         assert expected in text, f"{expected!r} missing from {kind.template}"
     assert "{{" not in text and "{%" not in text
+    assert ("Fait à" in text) is attestation  # « Fait à … le … » only on attestations
 
 
 @pytest.mark.parametrize("kind", list(LetterKind), ids=str)
@@ -133,10 +136,11 @@ def test_empty_optional_values_leave_no_dangling_labels(kind: LetterKind, tmp_pa
     context = letter_context(Organisation(name="Formations Azur"), row, today=TODAY)
     assert check_template(TEMPLATES / kind.template, context) == []
     text = letter_text(render_letter(TEMPLATES / kind.template, context, tmp_path / "l.docx"))
-    for label in ("SIRET", "Déclaration d’activité", "Tél.", "Fait à", "Son suivi",
-                  "réf. )", "(motif", "Motif de l’abandon", " : \n", "« »"):
+    for label in ("SIRET", "Déclaration d’activité", "Tél.", "réf. )", "(motif",
+                  "Motif de l’abandon", " : \n", "« »", " , ", " .", "Copie :"):
         assert label not in text, f"{label!r} left in {kind.template}"
-    assert "Le 22 novembre 2026" in text
+    attestation = kind is LetterKind.DROPOUT_ATTESTATION
+    assert ("établie le 22 novembre 2026" if attestation else "Le 22 novembre 2026") in text
 
 
 def test_dropout_reasons_letter_lists_the_register_choices(tmp_path: Path) -> None:
@@ -158,7 +162,7 @@ def test_attestation_names_the_learner_the_training_and_its_dates(tmp_path: Path
     text = letter_text(out)
     assert ("Je soussigné(e), Luc Martin, certifie vouloir abandonner définitivement la "
             "formation « Anglais professionnel » prévue du 5 janvier 2026 au 30 juin 2026") in text
-    assert "Date et signature :" in text
+    assert "Fait à ……" in text and "Signature :" in text
 
 
 def test_postponement_letter_gives_the_new_date_and_the_alternative(tmp_path: Path) -> None:
@@ -244,7 +248,8 @@ def test_any_complaint_text_gives_a_valid_letter_holding_it(text: str) -> None:
         out = render_letter(TEMPLATES / LetterKind.COMPLAINT_RESPONSE.template,
                             acknowledgment_context(response=text), Path(folder) / "r.docx")
         rendered = letter_text(out)  # reopening parses every part strictly
-        assert " ".join(_printable(text).split()) in " ".join(rendered.split())
+        shown = french_spacing(_printable(text)).replace("\u00a0", " ")
+        assert " ".join(shown.split()) in " ".join(rendered.split())
         assert body_paragraphs(out)[-1] == "Directrice"
 
 
@@ -266,7 +271,7 @@ def test_line_breaks_in_an_answer_become_line_breaks_in_the_letter(tmp_path: Pat
     context = acknowledgment_context(response="Première ligne\nDeuxième ligne")
     out = render_letter(TEMPLATES / LetterKind.COMPLAINT_RESPONSE.template, context,
                         tmp_path / "r.docx")
-    assert "Première ligne\nDeuxième ligne" in body_paragraphs(out)
+    assert "Première ligne\nDeuxième ligne." in body_paragraphs(out)  # and its full stop
 
 
 def test_missing_variable_raises_template_error_naming_it_and_the_template(

@@ -9,7 +9,7 @@ import docx
 from click.testing import CliRunner, Result
 
 from automation.cli import main
-from automation.clock import FixedClock
+from automation.clock import FixedClock, SystemClock
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.watch import catch_up
 from automation.registers.journal import LetterStatus
@@ -89,8 +89,22 @@ def test_a_broken_template_is_listed_then_produced_once_it_is_fixed(
     answers = [p for p in (office_dir / "outbox").glob("*.docx")
                if "réponse" in p.name.lower() or "reponse" in p.name.lower()]
     assert len(answers) == 1
-    assert cell(register, "REC-2026-0001", "Date de réponse") is not None
-    assert "Aucun courrier en attente" in run(office_dir, "letters").output
+    assert cell(register, "REC-2026-0001", "Date de réponse") is None  # prepared, not sent
+    listed = run(office_dir, "letters").output
+    assert "Aucun courrier en attente" in listed
+    assert "Courriers préparés, non envoyés (2)" in listed and answers[0].name in listed
+
+    before = SystemClock().now().date()  # the command's clock: the answer was prepared today
+    declared = run(office_dir, "letters", "sent", "REC-2026-0001")
+    assert declared.exit_code == 0, declared.output
+    day = cell(register, "REC-2026-0001", "Date de réponse").date()
+    assert before <= day <= SystemClock().now().date()
+    assert f"réponse à réclamation : envoyé le {day:%d/%m/%Y}" in declared.output
+    assert cell(register, "REC-2026-0001", "Date d'accusé de réception").date() == day
+    assert cell(register, "REC-2026-0001", "Statut") == "Résolue"  # never moved back
+    again = run(office_dir, "letters", "sent", "REC-2026-0001")
+    assert again.exit_code == 1 and f"déjà envoyé (le {day:%d/%m/%Y})" in again.output
+    assert "Aucun courrier préparé en attente d'envoi" in run(office_dir, "letters").output
 
 
 def test_a_running_watcher_produces_the_letter_once_the_template_is_saved(

@@ -6,6 +6,7 @@ import io
 import logging
 import logging.handlers
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ def test_an_unexpected_error_is_logged_in_full_and_the_console_gets_one_french_s
         office_dir: Path, tmp_path: Path) -> None:
     (office_dir / "automation.toml").write_text('[logs]\ndir = "../journal-de-bord"\n',
                                                encoding="utf-8")
+    shutil.rmtree(office_dir / "outbox", ignore_errors=True)  # init made it (outbox/envoyés/)
     (office_dir / "outbox").write_text("a file where the outbox folder should be")
     write_xlsx(office_dir / "inbox" / "reclamations" / "p.xlsx", COMPLAINT)
     registers = office_dir / "registers"

@@ -19,11 +19,13 @@ import pytest
 
 from automation.clock import PARIS, FixedClock
 from automation.letters import convert_to_pdf
+from automation.pipeline import sent
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up
+from automation.pipeline.writeback import write_back
 from automation.registers.workbook import HEADER_ROW
 
 from .conftest import DATA
@@ -54,6 +56,13 @@ def drop(office: Office, folder: str, name: str, rows: list[list[Any]]) -> list[
     assert report.rejected == 0, report
     catch_up(office)
     return sorted(report.letters)
+
+
+def declare_sent(office: Office, record_ids: list[str], on: date) -> None:
+    """``automation letters sent ID… --on DATE``: the letters left that day."""
+    result = sent.declare_sent(office, record_ids, on=on)
+    assert not result.problems, result.problems
+    write_back(office)
 
 
 def rows_of(office: Office, register: str, sheet: str) -> list[dict[str, Any]]:
@@ -106,7 +115,12 @@ def test_a_trainer_s_cancellation_gives_each_participant_a_row_and_a_letter(
     for row in rows:
         assert (row["Réf. session"], row["Motif"], row["Rattrapable"], row["Facturable"]) == (
             "S-2026-031", "Formateur indisponible", "Oui", "Non")
+        assert row["Participants informés le"] is None  # prepared, not sent
+        assert row["Statut"] == "Enregistrée"
+    declare_sent(office, [r["N°"] for r in rows], date(2026, 3, 10))
+    for row in rows_of(office, "annulations", "Annulations"):
         assert row["Participants informés le"].date() == date(2026, 3, 10)
+        assert row["Statut"] == "Participants informés"
     assert [p.name for p in letters] == [
         "ANN-2026-0001 information annulation - Marie Dupont.docx",
         "ANN-2026-0002 information annulation - Jean Petit.docx",
@@ -115,7 +129,9 @@ def test_a_trainer_s_cancellation_gives_each_participant_a_row_and_a_letter(
         text = letter_text(letter)
         assert row["Nom"] in text and row["N°"] in text
         assert ("la session de formation « Excel avancé » (réf. S-2026-031) prévue le "
-                "12 mars 2026 à 9 h est annulée (motif : formateur indisponible)") in text
+                "12 mars 2026 à 9 h est annulée en raison de l’indisponibilité du "
+                "formateur.") in text
+        assert "Cette annulation ne vous sera pas facturée." in text
         assert "autre session de la même formation" in text
         assert "Le 10 mars 2026" in text
 
@@ -147,9 +163,12 @@ def test_a_learner_s_late_cancellation_gets_its_motive_and_one_letter(office: Of
         "ANN-2026-0001 proposition d'alternative - Jean Petit.docx"]
     text = letter_text(letters[0])
     assert "Jean Petit" in text and "ANN-2026-0001" in text
-    assert ("vous ne pourrez pas participer à la session « Excel avancé » "
-            "(réf. S-2026-031) prévue le 12 mars 2026 à 9 h") in text
-    assert "une autre session de la même formation" in text and "à distance" in text
+    assert ("votre demande d’annulation de votre participation à la session « Excel avancé » "
+            "(réf. S-2026-031) prévue le 12 mars 2026 à 9 h, reçue moins de 24 heures avant "
+            "son début.") in text
+    assert ("Conformément à nos conditions générales de vente, cette session vous sera "
+            "facturée et ne pourra pas être rattrapée.") in text
+    assert "autre session" not in text and "à distance" not in text  # nothing to make up
     assert "Marie Dupont" not in text and "abandon" not in text
 
 
@@ -186,7 +205,11 @@ def test_a_postponement_is_announced_once_the_person_enters_the_new_date(
     assert "de suivre cette formation à distance" in text and "Luc Martin" in text
     informed = [r["Participants informés le"] for r in rows_of(office, "annulations",
                                                                "Annulations")]
-    assert [d.date() for d in informed] == [date(2026, 3, 11)] * 2
+    assert informed == [None, None]  # prepared: nothing sent yet
+    declare_sent(office, ["ANN-2026-0001", "ANN-2026-0002"], date(2026, 3, 11))
+    after = rows_of(office, "annulations", "Annulations")
+    assert [r["Participants informés le"].date() for r in after] == [date(2026, 3, 11)] * 2
+    assert [r["Statut"] for r in after] == ["Reprogrammée"] * 2
     # another save of the same row asks for nothing more
     assert person_edits(office, "annulations", "Annulations", "ANN-2026-0001",
                         {"Précision": "Salle indisponible"}) == []
@@ -203,12 +226,16 @@ def test_a_dropout_goes_through_eight_steps_as_a_person_fills_the_dates(
     (row,) = rows_of(office, "abandons", "Abandons")
     assert (row["Prescripteur / financeur"], row["Email du prescripteur"]) == (
         "OPCO EP", "suivi@opco-ep.fr")
-    assert row["Prescripteur informé le"].date() == date(2026, 4, 2)
+    assert row["Prescripteur informé le"] is None  # prepared, not sent
     assert len(first) == 1 and first[0].name.startswith(
         "ABD-2026-0001 information prescripteur")
     text = letter_text(first[0])
-    assert "OPCO EP" in text and "suivi@opco-ep.fr" in text and "ABD-2026-0001" in text
-    assert "Luc Martin" in text and "absent(e) depuis le 1er avril 2026" in text
+    assert "OPCO EP" in text and "ABD-2026-0001" in text
+    assert "l’absence de Luc Martin à la formation « Anglais professionnel » depuis le " \
+        "1er avril 2026" in text
+    declare_sent(office, ["ABD-2026-0001"], date(2026, 4, 2))
+    (row,) = rows_of(office, "abandons", "Abandons")
+    assert row["Prescripteur informé le"].date() == date(2026, 4, 2)
 
     steps: list[list[str]] = []
     for day, values in enumerate([
@@ -232,13 +259,16 @@ def test_a_dropout_goes_through_eight_steps_as_a_person_fills_the_dates(
     reasons = letter_text(outbox / steps[0][0])
     assert "☐ Manque de temps" in reasons and "« Anglais professionnel »" in reasons
     reminder = letter_text(outbox / steps[4][0])
-    assert "Suivre les séances restantes à distance, le soir" in reminder
-    assert "également adressé à OPCO EP" in reminder
+    assert "Suivre les séances restantes à distance, le soir." in reminder
+    assert "Copie : OPCO EP" in reminder
     attestation = letter_text(outbox / steps[5][0])
     assert ("Je soussigné(e), Luc Martin, certifie vouloir abandonner définitivement la "
             "formation « Anglais professionnel » prévue du 29 mars 2026 au 29 mars 2026") \
         in attestation
-    assert "ABD-2026-0001" in attestation and "Le 8 avril 2026" in attestation
+    assert "ABD-2026-0001" in attestation and "établie le 8 avril 2026" in attestation
+    (row,) = rows_of(office, "abandons", "Abandons")
+    assert row["Attestation envoyée le"] is None  # never before it is sent
+    declare_sent(office, ["ABD-2026-0001"], date(2026, 4, 8))
     (row,) = rows_of(office, "abandons", "Abandons")
     assert row["Attestation envoyée le"].date() == date(2026, 4, 8)
     assert row["Motifs demandés le"].date() == date(2026, 4, 3)  # the person's date kept

@@ -25,18 +25,21 @@ def test_the_alternative_letter_answers_a_learner_s_cancellation() -> None:
     template = TEMPLATES / LetterKind.ALTERNATIVE_PROPOSAL.template
     context = letter_context(ORG, LEARNER_CANCELLATION, today=TODAY)
     # the dropout's own fields are read only in the dropout's part of the letter
-    assert check_template(template, context) == ["row.prescriber", "row.proposal", "row.reason",
-                                                 "row.reason_detail"]
+    assert check_template(template, context) == [
+        "row.absence_noted_on", "row.prescriber", "row.proposal", "row.reason",
+        "row.reasons_requested_on"]
 
 
 def test_the_learner_s_letter_names_the_session_in_french(tmp_path: Path) -> None:
     template = TEMPLATES / LetterKind.ALTERNATIVE_PROPOSAL.template
     context = letter_context(ORG, LEARNER_CANCELLATION, today=TODAY)
     text = docx_text(render_letter(template, context, tmp_path / "l.docx")).replace("\u00a0", " ")
-    assert "Fait à Nice, le 11 mars 2026" in text and "Réf. : ANN-2026-0007" in text
-    assert ("Nous avons bien noté que vous ne pourrez pas participer à la session « Excel "
-            "avancé » (réf. S-2026-031) prévue le 12 mars 2026 à 9 h.") in text
-    assert "à l’adresse contact@formations-azur.fr" in text
+    assert "Nice, le 11 mars 2026" in text and "Réf. : ANN-2026-0007" in text
+    assert ("Nous avons bien reçu votre demande d’annulation de votre participation à la "
+            "session « Excel avancé » (réf. S-2026-031) prévue le 12 mars 2026 à 9 h, reçue "
+            "moins de 24 heures avant son début.") in text
+    assert ("Conformément à nos conditions générales de vente, cette session vous sera "
+            "facturée et ne pourra pas être rattrapée.") in text
     assert "abandon" not in text.lower()
 
 

@@ -24,11 +24,13 @@ from automation.config import RegisterOverride, Watch, load_config
 from automation.letters.produce import stored_identity
 from automation.letters.smtp import SmtpSender
 from automation.mail_config import SmtpSettings
+from automation.pipeline import sent
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.reminders import Send
 from automation.pipeline.watch import catch_up, run_watcher
+from automation.pipeline.writeback import write_back
 from automation.registers.workbook import HEADER_ROW
 from tests.conftest import SmtpSink
 
@@ -57,7 +59,7 @@ def fast_office(office_dir: Path, clock: FixedClock) -> Iterator[Office]:
 
 
 def with_complaint(office: Office, rows: list[list[Any]] = COMPLAINT) -> Path:
-    """A complaint recorded through the inbox, its acknowledgment produced and dated."""
+    """A complaint recorded through the inbox, its acknowledgment prepared (not sent)."""
     dropped = write_xlsx(office.config.inbox_dir / "reclamations" / "plainte.xlsx", rows)
     ingest_file(office, dropped)
     catch_up(office)
@@ -84,6 +86,20 @@ def save_as_excel_does(path: Path, record_id: str, values: dict[str, Any], *,
 def cell(path: Path, record_id: str, header: str, sheet_name: str = SHEET) -> Any:
     row = next(r for r in register_rows(path, sheet_name) if r["N°"].value == record_id)
     return row[header].value
+
+
+def declare_sent(office: Office, *record_ids: str) -> None:
+    """A person says the prepared letters of ``record_ids`` left today (``letters sent``)."""
+    result = sent.declare_sent(office, list(record_ids), on=sent.today(office))
+    assert result.marked and not result.problems, result
+    write_back(office)
+
+
+def file_as_sent(office: Office, letter: Path) -> Path:
+    """A person files a printed and posted letter in outbox/envoyés/."""
+    folder = office.config.outbox_dir / "envoyés"
+    folder.mkdir(exist_ok=True)
+    return letter.rename(folder / letter.name)
 
 
 def letters_of(office: Office, kind: str) -> list[Path]:
@@ -147,20 +163,23 @@ def test_complaint_resolved_in_excel_gets_one_answer_and_its_date(
         office_dir: Path, clock: FixedClock, poll: float) -> None:
     with fast_office(office_dir, clock) as office:
         register = with_complaint(office)
-        assert cell(register, "REC-2026-0001", "Date d'accusé de réception") is not None
+        assert cell(register, "REC-2026-0001", "Date d'accusé de réception") is None  # unsent
         with watching(office, poll=poll):
             save_as_excel_does(register, "REC-2026-0001", {
                 "Statut": "Résolue", "Réponse apportée": ANSWER,
                 "Action corrective / d'amélioration": ACTION})
-            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1
-                     and settled(office))
+            wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1)
+            answers = letters_of(office, "reponse-reclamation")
+            body = docx_text(answers[0]).replace("\u00a0", " ")
+            time.sleep(1.0)  # a few turns of the watcher: nothing is dated before it is sent
+            assert cell(register, "REC-2026-0001", "Date de réponse") is None
+            file_as_sent(office, answers[0])
             wait_for(lambda: cell(register, "REC-2026-0001", "Date de réponse") is not None)
             quiet(office)
 
-        answers = letters_of(office, "reponse-reclamation")
-        assert len(answers) == 1
-        body = docx_text(answers[0])
-        assert ANSWER in body and ACTION in body and "REC-2026-0001" in body
+        assert letters_of(office, "reponse-reclamation") == []  # filed in outbox/envoyés/
+        assert ANSWER in body and "REC-2026-0001" in body
+        assert ACTION not in body  # the office's corrective action is not the recipient's
         assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 23)
         assert cell(register, "REC-2026-0001", "Statut") == "Résolue"  # the person's value
 
@@ -183,18 +202,22 @@ def test_a_response_date_typed_by_a_person_is_kept_and_the_letter_still_comes_on
         office_dir: Path, clock: FixedClock) -> None:
     with fast_office(office_dir, clock) as office:
         register = with_complaint(office)
+        count = backups(office)
         with watching(office):
             save_as_excel_does(register, "REC-2026-0001", {
                 "Statut": "Résolue", "Réponse apportée": ANSWER,
                 "Date de réponse": datetime(2026, 11, 20)})
             wait_for(lambda: len(letters_of(office, "reponse-reclamation")) == 1
                      and settled(office))
+            wait_for(lambda: backups(office) > count)  # the edit listed in the Journal sheet
             quiet(office)
         assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 20)
         assert len(letters_of(office, "reponse-reclamation")) == 1
         fills = [c for c in office.journal.changes() if c.entry.field == "responded_on"]
         assert [c.entry.author for c in fills] == [AUTHOR]  # the person's, none by the tool
         assert office.journal.writebacks() == []
+        declare_sent(office, "REC-2026-0001")  # sent later: the person's date still stands
+        assert cell(register, "REC-2026-0001", "Date de réponse").date() == date(2026, 11, 20)
 
 
 def test_a_register_seen_for_the_first_time_calls_for_nothing(
@@ -249,7 +272,10 @@ def test_a_row_typed_in_the_workbook_gets_its_acknowledgment(
         catch_up(office)
         acknowledgments = letters_of(office, "accuse-reception-reclamation")
         assert len(acknowledgments) == 2
+        assert cell(register, "REC-2026-0042", "Date d'accusé de réception") is None
+        declare_sent(office, "REC-2026-0042")
         assert cell(register, "REC-2026-0042", "Date d'accusé de réception") is not None
+        assert cell(register, "REC-2026-0042", "Statut") == "Accusé envoyé"
 
 
 def test_edits_wait_while_the_workbook_is_open_in_excel(
@@ -263,6 +289,9 @@ def test_edits_wait_while_the_workbook_is_open_in_excel(
         look_at_register(office, office.config.binding("reclamations"))
         catch_up(office)
         assert len(letters_of(office, "reponse-reclamation")) == 1  # the letter does not wait
+        sent.declare_sent(office, ["REC-2026-0001"], on=sent.today(office),
+                          kinds=["reponse-reclamation"])
+        catch_up(office)
         assert cell(register, "REC-2026-0001", "Date de réponse") is None
         assert [w.register for w in office.journal.waits()] == ["reclamations"]
         owner.unlink()
@@ -285,6 +314,8 @@ def test_each_dropout_step_a_person_enters_gets_its_letter_once(
         binding = office.config.binding("abandons")
         sheet = binding.sheet_name
         assert len(letters_of(office, "information-prescripteur-absence")) == 1
+        assert cell(binding.path, "ABD-2026-0001", "Prescripteur informé le", sheet) is None
+        declare_sent(office, "ABD-2026-0001")
         assert cell(binding.path, "ABD-2026-0001", "Prescripteur informé le", sheet) is not None
 
         save_as_excel_does(binding.path, "ABD-2026-0001",
@@ -299,6 +330,9 @@ def test_each_dropout_step_a_person_enters_gets_its_letter_once(
         look_at_register(office, binding)
         catch_up(office)
         assert len(letters_of(office, "attestation-abandon")) == 1
+        assert cell(binding.path, "ABD-2026-0001", "Attestation envoyée le", sheet) is None
+        file_as_sent(office, letters_of(office, "attestation-abandon")[0])
+        run_watcher(office, stop=threading.Event(), once=True)
         assert cell(binding.path, "ABD-2026-0001", "Attestation envoyée le", sheet) is not None
         assert cell(binding.path, "ABD-2026-0001", "Motifs demandés le",
                     sheet).date() == date(2026, 11, 20)
@@ -345,9 +379,12 @@ def test_automation_watch_answers_an_edit_and_stops_cleanly(
                                                        "Réponse apportée": ANSWER})
         outbox = office_dir / "outbox"
         wait_for(lambda: any("reponse" in p.name for p in outbox.glob("*.docx")))
+        answer = next(p for p in outbox.glob("*.docx") if "reponse" in p.name)
+        (outbox / "envoyés").mkdir(exist_ok=True)
+        answer.rename(outbox / "envoyés" / answer.name)  # printed, posted, filed
         wait_for(lambda: cell(register, "REC-2026-0001", "Date de réponse") is not None)
     finally:
         watcher.send_signal(signal.SIGTERM)
         output, _ = watcher.communicate(timeout=30)
     assert watcher.returncode == 0, output
-    assert len([p for p in outbox.glob("*.docx") if "reponse" in p.name]) == 1
+    assert len([p for p in (outbox / "envoyés").glob("*.docx") if "reponse" in p.name]) == 1

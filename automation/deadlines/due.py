@@ -9,10 +9,11 @@ left out unless asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
 from rich.console import JustifyMethod
 from rich.table import Table
@@ -24,6 +25,7 @@ from automation.registers.schema import REGISTERS_BY_KEY
 from automation.text import fold
 
 RowsByRegister = Mapping[str, Iterable[tuple[str, Mapping[str, object]]]]
+UNSENT: Final = "courrier prêt, à envoyer"
 
 
 class DueStatus(StrEnum):
@@ -57,15 +59,22 @@ class DueItem:
 
 
 def due_items(rows_by_register: RowsByRegister, *, today: date, calendar: WorkCalendar,
-              settings: Deadlines, include_later: bool = False) -> list[DueItem]:
+              settings: Deadlines, include_later: bool = False,
+              unsent: Mapping[tuple[str, str], Collection[str]] | None = None) -> list[DueItem]:
     """Every open step that is late or due soon (or later, if asked), sorted by owner, then
-    most late first, then due day and record id."""
+    most late first, then due day and record id.
+
+    ``unsent`` maps (register, id) to the steps whose letter is prepared but not sent: those
+    stay open, and say so (« courrier prêt, à envoyer »).
+    """
     items: list[DueItem] = []
     for register, rows in rows_by_register.items():
         for record_id, row in rows:
-            for rule, start in open_rules(register, row):
+            waiting = (unsent or {}).get((register, record_id), ())
+            for rule, start in open_rules(register, row, unsent=waiting):
                 due = calendar.add_working_days(start, rule.delay_days(settings))
-                item = _item(register, record_id, row, rule.step, rule.task, due,
+                task = f"{rule.task} ({UNSENT})" if rule.step in waiting else rule.task
+                item = _item(register, record_id, row, rule.step, task, due,
                              today=today, calendar=calendar, settings=settings)
                 if include_later or item.status is not DueStatus.LATER:
                     items.append(item)

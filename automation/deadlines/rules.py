@@ -17,7 +17,7 @@ stop once a decision is taken; step 8 sends the attestation after "Abandon valid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -158,12 +158,19 @@ RULES_BY_REGISTER: Final[dict[str, tuple[Rule, ...]]] = {
 }
 
 
-def open_rules(register: str, row: Row) -> list[tuple[Rule, date]]:
-    """The rules of ``register`` still to be done for ``row``, each with its day 0."""
+def open_rules(register: str, row: Row, *,
+               unsent: Collection[str] = ()) -> list[tuple[Rule, date]]:
+    """The rules of ``register`` still to be done for ``row``, each with its day 0.
+
+    ``unsent`` names steps whose letter is prepared but not sent: such a step stays open
+    whatever the status says, until its date is filled.
+    """
     pending: list[tuple[Rule, date]] = []
     for rule in RULES_BY_REGISTER.get(register, ()):
         start = as_date(row.get(rule.start))
-        if start is None or not rule.applies(row) or rule.is_done(row):
+        done = (any(filled(row.get(key)) for key in rule.done_fields) if rule.step in unsent
+                else rule.is_done(row))
+        if start is None or not rule.applies(row) or done:
             continue
         pending.append((rule, start))
     return pending

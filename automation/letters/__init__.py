@@ -1,9 +1,11 @@
 """Letters: Word documents rendered from the office's docxtpl templates, optionally as PDF.
 
 ``produce_letter`` is what the pipeline calls; the modules beneath it are small steps:
-``catalog`` (the default letters), ``context`` (the variables a template receives),
+``catalog`` (the default letters, what sending one means for its row), ``context`` (the
+variables a template receives), ``civility`` (« Madame, » from « Mme Faure »), ``address``
+(the window envelope's lines), ``typography`` (French spacing, subjects, full stops),
 ``render`` (docxtpl, with errors translated), ``naming`` (safe file names), ``pdf``
-(LibreOffice) and ``dates`` (French dates).
+(LibreOffice), ``smtp`` (answers by mail) and ``dates`` (French dates).
 """
 
 from automation.letters.catalog import LetterKind

@@ -1,8 +1,14 @@
 """The variables a letter template receives, built from the configuration and a register row.
 
 Every value is present (an empty cell is ``""``), so a template's ``StrictUndefined`` only
-stops on a real typo. ``row`` holds the row as people read it (French dates, decimal commas);
-``raw`` holds the same values untouched (``date`` objects, numbers).
+stops on a real typo. ``row`` holds the row as people read it (French dates, decimal commas,
+French spacing, a subject without its « TR: »); ``raw`` holds the same values untouched
+(``date`` objects, numbers). The recipient's civility and postal address are worked out here
+(:mod:`.civility`, :mod:`.address`).
+
+Some fields are the office's own: notes, analyses, comments, who is in charge
+(:data:`INTERNAL_FIELDS`). They are in ``row`` so that a template may print one by name, but
+no default letter does: what a letter says is meant for its recipient.
 """
 
 from __future__ import annotations
@@ -15,20 +21,35 @@ from typing import Final
 
 from automation.clock import PARIS
 from automation.config import Organisation
+from automation.letters.address import postal_lines
+from automation.letters.civility import civility_of
 from automation.letters.dates import french_datetime, french_long_date
+from automation.letters.typography import clean_subject, french_spacing
 from automation.records import StoredRow
 from automation.registers.schema import REGISTERS_BY_KEY, Kind
 from automation.text import clean_text
 
 # Fields that may name the person a row is about, when the register is not a default one.
 PERSON_KEYS: Final = ("name", "learner", "person")
+# The office's own fields: never printed by a default letter.
+INTERNAL_FIELDS: Final = frozenset({
+    "notes", "source", "imported_at", "owner", "severity", "cause_analysis",
+    "corrective_action", "resolution_check", "improvement_ref", "motive_detail", "analysis",
+    "reason_detail", "follow_up"})
 
 
 def letter_context(org: Organisation, row: StoredRow, *, today: date,
                    extra: Mapping[str, object] | None = None) -> dict[str, object]:
-    """The template context for ``row``; ``extra`` values are added last and win."""
+    """The template context for ``row``; ``extra`` values are added last and win.
+
+    ``extra`` may give ``recipient`` (whom the letter is addressed to) and
+    ``recipient_address`` (their postal address, as typed); the salutation, the envelope
+    block and the agreements follow from them.
+    """
     raw = _row_values(row)
-    shown = {key: display(value) for key, value in raw.items()}
+    shown = {key: french_spacing(display(value)) for key, value in raw.items()}
+    if shown.get("subject"):
+        shown["subject"] = clean_subject(str(shown["subject"]))
     organisation = {f.name: clean_text(str(getattr(org, f.name))) for f in fields(org)}
     organisation["address_line"] = ", ".join(
         line.strip() for line in organisation["address"].split("\n") if line.strip())
@@ -44,16 +65,52 @@ def letter_context(org: Organisation, row: StoredRow, *, today: date,
         "raw": {key: "" if value is None else value for key, value in raw.items()},
         "person": person,
         "recipient": person,
+        "recipient_address": "",
         "training": shown.get("training", ""),
         "session": session_of(shown),
         "email": shown.get("email", ""),
         "city": organisation["city"],
         "signatory": organisation["signatory"],
         "signatory_title": organisation["signatory_title"],
+        "cancellation": _cancellation(row.register, raw, shown),
     }
     for key, value in (extra or {}).items():
         context[key] = _extra_value(value)
+    context.update(_addressing(str(context["recipient"]), str(context["recipient_address"]),
+                               person))
     return context
+
+
+def _addressing(recipient: str, address: str, person: str) -> dict[str, object]:
+    """Salutation, envelope block and agreements, from the recipient's and person's names."""
+    civility = civility_of(recipient)
+    lines = postal_lines(address)
+    block = [civility.addressed, *lines] if civility.addressed else lines
+    return {"salutation": civility.salutation, "recipient_name": civility.name,
+            "recipient_e": civility.e, "person_e": civility_of(person).e,
+            "recipient_addressed": civility.addressed,
+            "recipient_address": "\n".join(lines), "recipient_block": "\n".join(block)}
+
+
+def _cancellation(register: str, raw: Mapping[str, object],
+                  shown: Mapping[str, object]) -> dict[str, object]:
+    """What a cancellation row says, under names every register has (empty elsewhere), so
+    that one template serves a cancellation and a dropout: ``motive``, ``billable``,
+    ``recoverable``, ``alternative``, and ``after_start`` (asked for once the session had
+    begun: the learner left, or never came)."""
+    keys = ("motive", "billable", "recoverable", "alternative")
+    if register != "annulations":
+        return {**dict.fromkeys(keys, ""), "after_start": False}
+    asked, start = raw.get("requested_on"), raw.get("session_start")
+    after = (isinstance(asked, datetime) and isinstance(start, datetime)
+             and _naive(asked) >= _naive(start))
+    return {**{key: shown.get(key, "") for key in keys}, "after_start": after}
+
+
+def _naive(moment: datetime) -> datetime:
+    if moment.tzinfo is not None:
+        return moment.astimezone(PARIS).replace(tzinfo=None)
+    return moment
 
 
 def session_of(shown: Mapping[str, object]) -> dict[str, str]:
@@ -116,7 +173,7 @@ def _extra_value(value: object) -> object:
     if value is None or isinstance(value, date | float | bool):
         return display(value)
     if isinstance(value, str):
-        return clean_text(value)
+        return french_spacing(clean_text(value))
     if isinstance(value, Mapping):
         return {str(k): _extra_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
-import tempfile
+import secrets
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -26,6 +26,7 @@ from jinja2 import nodes
 from lxml import etree
 
 from automation.errors import LetterError, TemplateError
+from automation.letters.typography import sentence
 from automation.text import clean_text
 
 _PARAGRAPH: Final = re.compile(r"<w:p([ >])")
@@ -42,8 +43,11 @@ _UNREADABLE: Final = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueE
 
 
 def environment() -> jinja2.Environment:
-    """The Jinja environment of every letter: escaped values, unknown names are errors."""
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """The Jinja environment of every letter: escaped values, unknown names are errors, and
+    the filter ``sentence`` (a value ending a sentence gets its full stop)."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["sentence"] = sentence
+    return env
 
 
 class _TracedTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hints
@@ -165,9 +169,7 @@ def _open(template: Path) -> _TracedTemplate:
 def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
     tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.stem[:40]}.", suffix=".tmp", dir=out.parent)
-        os.close(fd)
-        tmp = Path(name)
+        tmp = _new_file(out.parent, f".{out.stem[:40]}.", ".tmp")
         doc.save(tmp)
         tmp.replace(out)
     except OSError as exc:
@@ -176,6 +178,19 @@ def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file with the folder's usual permissions (0666 less the umask), unlike
+    ``mkstemp``'s 0600 that would keep the office's other accounts out of the letter."""
+    for _ in range(100):
+        path = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{folder}: no free temporary name")
 
 
 def _source(doc: _TracedTemplate) -> str:

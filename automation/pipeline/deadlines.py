@@ -11,6 +11,7 @@ from automation.errors import RegisterLocked
 from automation.indicators.book import dashboard_book
 from automation.indicators.load import office_data, office_rules
 from automation.pipeline.office import Office
+from automation.pipeline.sent import unsent_steps
 from automation.registers.reader import read_register
 from automation.surveys.due import survey_items
 
@@ -22,7 +23,8 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
             for binding in config.bindings()}
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
-                      settings=config.deadlines, include_later=include_later)
+                      settings=config.deadlines, include_later=include_later,
+                      unsent=unsent_steps(office))
     book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
                           generated_at=now)
     # Survey mails left for a person (drafts to send, no address or link): automation.surveys

@@ -1,8 +1,11 @@
-"""What follows a change: produce the letters asked for, then write their dates back.
+"""What follows a change: produce the letters asked for, then write back what is owed.
 
-A letter whose template is broken stays in the journal as failed, with the error naming the
-template and the place. ``automation letters --pending`` produces those again; a running
-watcher does it by itself as soon as the template is saved again (:class:`TemplateFixes`).
+Producing a letter makes it *prepared*; the register receives its date and status only once
+it is sent (:mod:`.sent`), by the same write-back. A letter whose template is broken stays in
+the journal as failed, with the error naming the template and the place; one that could not
+be written (an outbox that cannot be written) stays pending and is tried at every turn.
+``automation letters --pending`` produces failed ones again; a running watcher does it by
+itself as soon as the template is saved again (:class:`TemplateFixes`).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class TemplateFixes:
     def note(self, office: Office, outcomes: Sequence[LetterOutcome]) -> None:
         """Remember the state of each template that just failed."""
         for outcome in outcomes:
-            if outcome.error:
+            if outcome.error and not outcome.waiting:
                 path = _template(office, outcome.job.kind)
                 self._broken[path] = _baseline(path)
 

@@ -1,20 +1,46 @@
-"""Produce the letters the journal asks for; a broken template keeps them pending."""
+"""Produce the letters the journal asks for: each is then *prepared*, not sent.
+
+A broken template leaves its letters failed until the template is fixed
+(:mod:`.followup`); a letter that could not be written for a reason that may go away (an
+``outbox/`` that cannot be written, a letter open in Word) stays pending with its error and
+is tried again at every turn, so it comes as soon as the cause is gone. A letter that also
+goes by mail and was sent through SMTP is marked sent that day (:mod:`.sent`).
+
+The recipient's postal address comes from the row (« Adresse postale », « Adresse du
+prescripteur »), else from the sessions planning when it lists that person with an address.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Final
 
-from automation.errors import LetterError
-from automation.letters.catalog import LetterKind
+from automation.errors import LetterError, TemplateError
+from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.produce import produce_letter
 from automation.pipeline.letter_mail import mail_letter
 from automation.pipeline.office import Office
+from automation.pipeline.sent import mark_job_sent, today
+from automation.procedures.planning import (
+    Participant,
+    Planning,
+    learner_sessions,
+    load_planning,
+    match_session,
+)
+from automation.records import CellValue, StoredRow
 from automation.registers.journal import LetterJob, LetterStatus
 from automation.registers.schema import REGISTERS_BY_KEY
 
 log = logging.getLogger(__name__)
+
+# The row's field naming the recipient → the field holding their postal address.
+ADDRESS_OF: Final = {"prescriber": "prescriber_address"}
+DEFAULT_ADDRESS: Final = "address"
 
 
 @dataclass(frozen=True)
@@ -22,30 +48,80 @@ class LetterOutcome:
     job: LetterJob
     path: Path | None
     error: str = ""
+    waiting: bool = False  # the error may go away by itself: the letter is tried again
 
 
 def produce_pending(office: Office, *, retry_failed: bool = False) -> list[LetterOutcome]:
     """Render every pending letter (and, with ``retry_failed``, those that failed before)."""
     statuses = [LetterStatus.PENDING, *([LetterStatus.FAILED] if retry_failed else [])]
     outcomes: list[LetterOutcome] = []
+    addresses = _Addresses(office)
     for job in office.journal.letters(statuses=statuses):
         row = office.journal.row(job.register, job.record_id)
         if row is None:  # cannot happen: letters are queued with their row
             continue
         now = office.clock.now()
-        schema = REGISTERS_BY_KEY[job.register]
+        key = job.recipient_key or REGISTERS_BY_KEY[job.register].person_key
         try:
             path = produce_letter(
                 kind=LetterKind(job.kind), org=office.config.organisation,
                 templates_dir=office.config.templates_dir, outbox_dir=office.config.outbox_dir,
-                row=row, today=now.date(),
-                person=str(row.values.get(job.recipient_key or schema.person_key) or ""))
-        except LetterError as exc:
+                row=row, today=now.date(), person=str(row.values.get(key) or ""),
+                extra={"recipient_address": addresses.of(row, key)})
+        except TemplateError as exc:
             office.journal.letter_failed(job, str(exc), now=now)
             log.error("%s %s: letter not produced: %s", job.record_id, job.kind, exc)
             outcomes.append(LetterOutcome(job, None, str(exc)))
             continue
+        except LetterError as exc:
+            if str(exc) != job.error:
+                log.error("%s %s: letter not written, tried again until it can be: %s",
+                          job.record_id, job.kind, exc)
+            office.journal.letter_waits(job, str(exc), now=now)
+            outcomes.append(LetterOutcome(job, None, str(exc), waiting=True))
+            continue
         office.journal.letter_done(job, path, now=now)
-        mail_letter(office, LetterKind(job.kind), row, path)
+        if mail_letter(office, LetterKind(job.kind), row, path) == "sent":
+            mark_job_sent(office, job, on=today(office), how=SentHow.SMTP)
         outcomes.append(LetterOutcome(job, path))
     return outcomes
+
+
+class _Addresses:
+    """Postal addresses of recipients: the row's, else the planning's (read once, if needed)."""
+
+    def __init__(self, office: Office) -> None:
+        self.office = office
+
+    @cached_property
+    def planning(self) -> Planning:
+        return load_planning(self.office.config)
+
+    def of(self, row: StoredRow, recipient_key: str) -> str:
+        field = ADDRESS_OF.get(recipient_key, DEFAULT_ADDRESS)
+        typed = _text(row.values, field)
+        if typed:
+            return typed
+        person = self._participant(row)
+        if person is None:
+            return ""
+        return person.prescriber_address if field == "prescriber_address" else person.address
+
+    def _participant(self, row: StoredRow) -> Participant | None:
+        """The person of ``row`` as the planning lists them, when exactly one entry fits."""
+        values = row.values
+        if row.register == "annulations":
+            match = match_session(self.planning, values)
+            return match.participant if match is not None else None
+        if row.register == "abandons":
+            pairs = learner_sessions(self.planning, values)
+            people = {p for _, p in pairs}
+            return next(iter(people)) if len(people) == 1 else None
+        name, email = _text(values, "name"), _text(values, "email")
+        found = {p for s in self.planning.sessions if (p := s.participant(name, email))}
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def _text(values: Mapping[str, CellValue], key: str) -> str:
+    value = values.get(key)
+    return value.strip() if isinstance(value, str) else ""

@@ -29,11 +29,12 @@ from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import mail_office, mail_record
 from automation.intake.spreadsheet import first_rows
-from automation.letters.catalog import LetterKind
+from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
 from automation.letters.smtp import references_of, reply_message, reply_subject
+from automation.pipeline import sent
 from automation.pipeline.office import Office
 from automation.records import Record
 from automation.registers.journal import LetterStatus, MailEntry, MailStatus
@@ -166,6 +167,9 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
         source, item = mailbox
         source.reply(item, reply, send=mode == "send")
         answered = "sent" if mode == "send" else "draft"
+        if answered == "sent":  # the acknowledgment left today: its date may be written
+            sent.mark_sent(office, entry.register, entry.record_id, LetterKind.ACKNOWLEDGMENT,
+                           on=sent.today(office), how=SentHow.by_source(source.name))
     else:  # a mail saved into the inbox: the draft is an .eml Outlook opens for editing
         message = reply_message(
             from_address=config.organisation.email or config.mail.smtp.from_address,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from automation.clock import Clock
 from automation.config import CONFIG_FILE, declared_settings, load_config
+from automation.pipeline.sent import SENT_FOLDER
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.registers.workbook import create_register
 from automation.sources.folder import MAIL_FOLDER
@@ -48,7 +49,8 @@ def init_office(root: Path, *, clock: Clock) -> list[Path]:
         created.append(config_path)
     config = load_config(root)
     for folder in (config.inbox_dir, *(config.inbox_dir / s.key for s in DEFAULT_REGISTERS),
-                   config.inbox_dir / MAIL_FOLDER, config.registers_dir, config.templates_dir):
+                   config.inbox_dir / MAIL_FOLDER, config.registers_dir, config.templates_dir,
+                   config.outbox_dir / SENT_FOLDER):
         if not folder.exists():
             folder.mkdir(parents=True)
             created.append(folder)

@@ -20,6 +20,7 @@ from automation.logs import LOG_FILE
 from automation.pipeline.housekeeping import OwnerNotice, owner_notices
 from automation.pipeline.lock import OfficeLock
 from automation.pipeline.office import Office
+from automation.pipeline.sent import unsent_steps
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
 from automation.registers.reader import read_register
 
@@ -38,6 +39,7 @@ class OfficeStatus:
     late_error: str = ""
     owners: tuple[OwnerNotice, ...] = ()  # registers an owner file keeps open, who, since when
     log_file: Path | None = None  # where the watcher writes what it does
+    prepared_letters: tuple[LetterJob, ...] = ()  # in outbox/, not sent yet
 
 
 STATE_KEYS: tuple[str, ...] = (
@@ -80,7 +82,8 @@ def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
         queued_letters=len(journal.letters(statuses=[LetterStatus.PENDING])),
         late=late, late_error=late_error,
         owners=tuple(owner_notices(office.config, now=office.clock.now())),
-        log_file=office.config.logs_dir / LOG_FILE)
+        log_file=office.config.logs_dir / LOG_FILE,
+        prepared_letters=tuple(journal.letters(statuses=[LetterStatus.DONE])))
 
 
 def late_count(office: Office) -> int:
@@ -90,5 +93,5 @@ def late_count(office: Office) -> int:
             for binding in config.bindings()}
     today = office.clock.now().astimezone(PARIS).date()
     items = due_items(rows, today=today, calendar=config.deadlines.calendar(),
-                      settings=config.deadlines)
+                      settings=config.deadlines, unsent=unsent_steps(office))
     return sum(1 for item in items if item.status is DueStatus.LATE)

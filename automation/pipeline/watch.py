@@ -29,6 +29,8 @@ from automation.pipeline.office import Office
 from automation.pipeline.register_watch import binding_at, look_at_register
 from automation.pipeline.reminders import Reminders, Send
 from automation.pipeline.report import Report
+from automation.pipeline.sent import sent_folder_watcher
+from automation.pipeline.sent_mail import check_sent_mail, watches_sent_mail
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.sources.folder import MAIL_FOLDER, FolderWatcher
 from automation.sources.mailbox import MailSource
@@ -205,11 +207,15 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         settle=watch.settle_seconds, rescan=watch.rescan_seconds, retry=watch.retry_seconds,
         poll=poll, incomplete=watch.incomplete_seconds)
     registers = register_watcher(office, poll=poll, fixes=fixes, reminders=reminders)
+    # Letters sent: filed in outbox/envoyés/, or drafts a person sent (pipeline.sent*).
+    filed = sent_folder_watcher(office, poll=poll)
     mailbox = mailbox_kind(office.config) is not Source.FOLDER
     if once:
         with lock:
             watcher.run_once()
             registers.run_once()
+            filed.run_once()
+            _safely(lambda: check_sent_mail(office), "letters sent from the mailbox")
         if mailbox:
             MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,
                           poll_seconds=0).run_once()
@@ -219,6 +225,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
         loop.add_folder(watcher)
         loop.add_folder(registers)
+        loop.add_folder(filed)
+        if watches_sent_mail(office):
+            loop.every(office.config.mail.imap.poll_seconds,
+                       lambda: _safely(lambda: check_sent_mail(office),
+                                       "letters sent from the mailbox"))
         loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
         loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
         # Survey invitations and reminders due (automation.surveys.tick).

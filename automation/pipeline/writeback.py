@@ -1,8 +1,9 @@
 """Write back into a register what the tool owes it: letter dates, and the journal of changes.
 
 For each register, one :meth:`~automation.registers.writer.RegisterWriter.update` fills the
-cells queued in the journal (the date a letter was produced) — only cells that are empty,
-never over what a person typed — and adds to the workbook's ``Journal`` sheet one line per
+cells queued in the journal (the date a letter was sent, and the status it moves the row
+to) — only cells that are empty, or a status earlier in the procedure, never over what a
+person typed — and adds to the workbook's ``Journal`` sheet one line per
 change not yet listed there (a person's edits, the tool's own fills). A workbook open in
 Excel raises :class:`~automation.errors.RegisterLocked`: everything waits in the journal and
 the next call writes it. The cells written are then taken in as seen, so that the watcher
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from automation.deadlines.rules import filled
+from automation.deadlines.rules import filled, is_value
 from automation.errors import RegisterError, RegisterLocked
-from automation.letters.catalog import LetterKind
+from automation.letters.catalog import LetterKind, replaceable_statuses
 from automation.letters.context import display
 from automation.pipeline.office import Office
 from automation.pipeline.register_watch import EDITED, REMOVED, TYPED
@@ -28,7 +29,7 @@ from automation.pipeline.snapshots import remember_own_write
 from automation.pipeline.store import open_writer
 from automation.records import CellValue, ChangeNote
 from automation.registers.binding import RegisterBinding
-from automation.registers.journal import Change, ChangeEntry
+from automation.registers.journal import Change, ChangeEntry, WriteBack
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +69,21 @@ def _write_register(office: Office, binding: RegisterBinding, result: WriteBackR
     cells: dict[str, dict[str, CellValue]] = defaultdict(dict)
     reasons: dict[tuple[str, str], str] = {}
     kept: list[tuple[str, str]] = []
+    moves: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
     for item in journal.writebacks(key):
         if item.record_id in not_yet_written:
             continue  # the row itself waits for the workbook
         seen = known.get(item.record_id)
-        if seen is not None and (item.field not in seen or filled(seen.get(item.field))):
+        replaceable = status_move(binding, item)
+        if seen is not None and (item.field not in seen or (
+                filled(seen.get(item.field))
+                and not is_value(seen, item.field, *replaceable))):
             kept.append((item.record_id, item.field))  # a person's value stays; no such column
             continue
         cells[item.record_id][item.field] = item.value
         reasons[item.record_id, item.field] = item.reason
+        if replaceable:
+            moves[item.record_id][item.field] = replaceable
     changes = journal.changes(register=key, unnoted=True)
     if kept:
         journal.drop_writebacks(key, kept)
@@ -87,7 +94,8 @@ def _write_register(office: Office, binding: RegisterBinding, result: WriteBackR
              *(_fill_note(binding, rid, name, value, reasons[rid, name], now)
                for rid, values in cells.items() for name, value in values.items())]
     try:
-        outcome = open_writer(office, binding).update(cells, notes, overwrite=False)
+        outcome = open_writer(office, binding).update(cells, notes, overwrite=False,
+                                                      replace=moves)
     except RegisterLocked as exc:
         journal.note_wait(key, str(exc), now=now)
         result.waiting[key] = str(exc)
@@ -111,6 +119,18 @@ def _write_register(office: Office, binding: RegisterBinding, result: WriteBackR
     log.info("%s: %d date(s) written back, %d change(s) listed in its Journal sheet", key,
              len(entries), len(changes))
     remember_own_write(office, binding, written=outcome.changed)
+
+
+def status_move(binding: RegisterBinding, item: WriteBack) -> tuple[str, ...]:
+    """The statuses a status queued by a sent letter may replace (those before it in the
+    register's list); () for any other cell, which is filled only when empty."""
+    if item.field != binding.schema.status_key or not isinstance(item.value, str):
+        return ()
+    try:
+        LetterKind(item.reason)
+    except ValueError:
+        return ()
+    return replaceable_statuses(binding.key, item.value)
 
 
 def _change_notes(binding: RegisterBinding, changes: Sequence[Change]) -> list[ChangeNote]:
@@ -140,7 +160,7 @@ def _change_notes(binding: RegisterBinding, changes: Sequence[Change]) -> list[C
 def _fill_note(binding: RegisterBinding, record_id: str, name: str, value: CellValue,
                reason: str, now: datetime) -> ChangeNote:
     try:
-        why = f" (courrier « {LetterKind(reason).label} » produit)"
+        why = f" (courrier « {LetterKind(reason).label} » envoyé)"
     except ValueError:
         why = ""
     return ChangeNote(now, FILLED, TOOL_AUTHOR, record_id,

@@ -39,7 +39,8 @@ REGISTER: Final = SESSIONS.key
 HEADER_SCAN_ROWS: Final = 30
 SESSION_KEYS: Final = ("session_ref", "training", "start", "end", "hours", "trainer", "location",
                        "hot_form_url", "cold_form_url")
-PARTICIPANT_KEYS: Final = ("learner", "email", "company", "prescriber", "prescriber_email")
+PARTICIPANT_KEYS: Final = ("learner", "email", "company", "prescriber", "prescriber_email",
+                           "address", "prescriber_address")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Participant:
     company: str = ""
     prescriber: str = ""
     prescriber_email: str = ""
+    address: str = ""  # postal address, for a letter's window envelope
+    prescriber_address: str = ""
 
     def is_person(self, name: str, email: str) -> bool:
         """Same address (case ignored), or the same name (case, accents, order ignored)."""

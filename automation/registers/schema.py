@@ -71,12 +71,27 @@ class RegisterSchema:
 
 ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.
-_COMMON_TAIL: Final = (
-    Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
-          synonyms=("Observations", "Notes", "Commentaires internes")),
-    Field("source", "Source", width=28),
-    Field("imported_at", "Importé le", Kind.DATETIME, width=17),
-)
+def _tail(*postal: Field) -> tuple[Field, ...]:
+    """Columns every register ends with: what did not fit, postal addresses (for letters;
+    not printed), where the row came from and when."""
+    return (
+        Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
+              synonyms=("Observations", "Notes", "Commentaires internes")),
+        *postal,
+        Field("source", "Source", width=28),
+        Field("imported_at", "Importé le", Kind.DATETIME, width=17),
+    )
+
+
+def _address(*synonyms: str) -> Field:
+    return Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
+                 synonyms=("Adresse", "Adresse complète", "Adresse de correspondance",
+                           *synonyms))
+
+
+PRESCRIBER_ADDRESS: Final = Field(
+    "prescriber_address", "Adresse du prescripteur", Kind.LONG_TEXT, width=30,
+    synonyms=("Adresse postale du prescripteur", "Adresse du financeur"))
 
 
 def _id(prefix: str) -> Field:
@@ -145,7 +160,7 @@ RECLAMATIONS: Final = RegisterSchema(
               synonyms=("Réponse", "Solution apportée", "Traitement")),
         Field("responded_on", "Date de réponse", Kind.DATE, width=13,
               synonyms=("Répondu le", "Date réponse")),
-        Field("mediation", "Médiation proposée", Kind.ENUM, width=11, choices=YES_NO,
+        Field("mediation", "Médiation proposée", Kind.ENUM, width=12, choices=YES_NO,
               synonyms=("Médiation",)),
         Field("closed_on", "Date de clôture", Kind.DATE, width=13,
               synonyms=("Clôturé le", "Clôturée le", "Date clôture")),
@@ -153,7 +168,7 @@ RECLAMATIONS: Final = RegisterSchema(
               synonyms=("Vérification", "Satisfaction du déclarant")),
         Field("improvement_ref", "Mesure d'amélioration liée", width=18,
               synonyms=("Amélioration liée", "Réf. amélioration", "Indicateur 32")),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du déclarant")),
     ),
 )
 
@@ -206,7 +221,7 @@ ANNULATIONS: Final = RegisterSchema(
         Field("status", "Statut", Kind.ENUM, width=16, default="Enregistrée",
               choices=("Enregistrée", "Participants informés", "Reprogrammée", "Close"),
               synonyms=("État", "Etat")),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du stagiaire")),
     ),
 )
 
@@ -260,7 +275,7 @@ ABANDONS: Final = RegisterSchema(
         Field("decided_on", "Décidé le", Kind.DATE, width=13, synonyms=("Date de décision",)),
         Field("attestation_sent_on", "Attestation envoyée le", Kind.DATE, width=13),
         Field("attestation_signed_on", "Attestation signée reçue le", Kind.DATE, width=13),
-        *_COMMON_TAIL,
+        *_tail(_address("Adresse du stagiaire"), PRESCRIBER_ADDRESS),
     ),
 )
 
@@ -310,8 +325,8 @@ SATISFACTION: Final = RegisterSchema(
         Field("comment", "Commentaire", Kind.LONG_TEXT, width=36,
               synonyms=("Commentaires", "Remarques", "Suggestions", "Verbatim",
                         "Avez-vous des commentaires")),
-        Field("follow_up", "Suivi", Kind.LONG_TEXT, width=24, synonyms=("Suite donnée",)),
-        *_COMMON_TAIL,
+        Field("follow_up", "Suivi", Kind.LONG_TEXT, width=20, synonyms=("Suite donnée",)),
+        *_tail(),
     ),
 )
 
@@ -349,6 +364,9 @@ SESSIONS: Final = RegisterSchema(
                         "Nom du stagiaire")),
         Field("email", "Email", Kind.EMAIL, width=26,
               synonyms=("E-mail", "Courriel", "Mail", "Email du stagiaire", "Adresse mail")),
+        Field("address", "Adresse postale", Kind.LONG_TEXT, width=30,
+              synonyms=("Adresse du stagiaire", "Adresse du participant",
+                        "Adresse de l'apprenant")),
         Field("company", "Entreprise", width=20, synonyms=("Société", "Employeur", "Client")),
         Field("prescriber", "Prescripteur / financeur", width=20,
               synonyms=("Prescripteur", "Financeur", "OPCO", "Conseiller")),
@@ -359,6 +377,8 @@ SESSIONS: Final = RegisterSchema(
               synonyms=("Questionnaire à chaud", "Lien enquête à chaud", "Enquête à chaud")),
         Field("cold_form_url", "Lien questionnaire à froid", width=30,
               synonyms=("Questionnaire à froid", "Lien enquête à froid", "Enquête à froid")),
+        Field("prescriber_address", "Adresse du prescripteur", Kind.LONG_TEXT, width=30,
+              synonyms=("Adresse postale du prescripteur", "Adresse du financeur")),
     ),
 )
 

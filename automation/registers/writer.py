@@ -12,7 +12,8 @@ Contract, for every implementation:
   that holds data, skipping rows whose id is already in the sheet (so a retry after a crash
   writes nothing twice), and adds the ``notes`` to the ``Journal`` sheet when there is one.
 * ``update`` fills cells of existing rows by id; it never overwrites a non-empty cell unless
-  ``overwrite`` is set (the tool writes only into cells it owns).
+  ``overwrite`` is set (the tool writes only into cells it owns), or ``replace`` names the
+  cell's current value as one the tool may move on from (a status earlier in the procedure).
 * Before replacing the file, a copy goes to ``registers/.backup/``; the new file is written to
   a temporary file in the same folder, checked, then moved into place with ``os.replace``.
 * Text from outside that looks like a formula is stored as text.
@@ -22,7 +23,7 @@ Contract, for every implementation:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -54,8 +55,10 @@ class RegisterWriter(Protocol):
         notes: Sequence[ChangeNote],
         *,
         overwrite: bool = False,
+        replace: Mapping[str, Mapping[str, Collection[str]]] | None = None,
     ) -> UpdateResult:
-        """Fill cells of existing rows, by register id."""
+        """Fill cells of existing rows, by register id; ``replace``: id → field → the values
+        a filled cell may hold and still be written."""
         ...
 
     def highest_id(self, prefix_year: str) -> int:

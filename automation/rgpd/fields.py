@@ -2,9 +2,9 @@
 
 Declared once here for every register of :mod:`automation.registers.schema`:
 
-* :data:`PEOPLE` — the fields naming a person, each with the field of that person's
-  address (a complaint's « Nom du déclarant » and « Email »; a dropout's learner and, apart,
-  their prescriber);
+* :data:`PEOPLE` — the fields naming a person, each with the fields of that person's e-mail
+  and postal addresses (a complaint's « Nom du déclarant », « Email », « Adresse postale »; a
+  dropout's learner and, apart, their prescriber);
 * :data:`RETENTION_DATES` — the date that decides when a row's retention period ends (the
   first one filled): the year of the training, or the nearest date a register has of it;
 * :func:`strip_contact_lines` — contact lines kept in « Autres informations » (``Adresse :``,
@@ -17,6 +17,7 @@ the person (:class:`~automation.rgpd.person.Scrubber`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -27,16 +28,19 @@ from automation.text import fold
 
 @dataclass(frozen=True)
 class Who:
-    """A field naming a person, and the field holding that person's address (or ``""``)."""
+    """A field naming a person, the field of that person's e-mail address and the field of
+    their postal address (``""`` when the register has none)."""
 
     name: str
     email: str = ""
+    postal: str = ""
 
 
 PEOPLE: Final[dict[str, tuple[Who, ...]]] = {
-    "reclamations": (Who("name", "email"),),
-    "annulations": (Who("person", "email"),),
-    "abandons": (Who("learner", "email"), Who("prescriber", "prescriber_email")),
+    "reclamations": (Who("name", "email", "address"),),
+    "annulations": (Who("person", "email", "address"),),
+    "abandons": (Who("learner", "email", "address"),
+                 Who("prescriber", "prescriber_email", "prescriber_address")),
     "satisfaction": (Who("name", "email"),),
     "sessions": (Who("learner", "email"), Who("prescriber", "prescriber_email"),
                  Who("trainer")),
@@ -67,7 +71,14 @@ def text_fields(schema: RegisterSchema) -> tuple[str, ...]:
 
 def personal_fields(register: str) -> tuple[str, ...]:
     """Every field of ``register`` that names a person or holds their address."""
-    return tuple(key for who in PEOPLE.get(register, ()) for key in (who.name, who.email) if key)
+    return tuple(key for who in PEOPLE.get(register, ())
+                 for key in (who.name, who.email, who.postal) if key)
+
+
+def postal_of(who: Who, values: Mapping[str, CellValue]) -> list[str]:
+    """The person's postal address, when the row has one: a contact to remove from texts."""
+    value = values.get(who.postal) if who.postal else None
+    return [value] if isinstance(value, str) and value.strip() and value != REMOVED else []
 
 
 def strip_contact_lines(notes: str) -> str:

@@ -21,7 +21,15 @@ from typing import Protocol
 from automation.records import CellValue
 from automation.registers.journal.values import Values
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.rgpd.fields import NOTES_FIELD, PEOPLE, Who, strip_contact_lines, text_fields
+from automation.rgpd.fields import (
+    NOTES_FIELD,
+    PEOPLE,
+    REMOVED,
+    Who,
+    postal_of,
+    strip_contact_lines,
+    text_fields,
+)
 from automation.rgpd.person import Mentions, Person, Scrubber, is_pseudonym
 
 RowKey = tuple[str, str]  # (register, record id)
@@ -60,6 +68,8 @@ def _identity_changes(register: str, values: Mapping[str, CellValue], scrubber: 
         changes[who.name] = scrubber.name
     if isinstance(email, str) and email.strip() and not is_pseudonym(email):
         changes[who.email] = scrubber.email
+    if postal_of(who, values):
+        changes[who.postal] = REMOVED
     return changes
 
 
@@ -190,6 +200,8 @@ class RetentionTarget:
                     return scrubber.name
                 if field == who.email and not is_pseudonym(value):
                     return scrubber.email
+                if field == who.postal and value != REMOVED:
+                    return REMOVED
         new = self.text(value, register=register, record_id=record_id)
         return strip_contact_lines(new) if field == NOTES_FIELD and expired else new
 

@@ -13,7 +13,13 @@ from typing import Final
 
 from automation.pipeline.office import Office
 from automation.records import CellValue
-from automation.rgpd.fields import NOTES_FIELD, PEOPLE, contact_values, retention_date
+from automation.rgpd.fields import (
+    NOTES_FIELD,
+    PEOPLE,
+    contact_values,
+    postal_of,
+    retention_date,
+)
 from automation.rgpd.person import Mentions, Person, Scrubber
 from automation.rgpd.plan import ExpiredRow, PersonTarget, RetentionTarget, RowKey
 from automation.rgpd.scope import register_rows
@@ -52,7 +58,8 @@ def person_target(office: Office, person: Person, *, preview: bool) -> PersonTar
             name = values.get(who.name)
             email = values.get(who.email) if who.email else None
             found = found.merged(Person.of([name] if isinstance(name, str) else [],
-                                           [email] if isinstance(email, str) else []))
+                                           [email] if isinstance(email, str) else [],
+                                           postal_of(who, values)))
         if matched:
             found = found.merged(Person.of(contacts=contact_values(values.get(NOTES_FIELD))))
     whole = found.merged(person)  # as the registers spell it first, then as asked for
@@ -79,7 +86,9 @@ def expired_target(office: Office, *, years: int, today: date,
             name, email = values.get(who.name), values.get(who.email) if who.email else None
             person = Person.of([name] if isinstance(name, str) else [],
                                [email] if isinstance(email, str) else [],
-                               contact_values(values.get(NOTES_FIELD)) if who is first else [])
+                               [*postal_of(who, values),
+                                *(contact_values(values.get(NOTES_FIELD)) if who is first
+                                  else [])])
             if not person.names and not person.emails:
                 continue  # nobody named, or already a pseudonym
             identity = person.identity

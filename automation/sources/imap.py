@@ -14,7 +14,8 @@ a sent answer goes through :class:`~automation.letters.smtp.SmtpSender` and a co
 to the Sent folder (``mail.imap.save_sent``), so the office sees it where Outlook shows what
 it sent. An answer goes to :attr:`Reply.to_address` when the pipeline names the declarant (a
 forwarded complaint), else to the mail's Reply-To or sender, and threads under the mail (and
-under the declarant's own message when it is known).
+under the declarant's own message when it is known). The Sent folder is also
+read (never changed) for the drafts a person sent: :meth:`ImapSource.sent_mail`.
 
 TLS is the default (implicit or STARTTLS); ``tls = "none"`` is accepted for a loopback server
 only (tests). Every network or protocol failure becomes a :class:`MailboxError` naming the
@@ -28,7 +29,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import formataddr
 from pathlib import Path
 from typing import Any, Final
@@ -43,6 +44,7 @@ from automation.letters.smtp import SmtpSender, references_of, reply_message
 from automation.mail_config import MailConfig, is_loopback
 from automation.secrets import MAIL_PASSWORD_ENV, require_secret
 from automation.sources.mailbox import MailItem, Reply
+from automation.sources.sent import SentMail, sent_mail_of
 from automation.sources.sync_state import SyncStateFile
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ DEFAULT_PORTS: Final = {"tls": 993, "starttls": 143, "none": 143}
 IDLE_MAX_SECONDS: Final = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 FETCH_BATCH: Final = 20
 PROCESSED_KEYWORD: Final = b"$Traite"  # IMAP keywords are ASCII atoms
+# Sent folders of servers that do not flag theirs \Sent (RFC 6154).
+SENT_NAMES: Final = ("Sent", "Envoyés", "Éléments envoyés", "Sent Items", "INBOX/Sent",
+                     "INBOX.Sent")
 _NETWORK_ERRORS: Final = (IMAPClientError, OSError)  # ssl.SSLError and timeouts are OSErrors
 
 
@@ -211,6 +216,47 @@ class ImapSource:
         if imap is not None:
             with suppress(*_NETWORK_ERRORS):
                 imap.logout()
+
+    # --- the Sent folder: drafts a person sent ---------------------------------------------
+
+    def sent_mail(self, position: str, *, since: date) -> tuple[list[SentMail], str]:
+        """Mails of the Sent folder after ``position`` (``"UIDVALIDITY:UID"``, "" the first
+        time) dated from ``since``, and the position after them. Read-only; the watched folder
+        is selected again afterwards."""
+        imap = self._client()
+        with self._guard("reading the Sent folder"):
+            folder = self._sent_folder(imap)
+            info = imap.select_folder(folder, readonly=True)
+            validity = int(info[b"UIDVALIDITY"])
+            saved, last = _parse_state(position)
+            if saved != validity:
+                last = 0
+            uids = sorted(uid for uid in imap.search(["UID", f"{last + 1}:*", "SINCE", since])
+                          if uid > last)
+        try:
+            found = [sent_mail_of(f"{validity}:{uid}", raw)
+                     for start in range(0, len(uids), FETCH_BATCH)
+                     for uid, raw in self._fetch(imap, uids[start:start + FETCH_BATCH])]
+        finally:
+            if self._imap is not None:
+                with self._guard("reading the folder"):
+                    self._select(imap)
+        return found, f"{validity}:{max(uids, default=last)}"
+
+    def _sent_folder(self, imap: IMAPClient) -> str:
+        if self.settings.sent_folder:
+            if not imap.folder_exists(self.settings.sent_folder):
+                raise MailboxError(f"{self.mailbox}: no folder {self.settings.sent_folder!r} "
+                                   "(mail.imap.sent_folder)", mailbox=self.mailbox)
+            return self.settings.sent_folder
+        special = imap.find_special_folder(SENT)
+        if special:
+            return str(special)
+        found = next((name for name in SENT_NAMES if imap.folder_exists(name)), None)
+        if found is None:
+            raise MailboxError(f"{self.mailbox}: no Sent folder found; set "
+                               "mail.imap.sent_folder", mailbox=self.mailbox)
+        return found
 
     # --- waiting ----------------------------------------------------------------------------
 

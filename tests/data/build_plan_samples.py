@@ -7,6 +7,9 @@ Run from the repository root: ``.venv/bin/python tests/data/build_plan_samples.p
   participant as offices often do.
 - ``plan-sessions-office.xlsx``: an office's own planning — title rows, its own header names,
   dates typed as French text, a sheet named « Planning 2026 » after a « Notes » sheet.
+- ``plan-sessions-addresses.xlsx``: ``plan-sessions.xlsx`` with the participants' and
+  prescribers' postal addresses, typed on several lines in one cell (Alt+Entrée) or on one
+  line with commas, for the letters' window envelopes.
 """
 
 from __future__ import annotations
@@ -59,6 +62,28 @@ def default_planning(out: Path) -> None:
     workbook.save(out)
 
 
+ADDRESSES: Final = {
+    "Marie Dupont": ("3, rue des Lilas\nAppartement 12\n06100 Nice",
+                     "OPCO Atlas – Délégation Sud\n45 avenue Jean Médecin\n06000 Nice"),
+    "Jean Petit": ("8 avenue de la Californie, 06200 Nice", None),
+    "Awa Diallo": (None, None),
+    "Luc Martin": ("12 chemin des Oliviers\n06600 Antibes", "OPCO EP, 2 rue Fleurie, 75001 Paris"),
+}
+
+
+def planning_with_addresses(out: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Sessions"
+    sheet.append([*HEADERS, "Adresse postale", "Adresse du prescripteur"])
+    for session in (EXCEL, ENGLISH):
+        for index, person in enumerate(PEOPLE[session[0]]):
+            sheet.append([*(session if index == 0 else (None,) * len(session)), *person,
+                          *ADDRESSES[person[0]]])
+    workbook.save(out)
+
+
 def office_planning(out: Path) -> None:
     workbook = Workbook()
     notes = workbook.active
@@ -82,6 +107,7 @@ def office_planning(out: Path) -> None:
 def main() -> None:
     default_planning(HERE / "plan-sessions.xlsx")
     office_planning(HERE / "plan-sessions-office.xlsx")
+    planning_with_addresses(HERE / "plan-sessions-addresses.xlsx")
 
 
 if __name__ == "__main__":

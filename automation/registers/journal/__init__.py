@@ -6,7 +6,7 @@ each, share one connection and one transaction (:mod:`.database`):
 * :mod:`.rows` — the journal of rows: each accepted row with its id, before any workbook
   write, and the cells still owed to a workbook;
 * :mod:`.ledger` — what was seen: source files and mails, and what became of them;
-* :mod:`.letters` — the letter queue;
+* :mod:`.letters` — the letter queue: pending, prepared, sent;
 * :mod:`.memory` — the watch memory: the registers' rows and files as last seen, and the
   changes people made;
 * :mod:`.state` — rows waiting for a workbook open in Excel, and what ``status`` shows;
@@ -16,13 +16,12 @@ each, share one connection and one transaction (:mod:`.database`):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
-from automation.clock import paris_naive
 from automation.errors import JournalTooNew
-from automation.records import StoredRow
+from automation.records import CellValue, StoredRow
 from automation.registers.journal.database import SCHEMA_VERSION, Database
 from automation.registers.journal.ledger import (
     LEDGER_SCHEMA,
@@ -83,12 +82,22 @@ class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeStat
             self.clear_wait(register)
 
     def letter_done(self, job: LetterJob, path: Path, *, now: datetime) -> None:
-        """The letter is in the outbox; its date is to be written into ``job.date_field``."""
+        """The letter is in the outbox: *prepared*. Nothing is written into the register
+        until it is sent (:meth:`letter_sent`); a letter already sent stays sent."""
         with self.transaction():
-            self._set_letter(job, LetterStatus.DONE, str(path), "", now)
-            if job.date_field:
-                self.queue_writeback(job.register, job.record_id, job.date_field,
-                                     paris_naive(now).date(), reason=job.kind, now=now)
+            self._set_prepared(job, str(path), now)
+
+    def letter_sent(self, job: LetterJob, *, on: date, how: str, ref: str = "",
+                    cells: Mapping[str, CellValue], now: datetime) -> bool:
+        """The letter was sent on ``on``: record it and queue ``cells`` (its date, the row's
+        new status) for the register. False, and nothing queued, when it was already sent."""
+        with self.transaction():
+            if not self._set_sent(job, on, how, ref, now):
+                return False
+            for name, value in cells.items():
+                self.queue_writeback(job.register, job.record_id, name, value,
+                                     reason=job.kind, now=now)
+        return True
 
     def row(self, register: str, record_id: str) -> StoredRow | None:
         """The row as last known: as recorded, updated by what was last seen in the workbook.

@@ -19,6 +19,7 @@ from typing import Final
 
 from automation import __version__
 from automation.errors import JournalTooNew, RegisterError
+from automation.registers.journal.letters import letters_sent_before
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -37,6 +38,12 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _add_column("letters", "date_field", "TEXT NOT NULL DEFAULT ''"),
     _add_column("letters", "recipient_key", "TEXT NOT NULL DEFAULT ''"),
     _add_column("rows", "note", "TEXT NOT NULL DEFAULT ''"),
+    # letters: prepared is not sent; only a sent letter has a date
+    _add_column("letters", "prepared_at", "TEXT NOT NULL DEFAULT ''"),
+    _add_column("letters", "sent_on", "TEXT NOT NULL DEFAULT ''"),
+    _add_column("letters", "sent_how", "TEXT NOT NULL DEFAULT ''"),
+    _add_column("letters", "sent_ref", "TEXT NOT NULL DEFAULT ''"),
+    letters_sent_before,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +42,7 @@ from automation.registers.xlsx.rows import (
 )
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml, grow_ranges, grow_table
 from automation.registers.xlsx.styles import StyleBook
+from automation.text import fold
 
 JOURNAL_SHEET: Final = "Journal"
 JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
@@ -121,6 +122,7 @@ class XmlAppender:
         notes: Sequence[ChangeNote],
         *,
         overwrite: bool = False,
+        replace: Mapping[str, Mapping[str, Collection[str]]] | None = None,
     ) -> UpdateResult:
         check_not_locked(self.path)
         stamp = self._stamp()
@@ -140,7 +142,8 @@ class XmlAppender:
                     missing.append(record_id)
                     continue
                 edit, done, left = self._fill(sheet, row, values, shared, writer,
-                                              overwrite=overwrite)
+                                              overwrite=overwrite,
+                                              replace=(replace or {}).get(record_id, {}))
                 if edit is not None:
                     edits.append(edit)
                 if done:
@@ -163,9 +166,14 @@ class XmlAppender:
         return UpdateResult(changed, kept, tuple(missing))
 
     def _fill(self, sheet: _Sheet, row: RowXml, values: Mapping[str, CellValue],
-              shared: Sequence[str], writer: CellWriter, *,
-              overwrite: bool) -> tuple[Edit | None, tuple[str, ...], tuple[str, ...]]:
-        """The edit filling ``row`` with ``values``; the fields written; the fields kept."""
+              shared: Sequence[str], writer: CellWriter, *, overwrite: bool,
+              replace: Mapping[str, Collection[str]],
+              ) -> tuple[Edit | None, tuple[str, ...], tuple[str, ...]]:
+        """The edit filling ``row`` with ``values``; the fields written; the fields kept.
+
+        A filled cell is written only with ``overwrite``, or when ``replace`` lists its
+        current text for that field (case and accents ignored).
+        """
         current = {c.col: c for c in sheet.xml.cells(row)}
         new: dict[int, bytes] = {}
         done: list[str] = []
@@ -175,8 +183,10 @@ class XmlAppender:
             if col is None or key == "id" or value is None:
                 continue  # not in their workbook, or nothing to write
             here = current.get(col)
-            filled = here is not None and bool(here.text(shared).strip())
-            if here is not None and (here.has_formula or (filled and not overwrite)):
+            text = here.text(shared).strip() if here is not None else ""
+            replaceable = key in replace and fold(text) in {fold(v) for v in replace[key]}
+            if here is not None and (here.has_formula
+                                     or (text and not overwrite and not replaceable)):
                 left.append(key)
                 continue
             if here is not None:
