@@ -31,7 +31,7 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    from automation.cli import commands, mail  # noqa: F401
+    from automation.cli import adopt, commands, mail  # noqa: F401
 
 
 _register_commands()

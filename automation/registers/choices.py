@@ -51,7 +51,7 @@ SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
 # When the office's list has nothing for a value, the value whose office word stands for it.
 FALLBACK: Final[Mapping[str, str]] = {
     "À compléter": "Nouvelle", "Accusé envoyé": "En cours", "Escaladée": "En cours",
-    "Résolue": "Close", "Sans suite": "Close", "Participants informés": "Enregistrée",
+    "Résolue": "Close", "Participants informés": "Enregistrée",
     "Reprogrammée": "Enregistrée",
 }
 

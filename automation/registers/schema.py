@@ -77,7 +77,7 @@ ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.
 _COMMON_TAIL: Final = (
     Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
-          synonyms=("Observations", "Notes", "Commentaires internes")),
+          synonyms=("Observations", "Notes", "Commentaires internes", "Remarques")),
     Field("source", "Source", width=28),
     Field("imported_at", "Importé le", Kind.DATETIME, width=17),
 )
