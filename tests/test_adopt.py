@@ -105,7 +105,7 @@ def test_only_xlsx_and_xlsm_can_be_adopted(tmp_path: Path) -> None:
 
 def test_sheet_without_any_known_header_is_refused(tmp_path: Path) -> None:
     path = workbook_with(tmp_path / "autre.xlsx", [["Article", "Prix"], ["Stylo", 2]])
-    with pytest.raises(RegisterError, match="aucune ligne d.en-têtes"):
+    with pytest.raises(RegisterError, match="aucune ligne d'en-têtes"):
         adopt_register(path, "reclamations", sheet=None)
 
 

@@ -4,7 +4,8 @@ Each :class:`Rule` says: in this register, this task (French, as people read it)
 number of working days (a :class:`~automation.deadlines.config.Deadlines` setting) after the
 date in ``start``, and is done once one of ``done_fields`` is filled or the row's status is one
 of ``done_statuses`` (a later status implies the step was taken). A rule that does not
-``apply`` to a row, or whose start date is empty or unreadable, produces nothing.
+``apply`` to a row, or whose start date is empty or unreadable, produces nothing; nor does a
+rule whose done date has no column in the office's workbook (it could never be shown done).
 
 Réclamations (indicator 31; seed 003): acknowledge, answer and close, each counted from the
 date of receipt. A "Demande d'information" is not a complaint, and a complaint "Sans suite"
@@ -17,7 +18,7 @@ stop once a decision is taken; step 8 sends the attestation after "Abandon valid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -158,10 +159,23 @@ RULES_BY_REGISTER: Final[dict[str, tuple[Rule, ...]]] = {
 }
 
 
-def open_rules(register: str, row: Row) -> list[tuple[Rule, date]]:
-    """The rules of ``register`` still to be done for ``row``, each with its day 0."""
+def judged(rule: Rule, columns: Collection[str] | None) -> bool:
+    """True when the workbook has what shows the step done: a step whose date has no column
+    (a log without acknowledgment dates) is never reported late, whatever its status says."""
+    return columns is None or (rule.start in columns
+                               and any(key in columns for key in rule.done_fields))
+
+
+def open_rules(register: str, row: Row, *,
+               columns: Collection[str] | None = None) -> list[tuple[Rule, date]]:
+    """The rules of ``register`` still to be done for ``row``, each with its day 0.
+
+    ``columns`` are the fields the register's workbook has (None: all of them).
+    """
     pending: list[tuple[Rule, date]] = []
     for rule in RULES_BY_REGISTER.get(register, ()):
+        if not judged(rule, columns):
+            continue
         start = as_date(row.get(rule.start))
         if start is None or not rule.applies(row) or rule.is_done(row):
             continue

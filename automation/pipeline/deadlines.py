@@ -5,20 +5,27 @@ from __future__ import annotations
 import contextlib
 
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
-from automation.deadlines.due import DueItem, due_items
+from automation.deadlines.due import DueItem, date_checks, due_items
 from automation.errors import RegisterLocked
 from automation.pipeline.office import Office
-from automation.registers.reader import read_register
+from automation.registers.reader import read_rows
 
 
 def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
-    """The due items of every register today; the dashboard is rewritten unless it is open."""
+    """The due items of every register today, and the dates a person must correct; the
+    dashboard is rewritten unless it is open."""
     config = office.config
-    rows = {binding.key: [(row.record_id, row.values) for row in read_register(binding)]
-            for binding in config.bindings()}
+    reads = {binding.key: (binding, read_rows(binding)) for binding in config.bindings()}
+    rows = {key: [(row.record_id, row.values) for row in read.rows]
+            for key, (_, read) in reads.items()}
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
-                      settings=config.deadlines, include_later=include_later)
+                      settings=config.deadlines, include_later=include_later,
+                      columns={key: read.columns for key, (_, read) in reads.items()
+                               if read.columns})
+    items += date_checks(((key, d.record_id, d.line, binding.header_of(d.field), d.text)
+                          for key, (binding, read) in reads.items() for d in read.unreadable),
+                         today=now.date(), settings=config.deadlines)
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now)
     return items

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Final
 
 from automation.registers.schema import Field, RegisterSchema
@@ -29,23 +30,34 @@ PART: Final = 200  # … of a match on one part of the header
 NUMBERED: Final = 300  # … of « N° xxx » naming the id
 
 
+@lru_cache(maxsize=1024)
+def _names(item: Field) -> tuple[str, ...]:
+    return tuple(fold(n) for n in item.names)
+
+
+@lru_cache(maxsize=4096)
+def _forms(header: str) -> tuple[str, str, tuple[str, ...]]:
+    """A header folded: whole, without its bracketed parts, and cut into its parts."""
+    unbracketed = _BRACKETED.sub(" ", header)
+    parts = tuple(p for p in (fold(p) for p in _PARTS.split(unbracketed)) if p)
+    return fold(header), fold(unbracketed), parts
+
+
 def quality(item: Field, header: str, *, register: str = "",
             preferred: str | None = None) -> int | None:
     """How closely ``header`` names ``item`` (0 is its own header; None: it does not)."""
-    folded = fold(header)
+    folded, loose, parts = _forms(header)
     if not folded:
         return None
-    names = [fold(n) for n in item.names]
-    if preferred is not None and fold(preferred) == folded:
+    names = _names(item)
+    if preferred is not None and _forms(preferred)[0] == folded:
         return -1
     if folded in names:
         return names.index(folded)
-    loose = fold(_BRACKETED.sub(" ", header))
     if loose and loose in names:
         return LOOSE + names.index(loose)
-    parts = [fold(p) for p in _PARTS.split(_BRACKETED.sub(" ", header))]
-    hits = [names.index(p) for p in parts if p and p in names]
-    if hits and len([p for p in parts if p]) > 1:
+    hits = [names.index(p) for p in parts if p in names]
+    if hits and len(parts) > 1:
         return PART + min(hits)
     if item.key == "id" and _numbers_records(folded, register):
         return NUMBERED

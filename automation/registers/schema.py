@@ -75,12 +75,19 @@ class RegisterSchema:
 
 ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.
-_COMMON_TAIL: Final = (
-    Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
-          synonyms=("Observations", "Notes", "Commentaires internes", "Remarques")),
-    Field("source", "Source", width=28),
-    Field("imported_at", "Importé le", Kind.DATETIME, width=17),
-)
+_NOTES_SYNONYMS: Final = ("Observations", "Notes", "Commentaires internes")
+
+
+def _tail(*notes: str) -> tuple[Field, ...]:
+    """The common tail; ``notes`` are more names of the notes column in that register."""
+    return (Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
+                  synonyms=(*_NOTES_SYNONYMS, *notes)),
+            Field("source", "Source", width=28),
+            Field("imported_at", "Importé le", Kind.DATETIME, width=17))
+
+
+# Where « Remarques » names no other column, it is the notes column.
+_COMMON_TAIL: Final = _tail("Remarques")
 
 
 def _id(prefix: str) -> Field:
@@ -315,7 +322,7 @@ SATISFACTION: Final = RegisterSchema(
               synonyms=("Commentaires", "Remarques", "Suggestions", "Verbatim",
                         "Avez-vous des commentaires")),
         Field("follow_up", "Suivi", Kind.LONG_TEXT, width=20, synonyms=("Suite donnée",)),
-        *_COMMON_TAIL,
+        *_tail(),  # « Remarques » is a comment there
     ),
 )
 

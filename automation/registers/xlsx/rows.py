@@ -127,6 +127,13 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
     row_style = None
     if template is not None and template.attrs.get("customFormat") in {"1", "true"}:
         row_style = template.attrs.get("s")
+    # Columns added to the right of the office's last one have no cell to copy in the row
+    # above: they take the look of its last cell (its borders, not a date format).
+    edge = max(shape, default=0)
+    borrowed = shape[edge].style if edge else None
+    if writer.styles.is_date(borrowed):
+        borrowed = None
+    added = {col for col in layout.headers if col > edge} if edge else set()
     edits: list[Edit] = []
     inserted: dict[int, list[bytes]] = {}
     first = anchor + 1
@@ -136,11 +143,12 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
         existing = sheet.row(number) if number < limit else None
         current = {c.col: c for c in sheet.cells(existing)} if existing else {}
         cells: dict[int, bytes] = {}
-        for col in sorted(set(shape) | set(values) | set(formulas)):
+        for col in sorted(set(shape) | set(values) | set(formulas) | added):
             ref = f"{column_letters(col)}{number}"
             here = current.get(col)
             style = here.style if here is not None and here.style else (
-                shape[col].style if col in shape else row_style or sheet.column_style(col))
+                shape[col].style if col in shape else row_style or sheet.column_style(col)
+                or (borrowed if col in added else None))
             value = values.get(col)
             if col in formulas and col not in forced:
                 if here is not None and here.has_formula:
@@ -155,7 +163,7 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
                     raise PackageError(f"cell {ref} under the last row of the register is "
                                        "not empty; the new row would overwrite it")
                 cells[col] = writer.value(ref, value, style)
-            elif here is None and col in shape and style:
+            elif here is None and (col in shape or col in added) and style:
                 cells[col] = writer.blank(ref, style)
         if existing is not None:
             edits.append(Edit(existing.start, existing.end,
