@@ -72,9 +72,8 @@ def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None, 
 def _add(adoption: Adoption, lacking: tuple[str, ...], registers_dir: Path) -> Adoption:
     schema = REGISTERS_BY_KEY[adoption.register]
     columns = [NewColumn(schema.field(k).header, schema.field(k).choices) for k in lacking]
-    last_row = adoption.header_row + adoption.rows
     letters = add_columns(adoption.workbook, adoption.sheet, adoption.header_row, columns,
-                          data_last=last_row, backup_dir=registers_dir / ".backup")
+                          data_last=adoption.last_row, backup_dir=registers_dir / ".backup")
     console.print("Colonnes ajoutées à droite du tableau : " + ", ".join(
         f"{letter} « {escape(c.header)} »" for letter, c in zip(letters, columns, strict=True)))
     again = adopt_register(adoption.workbook, adoption.register, sheet=adoption.sheet)

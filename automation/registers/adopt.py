@@ -108,6 +108,7 @@ class Adoption:
     next_id: str = ""
     rows: int = 0  # data rows found
     totals_row: int | None = None
+    last_row: int = 0  # the last data row (the header row when there is none)
     added: tuple[str, ...] = ()  # fields whose column adopt --add-columns added
 
     @property
@@ -203,11 +204,13 @@ def _adoption(schema: RegisterSchema, workbook: Path, package: Package, sheet: R
             if any(ours != theirs for ours, theirs in proposed.items()):
                 values[key] = proposed
     ids, last_id, next_id = _ids(schema, package, sheet, end, today)
-    rows = sum(1 for row in sheet.xml.rows
-               if layout.header_row < row.number <= end.anchor)
+    shared = package.shared_strings()
+    rows = sum(1 for row in sheet.xml.rows if layout.header_row < row.number <= end.anchor
+               and any(not c.has_formula and c.text(shared).strip() and c.col in headers
+                       for c in sheet.xml.cells(row)))
     return Adoption(schema.key, workbook, sheet.name, layout.header_row, mapping, missing,
                     extra, columns, without, office_lists, values, ids, last_id, next_id,
-                    rows, end.footer)
+                    rows, end.footer, end.anchor)
 
 
 def _ids(schema: RegisterSchema, package: Package, sheet: RegisterSheet, end: DataEnd,

@@ -229,31 +229,40 @@ class XmlAppender:
     def _sort_out(self, package: Package, sheet: RegisterSheet, rows: Sequence[StoredRow],
                   renumber: Renumber | None,
                   ) -> tuple[list[StoredRow], list[str], dict[str, str]]:
-        """Rows to write (under their final id), ids already present, ids changed."""
+        """Rows to write (under their final id), ids already present, ids changed.
+
+        A row whose id is in the sheet with the same content is present. One whose id a
+        person gave another row, or lies at or under the highest id of the sheet (a person
+        numbered rows meanwhile), is written under the next id above the highest — unless it
+        is already there under such an id (written so before a crash).
+        """
         shared = package.shared_strings()
         ids = self._ids(package, sheet)
         skip = frozenset(sheet.calculated) | {sheet.layout.columns["id"]}
         date1904 = package.date1904()
+        scheme = self.binding.id_scheme
         todo: dict[str, StoredRow] = {}
         present: list[str] = []
-        conflicts: list[StoredRow] = []
+        moved: list[StoredRow] = []
         for row in rows:
             if row.record_id in todo or row.record_id in present:
                 continue
             line = ids.get(row.record_id)
-            if line is None:
-                todo[row.record_id] = row
-                continue
-            found = sheet.xml.row(line)
-            cells, _ = self._cells(sheet, row)
-            if found is not None and holds(sheet.xml, found, shared, cells, skip=skip,
-                                           date1904=date1904):
+            found = sheet.xml.row(line) if line is not None else None
+            if found is not None and holds(sheet.xml, found, shared, self._cells(sheet, row)[0],
+                                           skip=skip, date1904=date1904):
                 present.append(row.record_id)
+                continue
+            parsed = scheme.parse(row.record_id)
+            overtaken = parsed is not None and parsed[1] <= scheme.highest(
+                ids, parsed[0] if parsed[0] is not None else 0)
+            if line is None and not overtaken:
+                todo[row.record_id] = row
             else:
-                conflicts.append(row)
+                moved.append(row)
         renamed: dict[str, str] = {}
         known = set(ids) | set(todo)
-        for row in conflicts:
+        for row in moved:
             earlier = self._written_before(sheet, row, ids, shared, skip, date1904)
             if earlier is not None:
                 renamed[row.record_id] = earlier
@@ -269,11 +278,17 @@ class XmlAppender:
     def _written_before(self, sheet: RegisterSheet, row: StoredRow, ids: Mapping[str, int],
                         shared: Sequence[str], skip: frozenset[int],
                         date1904: bool) -> str | None:
-        """The id under which ``row`` was already written after a conflict (then a crash)."""
+        """The id above ``row``'s under which it was written already (then a crash)."""
+        scheme = self.binding.id_scheme
+        mine = scheme.parse(row.record_id)
+        if mine is None:
+            return None
         cells, _ = self._cells(sheet, row)
-        after = ids[row.record_id]
         for other_id, line in ids.items():
-            found = sheet.xml.row(line) if line > after else None
+            other = scheme.parse(other_id)
+            if other is None or other[0] != mine[0] or other[1] <= mine[1]:
+                continue
+            found = sheet.xml.row(line)
             if found is not None and holds(sheet.xml, found, shared, cells, skip=skip,
                                            date1904=date1904):
                 return other_id

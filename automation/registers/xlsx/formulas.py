@@ -169,9 +169,10 @@ class RowMove:
     by: int = 0
 
     def row(self, number: int) -> int:
-        return number + self.by if number >= self.at else number
+        return min(number + self.by, MAX_ROW) if number >= self.at else number
 
     def span(self, first: int, last: int, *, grow: bool = True) -> tuple[int, int]:
+        """A range's rows moved (its end stays on the sheet: ``C5:C1048576`` keeps its end)."""
         new_first, new_last = self.row(first), self.row(last)
         if grow and last < self.at and first <= self.anchor <= last < self.last:
             new_last = self.last

@@ -146,9 +146,11 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
         for col in sorted(set(shape) | set(values) | set(formulas) | added):
             ref = f"{column_letters(col)}{number}"
             here = current.get(col)
-            style = here.style if here is not None and here.style else (
-                shape[col].style if col in shape else row_style or sheet.column_style(col)
-                or (borrowed if col in added else None))
+            style = shape[col].style if col in shape else (
+                row_style or sheet.column_style(col) or (borrowed if col in added else None))
+            if here is not None and here.style and not (
+                    col in shape and writer.styles.is_plain(here.style)):
+                style = here.style  # a row the office formatted ahead keeps its formats
             value = values.get(col)
             if col in formulas and col not in forced:
                 if here is not None and here.has_formula:
@@ -163,7 +165,9 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
                     raise PackageError(f"cell {ref} under the last row of the register is "
                                        "not empty; the new row would overwrite it")
                 cells[col] = writer.value(ref, value, style)
-            elif here is None and (col in shape or col in added) and style:
+            elif (col in shape or col in added) and style and (here is None or (
+                    here.style != style and not here.has_formula
+                    and not here.text(shared).strip())):
                 cells[col] = writer.blank(ref, style)
         if existing is not None:
             edits.append(Edit(existing.start, existing.end,

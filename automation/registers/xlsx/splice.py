@@ -33,7 +33,7 @@ from automation.registers.xlsx.moves import (
     references_at_or_below,
     rewrite_cells,
 )
-from automation.registers.xlsx.package import Package, local, parse_xml
+from automation.registers.xlsx.package import Package, PackageError, local, parse_xml
 from automation.registers.xlsx.rows import Calculated, plan_append, template_row
 from automation.registers.xlsx.sheet import Edit, SheetXml
 
@@ -92,6 +92,8 @@ def splice_rows(package: Package, sheet: RegisterSheet, rows: Sequence[Mapping[i
     by = max(0, last - footer + 1) if footer is not None else 0
     move = RowMove(anchor=max(end.anchor, layout.header_row + 1), last=last,
                    at=footer if footer is not None else MAX_ROW + 1, by=by)
+    if by and xml.rows and xml.rows[-1].number + by > MAX_ROW:
+        raise PackageError("the rows under the totals would be pushed off the sheet")
 
     def fixed(text: str) -> str:  # data rows: references to moved rows move, nothing grows
         return move_references(text, move, sheet=sheet.name, implicit=True, grow=False)
