@@ -10,7 +10,7 @@ from pathlib import Path
 from automation.records import CellValue
 from automation.registers.choices import ValueMap
 from automation.registers.ids import IdScheme
-from automation.registers.schema import Kind, RegisterSchema
+from automation.registers.schema import RegisterSchema
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RegisterBinding:
     def header_of(self, key: str) -> str:
         return self.columns.get(key, self.schema.field(key).header)
 
-    @property
+    @cached_property
     def id_scheme(self) -> IdScheme:
         return IdScheme(self.ids) if self.ids else IdScheme.default(self.schema.prefix)
 
@@ -74,12 +74,3 @@ class RegisterBinding:
         """``value`` as the office's list spells it."""
         found = self.value_map(key) if isinstance(value, str) else None
         return found.office(value) if found is not None and isinstance(value, str) else value
-
-    def our_value(self, key: str, value: CellValue) -> CellValue:
-        """A value read from the office's workbook, as one of ours when it is a list value."""
-        if not isinstance(value, str) or not self.schema.has(key):
-            return value
-        if self.schema.field(key).kind is not Kind.ENUM:
-            return value
-        found = self.value_map(key)
-        return found.ours(value) if found is not None else value

@@ -78,6 +78,8 @@ def read_rows(binding: RegisterBinding) -> RegisterRead:
         raise RegisterError(f"{binding.path.name} : illisible ({exc})", register=binding.key,
                             path=binding.path) from exc
     columns = {key: col - 1 for key, col in sheet.layout.columns.items()}
+    maps = {key: found for key in columns if (found := binding.value_map(key)) is not None}
+    dates = [key for key in columns if binding.schema.field(key).kind in _DATES]
     rows: list[RegisterRow] = []
     without: list[RegisterRow] = []
     unreadable: list[UnreadableDate] = []
@@ -85,15 +87,18 @@ def read_rows(binding: RegisterBinding) -> RegisterRead:
     for line in range(sheet.layout.header_row + 1, min(end.anchor, len(cells)) + 1):
         raw = cells[line - 1]
         record_id = _text(raw, columns["id"])
-        if is_total_label(record_id):
+        if record_id[:1] in {"T", "t", "S", "s"} and is_total_label(record_id):
             continue
         if not record_id and not _typed(sheet, shared, line):
             continue
-        values: dict[str, CellValue] = {}
-        for key, index in columns.items():
-            value = _value(raw[index]) if index < len(raw) else None
-            values[key] = binding.our_value(key, value)
-        _read_dates(binding, record_id, line, values, previous, unreadable)
+        values: dict[str, CellValue] = {
+            key: _value(raw[index]) if index < len(raw) else None
+            for key, index in columns.items()}
+        for key, found in maps.items():
+            value = values[key]
+            if isinstance(value, str):
+                values[key] = found.ours(value)
+        _read_dates(binding, dates, record_id, line, values, previous, unreadable)
         (rows if record_id else without).append(RegisterRow(record_id, line, values))
     return RegisterRead(tuple(rows), tuple(without), tuple(unreadable), frozenset(columns))
 
@@ -106,15 +111,15 @@ def _typed(sheet: RegisterSheet, shared: Sequence[str], line: int) -> bool:
         for c in sheet.xml.cells(row))
 
 
-def _read_dates(binding: RegisterBinding, record_id: str, line: int,
+def _read_dates(binding: RegisterBinding, dates: Sequence[str], record_id: str, line: int,
                 values: dict[str, CellValue], previous: dict[str, date],
                 unreadable: list[UnreadableDate]) -> None:
-    parsed = binding.id_scheme.parse(record_id) if record_id else None
-    id_year = parsed[0] if parsed is not None else None
-    for key, value in values.items():
-        if binding.schema.field(key).kind not in _DATES:
-            continue
+    """Text in the date cells read as dates where it can be (see the module docstring)."""
+    for key in dates:
+        value = values[key]
         if isinstance(value, str) and value.strip():
+            parsed = binding.id_scheme.parse(record_id) if record_id else None
+            id_year = parsed[0] if parsed is not None else None
             understood = typed_date(value, after=previous.get(key), year=id_year)
             if understood is None:
                 unreadable.append(UnreadableDate(binding.key, record_id, line, key, value))

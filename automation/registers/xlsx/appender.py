@@ -244,6 +244,7 @@ class XmlAppender:
         todo: dict[str, StoredRow] = {}
         present: list[str] = []
         moved: list[StoredRow] = []
+        highest: dict[int | None, int] = {}  # per year: the highest number in the sheet
         for row in rows:
             if row.record_id in todo or row.record_id in present:
                 continue
@@ -254,8 +255,9 @@ class XmlAppender:
                 present.append(row.record_id)
                 continue
             parsed = scheme.parse(row.record_id)
-            overtaken = parsed is not None and parsed[1] <= scheme.highest(
-                ids, parsed[0] if parsed[0] is not None else 0)
+            if parsed is not None and parsed[0] not in highest:
+                highest[parsed[0]] = scheme.highest(ids, parsed[0] or 0)
+            overtaken = parsed is not None and parsed[1] <= highest[parsed[0]]
             if line is None and not overtaken:
                 todo[row.record_id] = row
             else:
