@@ -36,19 +36,27 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+if __package__ in (None, ""):  # run as a script: the repository is the import root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.build_office_workbooks import (
+    DECL,
+    EXCEL_DATE,
+    MAIN,
+    REL,
+    Strings,
+    col,
+    rels,
+    serial,
+)
+
 DATA = Path(__file__).resolve().parent / "data"
 EXCEL_LOG = DATA / "reg-log-reclamations-excel.xlsx"
 TABLE_LOG = DATA / "reg-log-reclamations-table.xlsx"
 OPENPYXL_LOG = DATA / "reg-log-reclamations-openpyxl.xlsx"
 LIBREOFFICE_LOG = DATA / "reg-log-reclamations-libreoffice.xlsx"
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 CT = "application/vnd.openxmlformats-officedocument."
-DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-EXCEL_DATE = (1980, 1, 1, 0, 0, 0)
 
 LOG_SHEET = "Réclamations 2026"
 LOG_HEADERS = ("N° récl.", "Date", "Client / stagiaire", "Motif", "Traitement", "Statut",
@@ -84,33 +92,6 @@ OPENPYXL_HEADERS = ("N°", "Date", "Nom", "Objet", "Statut", "Montant remboursé
                     "Remarques")
 OPENPYXL_HEADER_ROW = 3
 OPENPYXL_TOTAL_ROW = 9
-
-
-def serial(day: date) -> int:
-    return (day - date(1899, 12, 30)).days
-
-
-def col(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-class Strings:
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.count = 0
-
-    def __call__(self, text: str) -> int:
-        self.count += 1
-        return self.index.setdefault(text, len(self.index))
-
-    def xml(self) -> str:
-        items = "".join(f"<si><t>{escape(t)}</t></si>" for t in self.index)
-        return (f'{DECL}<sst xmlns="{MAIN}" count="{self.count}" '
-                f'uniqueCount="{len(self.index)}">{items}</sst>')
 
 
 def text_cell(ref: str, text: str, style: int, strings: Strings) -> str:
@@ -281,12 +262,6 @@ def table_part() -> str:
             f'<tableColumns count="{len(TABLE_HEADERS)}">{"".join(columns)}</tableColumns>'
             '<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" showLastColumn="0" '
             'showRowStripes="1" showColumnStripes="0"/></table>')
-
-
-def rels(*items: tuple[str, str, str]) -> str:
-    body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{escape(target)}"/>'
-                   for i, t, target in items)
-    return f'{DECL}<Relationships xmlns="{PKG}">{body}</Relationships>'
 
 
 def package(sheets: list[tuple[str, str]], strings: Strings, *, defined: str = "",

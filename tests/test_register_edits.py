@@ -197,3 +197,38 @@ def test_ids_continue_above_the_highest_a_person_typed(office: Office, typed: st
     ids = [r["N°"] for r in rows(register)]
     assert ids[:2] == ["REC-2026-0001", typed]
     assert ids[2] == ("REC-2026-0003" if typed == "REC-2026-0002" else "REC-2026-0008")
+
+
+def test_a_value_with_no_column_goes_to_the_notes_never_nowhere(tmp_path: Path) -> None:
+    """An old adoption, or a person-only field a file happened to carry: the value is kept in
+    the notes column, or failing one in the row's Journal-sheet line."""
+    path = tmp_path / "registre.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(["N°", "Date de réception", "Nom du déclarant", "Objet", "Remarques"])
+    journal = workbook.create_sheet("Journal")
+    journal.append(["Horodatage", "Action", "Source", "N°", "Détail"])
+    workbook.save(path)
+    columns = {"id": "N°", "received_on": "Date de réception", "name": "Nom du déclarant",
+               "subject": "Objet"}
+    row = StoredRow("reclamations", "REC-2026-0001", {
+        "received_on": datetime(2026, 11, 20).date(), "name": "Léa Petit",
+        "subject": "Facture en double", "email": "lea.petit@exemple.fr",
+        "response": "Rappelée le 21/11", "source": "mail.eml"}, "mail.eml")
+    note = ChangeNote(datetime(2026, 11, 23, 9, 30), "Ajout", "mail.eml", row.record_id, "")
+    with_notes = RegisterBinding(RECLAMATIONS, path, columns={**columns, "notes": "Remarques"},
+                                 adopted=True)
+    XmlAppender(with_notes, backup_dir=tmp_path / ".b").append([row], [note])
+    written = openpyxl.load_workbook(path)
+    assert written[SHEET]["E2"].value == ("Email : lea.petit@exemple.fr\n"
+                                          "Réponse apportée : Rappelée le 21/11")
+    without = RegisterBinding(RECLAMATIONS, path, columns=columns, adopted=True)
+    second = StoredRow("reclamations", "REC-2026-0002", {**row.values, "name": "Marc Roy"},
+                       "mail2.eml")
+    XmlAppender(without, backup_dir=tmp_path / ".b").append(
+        [second], [ChangeNote(note.when, "Ajout", "mail2.eml", "REC-2026-0002", "")])
+    lines = [[c.value for c in r] for r in openpyxl.load_workbook(path)["Journal"].iter_rows()]
+    assert lines[-1][3] == "REC-2026-0002"
+    assert lines[-1][4] == ("sans colonne dans ce registre : Email : lea.petit@exemple.fr ; "
+                            "Réponse apportée : Rappelée le 21/11")
