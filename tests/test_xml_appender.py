@@ -31,7 +31,7 @@ from automation.registers.binding import RegisterBinding
 from automation.registers.schema import RECLAMATIONS
 from automation.registers.xlsx import appender as xml_appender
 from automation.registers.xlsx.appender import XmlAppender
-from automation.registers.xlsx.formulas import grow_sqref, shift_formula
+from automation.registers.xlsx.formulas import RowMove, move_references, move_sqref, shift_formula
 from automation.text import clean_text
 from tests.build_office_workbooks import (
     HEADER_ROW,
@@ -542,8 +542,21 @@ def test_formulas_move_as_excel_fill_down_moves_them(formula: str, moved: str) -
 
 
 def test_ranges_covering_the_last_row_grow_and_others_stay() -> None:
-    assert grow_sqref("C6:C17 E6 A1:B3 G1:G100", anchor=17, last=20) == "C6:C20 E6 A1:B3 G1:G100"
-    assert grow_sqref("C17", anchor=17, last=19) == "C17:C19"
+    grow = RowMove(anchor=17, last=20)
+    assert move_sqref("C6:C17 E6 A1:B3 G1:G100", grow) == "C6:C20 E6 A1:B3 G1:G100"
+    assert move_sqref("C17", RowMove(anchor=17, last=19)) == "C17:C19"
+
+
+def test_what_lies_under_the_new_rows_moves_down_and_whole_columns_stay_on_the_sheet() -> None:
+    move = RowMove(anchor=8, last=10, at=9, by=2)  # two rows above a TOTAL on row 9
+    assert move_sqref("A5:G8 A9:G9 C5:C1048576 A1:G1", move) == "A5:G10 A11:G11 C5:C1048576 A1:G1"
+    assert move_sqref("B9 A5:A8", move, grow=False) == "B11 A5:A8"  # merges never grow
+    assert move_references("COUNTA(A5:A8)+B9", move, sheet="R", implicit=True, grow=True) \
+        == "COUNTA(A5:A10)+B11"
+    assert move_references("SUM($B$5:B8)", move, sheet="R", implicit=True, grow=False) \
+        == "SUM($B$5:B8)"  # a running total in a data row keeps its range
+    assert move_references("'Mon R'!B9+Listes!A9+[1]R!A9", move, sheet="Mon R",
+                           implicit=False, grow=True) == "'Mon R'!B11+Listes!A9+[1]R!A9"
 
 
 def test_big_register_parts_are_spliced_not_rebuilt(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 
@@ -32,6 +31,14 @@ from automation.registers.binding import RegisterBinding
 from automation.registers.writer import AppendResult, UpdateResult
 from automation.registers.xlsx.cells import CellWriter
 from automation.registers.xlsx.formulas import column_letters
+from automation.registers.xlsx.identity import (
+    Renumber,
+    filled,
+    joined,
+    renamed_notes,
+    row_cells,
+    sort_out,
+)
 from automation.registers.xlsx.locate import (
     JOURNAL_SHEET,
     RegisterSheet,
@@ -39,7 +46,6 @@ from automation.registers.xlsx.locate import (
     missing_columns_error,
 )
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
-from automation.registers.xlsx.present import holds
 from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
@@ -54,15 +60,11 @@ from automation.registers.xlsx.styles import StyleBook
 
 JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
                           "record_id": "N°", "detail": "Détail"}
-# Recorded in the Journal sheet line itself: never worth a « sans colonne » remark.
-TRACE_FIELDS: Final = frozenset({"id", "source", "imported_at"})
 _CALC_PR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*?(?=/?>)")
 _AFTER_CALC_PR: Final = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
     rb"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)(?=[\s/>])|"
     rb"</(?:[A-Za-z_][\w.-]*:)?workbook\s*>")
-
-Renumber = Callable[[StoredRow, int], str]  # (row, highest number in the sheet) -> new id
 
 
 class XmlAppender:
@@ -88,9 +90,9 @@ class XmlAppender:
         stamp = self._stamp()
         with self._open() as package:
             sheet = self._sheet(package, [row.values for row in rows])
-            sorted_out = self._sort_out(package, sheet, rows, renumber)
-            todo, present, renamed = sorted_out
-            notes = self._notes(notes, present, renamed)
+            ids = self._ids(package, sheet)
+            todo, present, renamed = sort_out(self.binding, package, sheet, ids, rows, renumber)
+            notes = renamed_notes(notes, present, renamed)
             if not todo and not notes:
                 return AppendResult((), tuple(present), renamed)
             styles = self._styles(package)
@@ -99,10 +101,10 @@ class XmlAppender:
             if todo:
                 values: list[dict[int, CellValue]] = []
                 for row in todo:
-                    cells, unplaced = self._cells(sheet, row)
+                    cells, unplaced = row_cells(self.binding, sheet, row)
                     values.append(cells)
                     if unplaced:
-                        notes = [replace(n, detail=_joined(n.detail, unplaced))
+                        notes = [replace(n, detail=joined(n.detail, unplaced))
                                  if n.record_id == row.record_id else n for n in notes]
                 forced = frozenset({sheet.layout.columns["id"]})
                 replaced.update(splice_rows(package, sheet, values, writer,
@@ -221,127 +223,10 @@ class XmlAppender:
         """The register's sheet; rows wait when a column they have a value for is lost."""
         sheet = locate(package, self.binding)
         read_tables(package, sheet)
-        needed = [k for k in sheet.missing if any(_filled(v.get(k)) for v in values)]
+        needed = [k for k in sheet.missing if any(filled(v.get(k)) for v in values)]
         if needed:
             raise missing_columns_error(self.binding, sheet, needed)
         return sheet
-
-    def _sort_out(self, package: Package, sheet: RegisterSheet, rows: Sequence[StoredRow],
-                  renumber: Renumber | None,
-                  ) -> tuple[list[StoredRow], list[str], dict[str, str]]:
-        """Rows to write (under their final id), ids already present, ids changed.
-
-        A row whose id is in the sheet with the same content is present. One whose id a
-        person gave another row, or lies at or under the highest id of the sheet (a person
-        numbered rows meanwhile), is written under the next id above the highest — unless it
-        is already there under such an id (written so before a crash).
-        """
-        shared = package.shared_strings()
-        ids = self._ids(package, sheet)
-        skip = frozenset(sheet.calculated) | {sheet.layout.columns["id"]}
-        date1904 = package.date1904()
-        scheme = self.binding.id_scheme
-        todo: dict[str, StoredRow] = {}
-        present: list[str] = []
-        moved: list[StoredRow] = []
-        highest: dict[int | None, int] = {}  # per year: the highest number in the sheet
-        for row in rows:
-            if row.record_id in todo or row.record_id in present:
-                continue
-            line = ids.get(row.record_id)
-            found = sheet.xml.row(line) if line is not None else None
-            if found is not None and holds(sheet.xml, found, shared, self._cells(sheet, row)[0],
-                                           skip=skip, date1904=date1904):
-                present.append(row.record_id)
-                continue
-            parsed = scheme.parse(row.record_id)
-            if parsed is not None and parsed[0] not in highest:
-                highest[parsed[0]] = scheme.highest(ids, parsed[0] or 0)
-            overtaken = parsed is not None and parsed[1] <= highest[parsed[0]]
-            if line is None and not overtaken:
-                todo[row.record_id] = row
-            else:
-                moved.append(row)
-        renamed: dict[str, str] = {}
-        known = set(ids) | set(todo)
-        for row in moved:
-            earlier = self._written_before(sheet, row, ids, shared, skip, date1904)
-            if earlier is not None:
-                renamed[row.record_id] = earlier
-                present.append(earlier)
-                continue
-            new_id = self._free_id(row, known, renumber)
-            known.add(new_id)
-            renamed[row.record_id] = new_id
-            todo[new_id] = replace(row, record_id=new_id,
-                                   values={**row.values, "id": new_id})
-        return list(todo.values()), present, renamed
-
-    def _written_before(self, sheet: RegisterSheet, row: StoredRow, ids: Mapping[str, int],
-                        shared: Sequence[str], skip: frozenset[int],
-                        date1904: bool) -> str | None:
-        """The id above ``row``'s under which it was written already (then a crash)."""
-        scheme = self.binding.id_scheme
-        mine = scheme.parse(row.record_id)
-        if mine is None:
-            return None
-        cells, _ = self._cells(sheet, row)
-        for other_id, line in ids.items():
-            other = scheme.parse(other_id)
-            if other is None or other[0] != mine[0] or other[1] <= mine[1]:
-                continue
-            found = sheet.xml.row(line)
-            if found is not None and holds(sheet.xml, found, shared, cells, skip=skip,
-                                           date1904=date1904):
-                return other_id
-        return None
-
-    def _free_id(self, row: StoredRow, known: set[str], renumber: Renumber | None) -> str:
-        scheme = self.binding.id_scheme
-        parsed = scheme.parse(row.record_id)
-        stamped = row.values.get("imported_at")
-        year = (parsed[0] if parsed is not None and parsed[0] is not None
-                else stamped.year if isinstance(stamped, date) else date.today().year)
-        highest = scheme.highest(known, year)
-        while True:
-            new_id = renumber(row, highest) if renumber is not None else scheme.format(
-                year, highest + 1)
-            if new_id not in known:
-                return new_id
-            highest += 1
-
-    def _notes(self, notes: Sequence[ChangeNote], present: Sequence[str],
-               renamed: Mapping[str, str]) -> list[ChangeNote]:
-        kept: list[ChangeNote] = []
-        for note in notes:
-            new_id = renamed.get(note.record_id)
-            if new_id is not None and new_id not in present:
-                kept.append(replace(note, record_id=new_id, detail=_joined(
-                    note.detail, f"le N° {note.record_id} était déjà pris par une autre ligne "
-                                 f"du registre : enregistrée sous {new_id}")))
-            elif new_id is None and note.record_id not in present:
-                kept.append(note)
-        return kept
-
-    def _cells(self, sheet: RegisterSheet, row: StoredRow) -> tuple[dict[int, CellValue], str]:
-        """Column -> value for ``row`` (the office's list values), and what has no column."""
-        columns = sheet.layout.columns
-        cells: dict[int, CellValue] = {}
-        unplaced: list[str] = []
-        for key, value in row.values.items():
-            if key in columns:
-                cells[columns[key]] = self.binding.office_value(key, value)
-            elif _filled(value) and key not in TRACE_FIELDS and self.binding.schema.has(key):
-                unplaced.append(f"{self.binding.header_of(key)} : {_shown(value)}")
-        cells[columns["id"]] = row.record_id
-        if not unplaced:
-            return cells, ""
-        if "notes" in columns:
-            before = cells.get(columns["notes"])
-            lines = [str(before)] if _filled(before) else []
-            cells[columns["notes"]] = "\n".join([*lines, *unplaced])
-            return cells, ""
-        return cells, "sans colonne dans ce registre : " + " ; ".join(unplaced)
 
     def _fill(self, sheet: RegisterSheet, row: RowXml, values: Mapping[str, CellValue],
               shared: Sequence[str], writer: CellWriter, *,
@@ -482,19 +367,3 @@ class XmlAppender:
 
         replace_atomically(self.path, write, backup_dir=self.backup_dir, keep=self.backups_kept,
                            check=check, expected=stamp)
-
-
-def _filled(value: CellValue) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _shown(value: CellValue) -> str:
-    if isinstance(value, datetime):
-        return f"{paris_naive(value):%d/%m/%Y %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    return " ".join(str(value).split())
-
-
-def _joined(detail: str, more: str) -> str:
-    return f"{detail} — {more}" if detail else more

@@ -3,10 +3,10 @@
 ``shift_formula("IF(S6=\\"\\",\\"\\",S6-$B6)", rows=1)`` gives ``IF(S7="","",S7-$B7)``, as
 Excel's fill-down does: relative rows and columns move, ``$``-anchored ones stay, text in
 quotes, sheet names, function names and structured references (``[@Date]``) are left alone.
-``grow_sqref`` extends the ranges of a validation, a conditional format or a table that cover
-the last data row so that they cover the new rows too; :class:`RowMove` and
-:func:`move_references` also move what lies under the new rows (a totals row), as Excel moves
-references when it inserts rows.
+:class:`RowMove` says where references go when rows are appended: the ranges of a validation,
+a conditional format, a table or a totals formula that cover the last data row grow to cover
+the new rows, and what lies under them (a totals row) moves down, as Excel moves references
+when it inserts rows (:func:`move_references`, :func:`move_sqref`).
 """
 
 from __future__ import annotations
@@ -133,23 +133,6 @@ def format_range(first_row: int, first_col: int, last_row: int, last_col: int) -
     start = f"{column_letters(first_col)}{first_row}"
     end = f"{column_letters(last_col)}{last_row}"
     return start if start == end else f"{start}:{end}"
-
-
-def grow_range(text: str, *, anchor: int, last: int) -> str:
-    """``text`` extended down to row ``last`` when it covers row ``anchor`` and ends above."""
-    bounds = parse_range(text)
-    if bounds is None:
-        return text
-    first_row, first_col, last_row, last_col = bounds
-    if first_row <= anchor <= last_row < last:
-        return format_range(first_row, first_col, last, last_col)
-    return text
-
-
-def grow_sqref(sqref: str, *, anchor: int, last: int) -> str:
-    """Every range of a space-separated ``sqref`` grown as :func:`grow_range` grows one."""
-    grown = [grow_range(part, anchor=anchor, last=last) for part in sqref.split()]
-    return sqref if grown == sqref.split() else " ".join(grown)
 
 
 @dataclass(frozen=True)
