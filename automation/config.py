@@ -23,6 +23,7 @@ from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSetti
 from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
 from automation.procedures.config import Cancellations
 from automation.registers.binding import RegisterBinding
+from automation.registers.ids import IdScheme
 from automation.registers.schema import DEFAULT_REGISTERS, READ_ONLY_REGISTERS, REGISTERS_BY_KEY
 from automation.rgpd.config import Rgpd
 from automation.settings import build_section, env_name, setting, type_name
@@ -115,12 +116,20 @@ class RegistersSection:
 
 @dataclass(frozen=True)
 class RegisterOverride:
-    """``[registers.<key>]``: where a register lives and how the office names its columns."""
+    """``[registers.<key>]``: where a register lives and how the office names its columns.
+
+    ``automation adopt`` writes it: ``columns`` (field key = the office's header), ``values``
+    (per field, our dropdown value = the office's), ``ids`` (the office's id scheme, such as
+    ``"R{yy}-{nn}"``) and ``added`` (the columns it added to the office's table).
+    """
 
     file: str = ""
     sheet: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     adopted: bool = False
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    ids: str = ""
+    added: tuple[str, ...] = ()
 
 
 _SECTIONS: Final = {
@@ -189,7 +198,8 @@ class Config:
         override = self.register_overrides.get(key, RegisterOverride())
         path = self.registers_dir / (override.file or f"{key}.xlsx")
         return RegisterBinding(schema=schema, path=path, sheet=override.sheet or None,
-                               columns=dict(override.columns), adopted=override.adopted)
+                               columns=dict(override.columns), adopted=override.adopted,
+                               values=override.values, ids=override.ids, added=override.added)
 
     def binding_exists(self, key: str) -> bool:
         """True for a register rows can be appended to (the sessions planning is read only)."""
@@ -265,24 +275,42 @@ def load_config(root: Path, *, environ: Mapping[str, str] | None = None) -> Conf
 
 
 def _register_override(key: str, raw: Any, path: Path) -> RegisterOverride:
+    where = f"{path}: [registers.{key}"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [registers.{key}] must be a table")
+        raise ConfigError(f"{where}] must be a table")
     unknown = set(raw) - {f.name for f in fields(RegisterOverride)}
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) in [registers.{key}]: "
-                          f"{', '.join(sorted(unknown))}")
+        raise ConfigError(f"{where}]: unknown setting(s) {', '.join(sorted(unknown))}")
     columns = raw.get("columns", {})
     schema = REGISTERS_BY_KEY[key]
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ConfigError(f"{path}: [registers.{key}.columns] maps field keys to header texts")
+        raise ConfigError(f"{where}.columns] maps field keys to header texts")
     bad = [k for k in columns if not schema.has(k)]
     if bad:
-        raise ConfigError(f"{path}: [registers.{key}.columns] has unknown field(s) "
-                          f"{', '.join(bad)}")
+        raise ConfigError(f"{where}.columns] has unknown field(s) {', '.join(bad)}")
+    values = raw.get("values", {})
+    if not isinstance(values, dict) or not all(
+            isinstance(m, dict) and all(isinstance(o, str) for o in m.values())
+            for m in values.values()):
+        raise ConfigError(f"{where}.values] maps, per field, our value to the office's: "
+                          'status = { Nouvelle = "Ouverte" }')
+    for name, mapping in values.items():
+        if not schema.has(name) or not schema.field(name).choices:
+            raise ConfigError(f"{where}.values]: {name} is not a field with a list of values")
+        strange = [v for v in mapping if v not in schema.field(name).choices]
+        if strange:
+            raise ConfigError(f"{where}.values.{name}]: {', '.join(strange)} not among "
+                              f"{', '.join(schema.field(name).choices)}")
+    ids = raw.get("ids", "")
+    if not isinstance(ids, str):
+        raise ConfigError(f"{where}] ids must be a text such as \"R{{yy}}-{{nn}}\"")
+    if ids:
+        IdScheme(ids)  # a bad scheme stops the start, naming it
+    added = raw.get("added", [])
+    if not isinstance(added, list) or not all(isinstance(a, str) and schema.has(a)
+                                              for a in added):
+        raise ConfigError(f"{where}] added lists field keys")
     return RegisterOverride(file=str(raw.get("file", "")), sheet=str(raw.get("sheet", "")),
-                            columns=dict(columns), adopted=bool(raw.get("adopted", False)))
-
-
-
-
-
+                            columns=dict(columns), adopted=bool(raw.get("adopted", False)),
+                            values={k: dict(v) for k, v in values.items()}, ids=ids,
+                            added=tuple(added))

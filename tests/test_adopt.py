@@ -10,13 +10,9 @@ import pytest
 
 from automation.config import load_config
 from automation.errors import ConfigError, RegisterError
-from automation.registers.adopt import (
-    adopt_register,
-    adoption_toml,
-    mapping_rows,
-    match_headers,
-    record_adoption,
-)
+from automation.registers.adopt import adopt_register, mapping_rows
+from automation.registers.adoption_record import adoption_toml, record_adoption
+from automation.registers.headers import match_headers
 from automation.registers.schema import ABANDONS, RECLAMATIONS
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,8 +38,15 @@ def test_office_headers_are_mapped_with_synonyms_and_accents() -> None:
         "training": "Formation", "nature": "Nature", "subject": "Objet",
         "description": "Description", "status": "Statut", "responded_on": "Date de réponse",
         "source": "Source"}
-    assert adoption.complete
     assert adoption.extra == ("Délai (jours)", "Retard", "Suivi qualité")
+    # what the tool records and this workbook has no column for: added, or refused
+    assert adoption.without_column == ("category", "severity", "acknowledged_on", "owner",
+                                       "notes", "imported_at")
+    assert not adoption.complete
+    assert adoption.lists["status"] == ("Nouvelle", "En cours", "Résolue", "Close")
+    assert adoption.values["status"]["Accusé envoyé"] == "En cours"
+    assert "Sans suite" not in adoption.values["status"]  # nothing stands for it: as is
+    assert adoption.ids is None and adoption.next_id == "REC-2026-0013"  # our own scheme
 
 
 def test_case_accents_and_spacing_do_not_matter() -> None:
@@ -94,15 +97,15 @@ def test_the_best_matching_sheet_is_chosen_unless_one_is_named(tmp_path: Path) -
 def test_only_xlsx_and_xlsm_can_be_adopted(tmp_path: Path) -> None:
     path = tmp_path / "ancien.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(RegisterError, match=r"\.xlsx and \.xlsm"):
+    with pytest.raises(RegisterError, match=r"\.xlsx et \.xlsm"):
         adopt_register(path, "reclamations", sheet=None)
-    with pytest.raises(ConfigError, match="unknown register"):
+    with pytest.raises(ConfigError, match="registre inconnu"):
         adopt_register(FIXTURE, "plaintes", sheet=None)
 
 
 def test_sheet_without_any_known_header_is_refused(tmp_path: Path) -> None:
     path = workbook_with(tmp_path / "autre.xlsx", [["Article", "Prix"], ["Stylo", 2]])
-    with pytest.raises(RegisterError, match="no header row"):
+    with pytest.raises(RegisterError, match="aucune ligne d'en-têtes"):
         adopt_register(path, "reclamations", sheet=None)
 
 
@@ -149,6 +152,6 @@ def test_inline_register_setting_is_not_silently_duplicated(tmp_path: Path) -> N
     config = tmp_path / "automation.toml"
     config.write_text('[registers]\nreclamations = { file = "x.xlsx" }\n', encoding="utf-8")
     adoption = adopt_register(FIXTURE, "reclamations", sheet=None)
-    with pytest.raises(ConfigError, match="inline"):
+    with pytest.raises(ConfigError, match="écrit sur une ligne"):
         record_adoption(config, adoption, registers_dir=tmp_path)
     assert config.read_text(encoding="utf-8") == '[registers]\nreclamations = { file = "x.xlsx" }\n'

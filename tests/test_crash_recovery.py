@@ -24,10 +24,10 @@ CHILD = textwrap.dedent("""
     root, dropped, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     original = XmlAppender.append
 
-    def append(self, rows, notes):
+    def append(self, rows, notes, **options):
         if when == "before-workbook-write":
             os.kill(os.getpid(), signal.SIGKILL)
-        result = original(self, rows, notes)
+        result = original(self, rows, notes, **options)
         os.kill(os.getpid(), signal.SIGKILL)  # after the write, before the journal knows
 
     XmlAppender.append = append

@@ -10,7 +10,8 @@ from click.testing import CliRunner, Result
 
 from automation.cli import main
 from automation.doctor import Verdict, examine
-from automation.registers.adopt import adopt_register, record_adoption
+from automation.registers.adopt import adopt_register
+from automation.registers.adoption_record import record_adoption
 from automation.service import Outcome
 
 from .conftest import SmtpSink
@@ -57,7 +58,7 @@ def test_what_will_fail_is_listed_with_what_to_do_and_doctor_exits_1(office_dir:
     assert ("Registre reclamations : Registre.xlsx : colonne(s) de la correspondance "
             "enregistrée absente(s) de la ligne d'en-têtes : « Objet de la plainte »") in text
     assert "relancez automation adopt" in text
-    assert "Registre annulations : annulations.xlsx: cannot be read" in text
+    assert "Registre annulations : annulations.xlsx : illisible" in text
     assert "Modèle reponse-reclamation.docx : " in text and "corrigez le modèle dans Word" in text
     assert "Modèle information-report.docx : absent → automation init" in text
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from automation.clock import PARIS
 from automation.records import Record
+from automation.registers.ids import IdScheme
 from automation.registers.journal import Journal, SourceStatus
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
@@ -17,7 +18,8 @@ def _record(n: int, register: str = "reclamations") -> Record:
 
 def _store(journal: Journal, records: list[Record], *, floor: int = 0, year: int = 2026):
     with journal.transaction():
-        return journal.record(records, prefix="REC", year=year, floor=floor, now=NOW)
+        return journal.record(records, scheme=IdScheme.default("REC"), year=year, floor=floor,
+                              now=NOW)
 
 
 def test_ids_are_sequential_per_register_and_year(tmp_path: Path) -> None:
@@ -48,7 +50,8 @@ def test_a_failed_transaction_records_nothing_and_reuses_no_id(tmp_path: Path) -
     with Journal(tmp_path / "j.sqlite3") as journal:
         try:
             with journal.transaction():
-                journal.record([_record(1)], prefix="REC", year=2026, floor=0, now=NOW)
+                journal.record([_record(1)], scheme=IdScheme.default("REC"), year=2026, floor=0,
+                               now=NOW)
                 raise RuntimeError("crash")
         except RuntimeError:
             pass

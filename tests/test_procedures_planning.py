@@ -17,7 +17,8 @@ from automation.procedures.planning import (
     match_session,
     read_planning,
 )
-from automation.registers.adopt import adopt_register, record_adoption
+from automation.registers.adopt import adopt_register
+from automation.registers.adoption_record import record_adoption
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import SESSIONS
 

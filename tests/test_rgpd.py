@@ -398,7 +398,7 @@ def test_an_adopted_workbook_keeps_every_part_it_built_when_a_person_is_anonymis
         office_dir: Path, tmp_path: Path) -> None:
     register = office_dir / "registers" / "Registre réclamations.xlsx"
     shutil.copyfile(DATA / "reg-office-reclamations.xlsx", register)
-    adopted = run(office_dir, "adopt", str(register), "--as", "reclamations")
+    adopted = run(office_dir, "adopt", str(register), "--as", "reclamations", "--add-columns")
     assert adopted.exit_code == 0, adopted.output
     with zipfile.ZipFile(register) as archive:
         before = {name: archive.read(name) for name in archive.namelist()}

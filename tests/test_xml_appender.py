@@ -32,7 +32,7 @@ from automation.registers.binding import RegisterBinding
 from automation.registers.schema import RECLAMATIONS
 from automation.registers.xlsx import appender as xml_appender
 from automation.registers.xlsx.appender import XmlAppender
-from automation.registers.xlsx.formulas import grow_sqref, shift_formula
+from automation.registers.xlsx.formulas import RowMove, move_references, move_sqref, shift_formula
 from automation.text import clean_text
 from tests.build_office_workbooks import (
     HEADER_ROW,
@@ -313,7 +313,7 @@ def test_workbook_without_journal_sheet_gets_no_new_sheet(tmp_path: Path) -> Non
     sheet.append(["N°", "Date de réception", "Nom du déclarant", "Objet"])
     sheet.append(["REC-2026-0001", date(2026, 1, 5), "Ancien", "Ancien objet"])
     workbook.save(path)
-    appender = XmlAppender(RegisterBinding(RECLAMATIONS, path), backup_dir=tmp_path / ".backup")
+    appender = XmlAppender(binding_for(path), backup_dir=tmp_path / ".backup")
     row = complaint(2)
     result = appender.append([row], [note(row)])
     assert result.written == ("REC-2026-0002",)
@@ -332,7 +332,7 @@ def test_first_row_of_an_empty_register_takes_the_column_format(tmp_path: Path) 
     sheet.column_dimensions["B"].number_format = "DD/MM/YYYY"
     sheet.auto_filter.ref = "A1:C1"
     workbook.save(path)
-    appender = XmlAppender(RegisterBinding(RECLAMATIONS, path), backup_dir=tmp_path / ".backup")
+    appender = XmlAppender(binding_for(path), backup_dir=tmp_path / ".backup")
     appender.append([complaint(1), complaint(2)], [])
     reread = openpyxl.load_workbook(path)["Réclamations"]
     assert [reread[f"A{n}"].value for n in (2, 3)] == ["REC-2026-0001", "REC-2026-0002"]
@@ -357,8 +357,8 @@ def test_any_text_reads_back_as_written(tmp_path: Path, text: str) -> None:
 
 def test_highest_id_reads_the_id_column(register: Path) -> None:
     appender = appender_for(register)
-    assert appender.highest_id("REC-2026-") == ROWS_IN_FIXTURE
-    assert appender.highest_id("REC-2027-") == 0
+    assert appender.highest_id(2026) == ROWS_IN_FIXTURE
+    assert appender.highest_id(2027) == 0
 
 
 def test_retry_of_the_same_append_writes_nothing_twice(register: Path) -> None:
@@ -381,11 +381,13 @@ def test_retry_of_the_same_append_writes_nothing_twice(register: Path) -> None:
 
 def test_nothing_to_write_leaves_the_file_untouched(register: Path) -> None:
     appender = appender_for(register)
+    appender.append([complaint(13)], [])
     stamp = register.stat().st_mtime_ns
-    result = appender.append([complaint(12)], [])  # REC-2026-0012 is already there
-    assert result.already_present == ("REC-2026-0012",)
+    backups = sorted((register.parent / ".backup").iterdir())
+    result = appender.append([complaint(13)], [])  # the same row, already there
+    assert result.already_present == ("REC-2026-0013",)
     assert register.stat().st_mtime_ns == stamp
-    assert not (register.parent / ".backup").exists()
+    assert sorted((register.parent / ".backup").iterdir()) == backups
 
 
 @pytest.mark.parametrize("owner", ["~${name}", ".~lock.{name}#"])
@@ -469,17 +471,30 @@ def test_missing_id_column_names_what_was_expected_and_found(tmp_path: Path) -> 
         appender.append([complaint(1)], [])
 
 
-def test_unknown_sheet_is_named_with_the_sheets_found(register: Path) -> None:
-    binding = RegisterBinding(RECLAMATIONS, register, sheet="Plaintes")
-    with pytest.raises(RegisterError, match=r"Plaintes.*Registre, Listes, Journal"):
-        XmlAppender(binding, backup_dir=register.parent / ".b").highest_id("REC-2026-")
+def test_a_renamed_sheet_is_found_again_by_its_header(register: Path) -> None:
+    mapping = adopt_register(register, "reclamations", sheet=None).mapping
+    binding = RegisterBinding(RECLAMATIONS, register, sheet="Plaintes", columns=mapping,
+                              adopted=True)
+    assert XmlAppender(binding, backup_dir=register.parent / ".b").highest_id(2026) == 12
+
+
+def test_unknown_sheet_is_named_with_the_sheets_found(tmp_path: Path) -> None:
+    path = tmp_path / "notes.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["Nom", "Commentaire"])
+    workbook.create_sheet("Contacts").append(["Nom", "Téléphone"])
+    workbook.save(path)
+    binding = RegisterBinding(RECLAMATIONS, path, sheet="Plaintes")
+    with pytest.raises(RegisterError, match=r"« Plaintes ».*« Notes », « Contacts »"):
+        XmlAppender(binding, backup_dir=tmp_path / ".b").highest_id(2026)
 
 
 def test_not_a_workbook_raises_register_error(tmp_path: Path) -> None:
     path = tmp_path / "faux.xlsx"
     path.write_bytes(b"not a zip")
     with pytest.raises(RegisterError, match=r"faux\.xlsx"):
-        XmlAppender(RegisterBinding(RECLAMATIONS, path), backup_dir=tmp_path).highest_id("R")
+        XmlAppender(RegisterBinding(RECLAMATIONS, path), backup_dir=tmp_path).highest_id(2026)
 
 
 # -- LibreOffice opens the result and computes the formulas ----------------------------------
@@ -530,8 +545,21 @@ def test_formulas_move_as_excel_fill_down_moves_them(formula: str, moved: str) -
 
 
 def test_ranges_covering_the_last_row_grow_and_others_stay() -> None:
-    assert grow_sqref("C6:C17 E6 A1:B3 G1:G100", anchor=17, last=20) == "C6:C20 E6 A1:B3 G1:G100"
-    assert grow_sqref("C17", anchor=17, last=19) == "C17:C19"
+    grow = RowMove(anchor=17, last=20)
+    assert move_sqref("C6:C17 E6 A1:B3 G1:G100", grow) == "C6:C20 E6 A1:B3 G1:G100"
+    assert move_sqref("C17", RowMove(anchor=17, last=19)) == "C17:C19"
+
+
+def test_what_lies_under_the_new_rows_moves_down_and_whole_columns_stay_on_the_sheet() -> None:
+    move = RowMove(anchor=8, last=10, at=9, by=2)  # two rows above a TOTAL on row 9
+    assert move_sqref("A5:G8 A9:G9 C5:C1048576 A1:G1", move) == "A5:G10 A11:G11 C5:C1048576 A1:G1"
+    assert move_sqref("B9 A5:A8", move, grow=False) == "B11 A5:A8"  # merges never grow
+    assert move_references("COUNTA(A5:A8)+B9", move, sheet="R", implicit=True, grow=True) \
+        == "COUNTA(A5:A10)+B11"
+    assert move_references("SUM($B$5:B8)", move, sheet="R", implicit=True, grow=False) \
+        == "SUM($B$5:B8)"  # a running total in a data row keeps its range
+    assert move_references("'Mon R'!B9+Listes!A9+[1]R!A9", move, sheet="Mon R",
+                           implicit=False, grow=True) == "'Mon R'!B11+Listes!A9+[1]R!A9"
 
 
 def test_big_register_parts_are_spliced_not_rebuilt(tmp_path: Path) -> None:

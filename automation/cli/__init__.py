@@ -68,6 +68,7 @@ def main(ctx: click.Context, root: Path) -> None:
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
     from automation.cli import (  # noqa: F401
+        adopt,
         commands,
         doctor,
         indicators,

@@ -1,4 +1,5 @@
-"""Commands: init, ingest, watch, due, adopt (status and letters: :mod:`automation.cli.status`)."""
+"""Commands: init, ingest, watch, due (status and letters: :mod:`automation.cli.status`;
+adopt: :mod:`automation.cli.adopt`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from rich.table import Table
 from automation import __version__
 from automation.arrival import Source
 from automation.clock import SystemClock
-from automation.config import CONFIG_FILE, load_config
 from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import due_table
 from automation.errors import AutomationError, FileNotReady
@@ -27,8 +27,7 @@ from automation.pipeline.reminders import smtp_send
 from automation.pipeline.report import Report
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
-from automation.registers.adopt import adopt_register, mapping_rows, record_adoption
-from automation.registers.schema import DEFAULT_REGISTERS, REGISTERS_BY_KEY
+from automation.registers.schema import DEFAULT_REGISTERS
 
 from . import main
 from . import status as _status  # noqa: F401 - adds the status and letters commands
@@ -197,46 +196,3 @@ def due(ctx: click.Context, include_later: bool) -> None:
             fail(exc)
         console.print(due_table(items))
         console.print(f"tableau de bord : {office.config.registers_dir / DASHBOARD_FILE}")
-
-
-@main.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "register", required=True, type=click.Choice(sorted(REGISTERS_BY_KEY)),
-              help="The register this workbook is.")
-@click.option("--sheet", help="The sheet holding the register (default: the best match).")
-@click.pass_context
-def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None) -> None:
-    """Use the office's own WORKBOOK as a register: map its columns, record the mapping.
-
-    Rows are then appended to that workbook, which keeps everything built in it.
-
-    \b
-    Example:
-      automation adopt "registers/Registre réclamations.xlsx" --as reclamations
-    """
-    try:
-        config = load_config(ctx.obj)
-        adoption = adopt_register(workbook, register, sheet=sheet)
-    except AutomationError as exc:
-        fail(exc)
-    table = Table(title=f"{workbook.name} — feuille « {adoption.sheet} », en-têtes ligne "
-                        f"{adoption.header_row}")
-    for column in ("Champ", "Colonne attendue", "Colonne du classeur"):
-        table.add_column(column)
-    for row in mapping_rows(adoption):
-        table.add_row(*row)
-    console.print(table)
-    if not adoption.complete:
-        for missing in adoption.missing:
-            closest = ", ".join(f"« {h} »" for h in missing.closest) or "aucune"
-            console.print(f"[red]missing required column[/red] « {missing.header} » "
-                          f"({missing.key}); closest headers: {closest}")
-        console.print("Nothing recorded. Rename the column in the workbook, or map it by hand "
-                      f"in automation.toml under [registers.{register}.columns].")
-        sys.exit(EXIT_FAILED)
-    try:
-        record_adoption(config.root / CONFIG_FILE, adoption, registers_dir=config.registers_dir)
-    except AutomationError as exc:
-        fail(exc)
-    console.print(f"recorded in {config.root / CONFIG_FILE}: rows for « {register} » now go "
-                  f"to {workbook.name}")

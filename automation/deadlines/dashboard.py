@@ -32,6 +32,7 @@ SHEET: Final = "À traiter"
 REGISTER_NAME: Final = "tableau-de-bord"  # how errors name this workbook
 LATE_FILL: Final = "FFC7CE"  # light red
 SOON_FILL: Final = "FFD8A8"  # light orange
+CHECK_FILL: Final = "FFF2CC"  # light yellow: a date to correct
 HEADER_FILL: Final = "D9D9D9"
 DATE_FORMAT: Final = "dd/mm/yyyy"
 HEADER_ROW: Final = 3
@@ -79,9 +80,11 @@ def _open(path: Path) -> Any:
 def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
     late = sum(1 for item in items if item.status is DueStatus.LATE)
     soon = sum(1 for item in items if item.status is DueStatus.SOON)
+    checks = sum(1 for item in items if item.status is DueStatus.CHECK)
     sheet["A1"] = f"Points à traiter — généré le {generated:%d/%m/%Y à %H:%M}"
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = (f"{late} en retard · {soon} à échéance proche"
+    sheet["A2"] = ((f"{late} en retard · {soon} à échéance proche"
+                    + (f" · {checks} date(s) à vérifier" if checks else ""))
                    if items else "Rien en retard ni à échéance proche.")
     for col, (title, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(HEADER_ROW, col, title)
@@ -94,7 +97,8 @@ def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
         values = (item.owner, item.register_title, item.record_id, item.task, item.due,
                   item.days_late if item.status is DueStatus.LATE else None, str(item.status),
                   item.about)
-        fill = {DueStatus.LATE: LATE_FILL, DueStatus.SOON: SOON_FILL}.get(item.status)
+        fill = {DueStatus.LATE: LATE_FILL, DueStatus.SOON: SOON_FILL,
+                DueStatus.CHECK: CHECK_FILL}.get(item.status)
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row, col)
             _put(cell, value)

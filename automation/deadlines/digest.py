@@ -111,12 +111,16 @@ def _body(owner: str, items: Sequence[DueItem], today: date,
              f"Voici les points des registres qualité qui vous reviennent au "
              f"{today:%d/%m/%Y}."]
     for status, heading in ((DueStatus.LATE, "En retard"),
-                            (DueStatus.SOON, "À échéance proche")):
+                            (DueStatus.SOON, "À échéance proche"),
+                            (DueStatus.CHECK, "Dates illisibles à corriger")):
         group = [item for item in items if item.status is status]
         if not group:
             continue
         lines += ["", f"{heading} ({len(group)}) :"]
         for item in group:
+            if status is DueStatus.CHECK:
+                lines.append(f"- {item.record_id} ({item.register_title}) : {item.task}")
+                continue
             when = (f"{item.days_late} jour(s) ouvré(s) de retard" if item.late
                     else "aujourd'hui" if item.days_left == 0
                     else f"dans {item.days_left} jour(s) ouvré(s)")

@@ -4,7 +4,8 @@ An item is **late** once its due day is over (``today`` is after it); its latene
 working days after the due day up to today, and is at least 1 (a deadline missed on Friday is
 one working day late on Saturday, Sunday and Monday). An item is **due soon** when its due day
 is today or within ``due_soon_days`` working days. Anything further away is **later**, and is
-left out unless asked for.
+left out unless asked for. A date cell whose text cannot be read (« début mars ») is listed
+as **to check**, for a person to correct; nothing counts it late.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class DueStatus(StrEnum):
     LATE = "En retard"
     SOON = "À échéance proche"
     LATER = "À venir"
+    CHECK = "Date à vérifier"  # a date cell whose text could not be read
 
 
 @dataclass(frozen=True)
@@ -60,24 +62,39 @@ class DueItem:
 
 def due_items(rows_by_register: RowsByRegister, *, today: date, calendar: WorkCalendar,
               settings: Deadlines, include_later: bool = False,
-              unsent: Mapping[tuple[str, str], Collection[str]] | None = None) -> list[DueItem]:
+              unsent: Mapping[tuple[str, str], Collection[str]] | None = None,
+              columns: Mapping[str, Collection[str]] | None = None) -> list[DueItem]:
     """Every open step that is late or due soon (or later, if asked), sorted by owner, then
     most late first, then due day and record id.
 
     ``unsent`` maps (register, id) to the steps whose letter is prepared but not sent: those
-    stay open, and say so (« courrier prêt, à envoyer »).
+    stay open, and say so (« courrier prêt, à envoyer »). ``columns`` gives, per register,
+    the fields its workbook has: a step is judged only when its done date has a column (never
+    a false « en retard »).
     """
     items: list[DueItem] = []
     for register, rows in rows_by_register.items():
+        present = columns.get(register) if columns is not None else None
         for record_id, row in rows:
             waiting = (unsent or {}).get((register, record_id), ())
-            for rule, start in open_rules(register, row, unsent=waiting):
+            for rule, start in open_rules(register, row, unsent=waiting, columns=present):
                 due = calendar.add_working_days(start, rule.delay_days(settings))
                 task = f"{rule.task} ({UNSENT})" if rule.step in waiting else rule.task
                 item = _item(register, record_id, row, rule.step, task, due,
                              today=today, calendar=calendar, settings=settings)
                 if include_later or item.status is not DueStatus.LATER:
                     items.append(item)
+    return sorted(items, key=_order)
+
+
+def date_checks(dates: Iterable[tuple[str, str, int, str, str]], *, today: date,
+                settings: Deadlines) -> list[DueItem]:
+    """Items asking a person to correct dates the tool could not read, from
+    ``(register, record id, line, column header, text)``."""
+    items = [DueItem(register, record_id or f"ligne {line}", "date",
+                     f"Corriger la date « {text} » ({header}, ligne {line})", today,
+                     settings.default_owner, DueStatus.CHECK)
+             for register, record_id, line, header, text in dates]
     return sorted(items, key=_order)
 
 
@@ -124,6 +141,8 @@ def by_owner(items: Iterable[DueItem]) -> dict[str, list[DueItem]]:
 
 def lateness_text(item: DueItem) -> str:
     """ "3 j" for a late item, "aujourd'hui" / "dans 2 j" otherwise (j = jours ouvrés)."""
+    if item.status is DueStatus.CHECK:
+        return "à vérifier"
     if item.late:
         return f"{item.days_late} j"
     return "aujourd'hui" if item.days_left == 0 else f"dans {item.days_left} j"
@@ -132,15 +151,19 @@ def lateness_text(item: DueItem) -> str:
 def due_table(items: Sequence[DueItem]) -> Table:
     """The table ``automation due`` prints: late rows red, due-soon rows orange."""
     late = sum(1 for item in items if item.late)
+    checks = sum(1 for item in items if item.status is DueStatus.CHECK)
+    also = f", {checks} date(s) à vérifier" if checks else ""
     table = Table(title="À traiter",
-                  caption=f"{late} en retard, {len(items) - late} autre(s) · j = jours ouvrés")
+                  caption=f"{late} en retard, {len(items) - late - checks} autre(s){also} · "
+                          "j = jours ouvrés")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Responsable", "left"), ("Registre", "left"), ("N°", "left"), ("À faire", "left"),
         ("Échéance", "right"), ("Retard", "right"))
     for title, justify in columns:
         table.add_column(title, justify=justify)
     for item in items:
-        style = {DueStatus.LATE: "red", DueStatus.SOON: "dark_orange"}.get(item.status)
+        style = {DueStatus.LATE: "red", DueStatus.SOON: "dark_orange",
+                 DueStatus.CHECK: "yellow"}.get(item.status)
         table.add_row(item.owner, item.register_title, item.record_id, item.task,
                       item.due.strftime("%d/%m/%Y"), lateness_text(item), style=style)
     return table

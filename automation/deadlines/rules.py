@@ -4,7 +4,8 @@ Each :class:`Rule` says: in this register, this task (French, as people read it)
 number of working days (a :class:`~automation.deadlines.config.Deadlines` setting) after the
 date in ``start``, and is done once one of ``done_fields`` is filled or the row's status is one
 of ``done_statuses`` (a later status implies the step was taken). A rule that does not
-``apply`` to a row, or whose start date is empty or unreadable, produces nothing.
+``apply`` to a row, or whose start date is empty or unreadable, produces nothing; nor does a
+rule whose done date has no column in the office's workbook (it could never be shown done).
 
 Réclamations (indicator 31; seed 003): acknowledge, answer and close, each counted from the
 date of receipt. A "Demande d'information" is not a complaint, and a complaint "Sans suite"
@@ -158,15 +159,25 @@ RULES_BY_REGISTER: Final[dict[str, tuple[Rule, ...]]] = {
 }
 
 
-def open_rules(register: str, row: Row, *,
-               unsent: Collection[str] = ()) -> list[tuple[Rule, date]]:
+def judged(rule: Rule, columns: Collection[str] | None) -> bool:
+    """True when the workbook has what shows the step done: a step whose date has no column
+    (a log without acknowledgment dates) is never reported late, whatever its status says."""
+    return columns is None or (rule.start in columns
+                               and any(key in columns for key in rule.done_fields))
+
+
+def open_rules(register: str, row: Row, *, unsent: Collection[str] = (),
+               columns: Collection[str] | None = None) -> list[tuple[Rule, date]]:
     """The rules of ``register`` still to be done for ``row``, each with its day 0.
 
     ``unsent`` names steps whose letter is prepared but not sent: such a step stays open
-    whatever the status says, until its date is filled.
+    whatever the status says, until its date is filled. ``columns`` are the fields the
+    register's workbook has (None: all of them).
     """
     pending: list[tuple[Rule, date]] = []
     for rule in RULES_BY_REGISTER.get(register, ()):
+        if not judged(rule, columns):
+            continue
         start = as_date(row.get(rule.start))
         done = (any(filled(row.get(key)) for key in rule.done_fields) if rule.step in unsent
                 else rule.is_done(row))

@@ -6,25 +6,32 @@ from __future__ import annotations
 import contextlib
 
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
-from automation.deadlines.due import DueItem, due_items, sort_items
+from automation.deadlines.due import DueItem, date_checks, due_items, sort_items
 from automation.errors import RegisterLocked
 from automation.indicators.book import dashboard_book
 from automation.indicators.load import office_data, office_rules
 from automation.pipeline.office import Office
 from automation.pipeline.sent import unsent_steps
-from automation.registers.reader import read_register
+from automation.registers.reader import read_rows
 from automation.surveys.due import survey_items
 
 
 def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
-    """The due items of every register today; the dashboard is rewritten unless it is open."""
+    """The due items of every register today, and the dates a person must correct; the
+    dashboard is rewritten unless it is open."""
     config = office.config
-    rows = {binding.key: [(row.record_id, row.values) for row in read_register(binding)]
-            for binding in config.bindings()}
+    reads = {binding.key: (binding, read_rows(binding)) for binding in config.bindings()}
+    rows = {key: [(row.record_id, row.values) for row in read.rows]
+            for key, (_, read) in reads.items()}
     now = office.clock.now()
     items = due_items(rows, today=now.date(), calendar=config.deadlines.calendar(),
                       settings=config.deadlines, include_later=include_later,
-                      unsent=unsent_steps(office))
+                      unsent=unsent_steps(office),
+                      columns={key: read.columns for key, (_, read) in reads.items()
+                               if read.columns})
+    items += date_checks(((key, d.record_id, d.line, binding.header_of(d.field), d.text)
+                          for key, (binding, read) in reads.items() for d in read.unreadable),
+                         today=now.date(), settings=config.deadlines)
     book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
                           generated_at=now)
     # Survey mails left for a person (drafts to send, no address or link): automation.surveys

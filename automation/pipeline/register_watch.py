@@ -6,11 +6,14 @@ settled file to :func:`look_at_register`, which
 
 1. skips a file whose size and modification time are those last seen (the tool's own write,
    a periodic rescan);
-2. takes in silently a workbook seen for the first time: the state it is in was not made
+2. gives an id to every row a person typed without one, in its empty id cell
+   (:mod:`~.typed_rows`);
+3. takes in silently a workbook seen for the first time: the state it is in was not made
    under the tool's eyes, so it calls for nothing;
-3. otherwise compares every row with its snapshot and keeps, in one journal transaction, the
+4. otherwise compares every row with its snapshot and keeps, in one journal transaction, the
    changes (who: the workbook's « last modified by »), the new snapshots, and the letters the
-   rows now call for that they did not call for before (:func:`~.reactions.new_letters`).
+   rows now call for that they did not call for before (:func:`~.reactions.new_letters`);
+   a cancellation or dropout typed or changed is completed from the planning and seed 004.
 
 Producing those letters and writing their dates back is :mod:`automation.pipeline.followup`.
 """
@@ -23,13 +26,16 @@ from pathlib import Path
 from typing import Final
 
 from automation.docprops import LAST_MODIFIED_BY, core_property
+from automation.errors import RegisterLocked
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import new_letters
-from automation.pipeline.snapshots import current_rows, first_sight, seen_file
+from automation.pipeline.snapshots import first_sight, rows_by_id, seen_file
+from automation.pipeline.typed_rows import complete_rows, keep_completions, number_typed_rows
 from automation.procedures.steps import StepLetter
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import ChangeEntry, Values
+from automation.registers.reader import read_rows
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +78,9 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
     """Compare the workbook with its snapshots and keep what changed; None when unchanged.
 
     Raises :class:`~automation.errors.RegisterError` when the workbook cannot be read (half
-    copied, a column renamed): the caller tries again later.
+    copied, a column renamed), and :class:`~automation.errors.RegisterLocked` once the rest
+    is kept when rows typed without an id could not be numbered (open in Excel): the caller
+    tries again later.
     """
     path = binding.path
     if not path.exists():
@@ -81,9 +89,18 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
     journal, key = office.journal, binding.key
     if journal.register_seen(key) == stamp:
         return None
-    rows = current_rows(binding)
+    read = read_rows(binding)
+    locked: RegisterLocked | None = None
+    try:
+        if number_typed_rows(office, binding, read, stamp):
+            stamp, read = seen_file(path), read_rows(binding)  # the ids are in the file now
+    except RegisterLocked as exc:  # open in Excel: numbered at the next look
+        locked = exc
+    rows = rows_by_id(read)
     now = office.clock.now()
     if first_sight(office, binding):
+        if locked is not None:
+            raise locked
         with journal.transaction():
             journal.keep_snapshots(key, rows, now=now)
             journal.mark_register_seen(key, stamp, now=now)
@@ -119,6 +136,9 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
                                                             acknowledge=acknowledge))
     removed = sorted(set(known) - set(rows))
     entries.extend(ChangeEntry(key, rid, REMOVED, "", None, None, author) for rid in removed)
+    done = complete_rows(office, binding, {rid: taken[rid] for rid in [*added, *changed]},
+                         typed=added)
+    asks = [(rid, letter) for rid, letter in asks if rid not in done.expanded]
     with journal.transaction():
         for rid, letter in asks:
             if journal.queue_letter(key, rid, letter.kind.value, now=now,
@@ -128,13 +148,17 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
         journal.keep_snapshots(key, taken, now=now)
         journal.forget_snapshots(key, removed)
         journal.add_changes(entries, now=now)
-        journal.mark_register_seen(key, stamp, now=now)
+        if locked is None:
+            journal.mark_register_seen(key, stamp, now=now)
+    keep_completions(office, binding, done)
     report = RegisterReport(key, False, author, tuple(added), tuple(changed), tuple(removed),
                             tuple(letters))
     if report.anything:
         log.info("%s: %d row(s) typed, %d changed, %d removed by %s; %d letter(s) asked for",
                  path.name, len(added), len(changed), len(removed), author or "?",
                  len(letters))
+    if locked is not None:
+        raise locked  # the rows typed without an id wait; the watcher looks again
     return report
 
 

@@ -18,7 +18,7 @@ from automation.errors import RegisterError
 from automation.pipeline.office import Office
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import SeenFile, Values
-from automation.registers.reader import read_register
+from automation.registers.reader import RegisterRead, read_rows
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,12 @@ def first_sight(office: Office, binding: RegisterBinding) -> bool:
 
 def current_rows(binding: RegisterBinding) -> dict[str, Values]:
     """The workbook's rows by id (the first row of an id a person typed twice wins)."""
+    return rows_by_id(read_rows(binding))
+
+
+def rows_by_id(read: RegisterRead) -> dict[str, Values]:
     rows: dict[str, Values] = {}
-    for row in read_register(binding):
+    for row in read.rows:
         rows.setdefault(row.record_id, row.values)
     return rows
 

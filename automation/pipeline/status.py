@@ -22,7 +22,7 @@ from automation.pipeline.lock import OfficeLock
 from automation.pipeline.office import Office
 from automation.pipeline.sent import unsent_steps
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
-from automation.registers.reader import read_register
+from automation.registers.reader import read_rows
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,10 @@ def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
 def late_count(office: Office) -> int:
     """How many items of the registers are late today (the dashboard is not rewritten)."""
     config = office.config
-    rows = {binding.key: [(row.record_id, row.values) for row in read_register(binding)]
-            for binding in config.bindings()}
+    reads = {binding.key: read_rows(binding) for binding in config.bindings()}
+    rows = {key: [(row.record_id, row.values) for row in read.rows] for key, read in reads.items()}
     today = office.clock.now().astimezone(PARIS).date()
     items = due_items(rows, today=today, calendar=config.deadlines.calendar(),
-                      settings=config.deadlines, unsent=unsent_steps(office))
+                      settings=config.deadlines, unsent=unsent_steps(office),
+                      columns={key: read.columns for key, read in reads.items() if read.columns})
     return sum(1 for item in items if item.status is DueStatus.LATE)

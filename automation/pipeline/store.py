@@ -4,8 +4,11 @@
    letters it calls for, in one transaction (a duplicate fingerprint is recognised here). The
    records come completed (planning, seed 004) by the runner's enrich stage.
 2. :func:`flush` writes each register's pending rows in one workbook write; a workbook open in
-   Excel leaves them pending, and the next flush writes them. The writer skips ids already in
-   the sheet, so a crash between the write and the journal update writes nothing twice.
+   Excel (or a column whose header a person renamed beyond recognition) leaves them pending,
+   with the reason, and the next flush writes them. The writer recognises rows already in the
+   sheet by their content, so a crash between the write and the journal update writes nothing
+   twice; a row whose id a person typed meanwhile for another row is written under the next
+   free id, and the journal follows it (:mod:`automation.registers.ids`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from automation.clock import paris_naive
-from automation.errors import RegisterLocked
+from automation.errors import RegisterError
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import letters_called_for
 from automation.pipeline.snapshots import remember_own_write
@@ -44,6 +47,7 @@ class RecordResult:
 class FlushResult:
     written: dict[str, int] = field(default_factory=dict)
     waiting: dict[str, str] = field(default_factory=dict)  # register -> why
+    renamed: dict[str, str] = field(default_factory=dict)  # journal id -> id in the workbook
 
 
 def open_writer(office: Office, binding: RegisterBinding) -> RegisterWriter:
@@ -71,9 +75,10 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
     duplicates: list[Record] = []
     with office.journal.transaction():
         for key, items in by_register.items():
-            schema = REGISTERS_BY_KEY[key]
-            outcome = office.journal.record(items, prefix=schema.prefix, year=year,
-                                            floor=floors[key], now=now, origin=origin)
+            binding = office.config.binding(key)
+            outcome = office.journal.record(items, scheme=binding.id_scheme, year=year,
+                                            floor=floors[key], now=now, origin=origin,
+                                            sequence=binding.sequence)
             stored.extend(outcome.stored)
             duplicates.extend(outcome.duplicates)
             for row in outcome.stored:
@@ -109,13 +114,19 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
                  for row in rows]
         binding = office.config.binding(key)
         try:
-            outcome = open_writer(office, binding).append(rows, notes)
-        except RegisterLocked as exc:
+            outcome = open_writer(office, binding).append(
+                rows, notes, renumber=renumbering(office, binding))
+        except RegisterError as exc:  # open in Excel, a header lost: the rows wait
             reason = str(exc)
             office.journal.note_wait(key, reason, now=now)
             result.waiting[key] = reason
             log.warning("%s: %d row(s) wait: %s", key, len(rows), reason)
             continue
+        for old, new in outcome.renamed.items():
+            office.journal.rename_row(key, old, new)
+            log.warning("%s: %s was taken by another row of %s; the row is %s there", key, old,
+                        binding.path.name, new)
+        result.renamed.update(outcome.renamed)
         landed = [*outcome.written, *outcome.already_present]
         office.journal.mark_written(key, landed, now=now)
         remember_own_write(office, binding, appended=landed)
@@ -134,11 +145,26 @@ def _stamped(item: Record, *, now_naive: datetime) -> Record:
     return Record(item.register, values, item.fingerprint, item.source, item.missing, item.note)
 
 
+def renumbering(office: Office, binding: RegisterBinding) -> Callable[[StoredRow, int], str]:
+    """The writer's way to a free id: the journal's next number above the sheet's highest."""
+    scheme = binding.id_scheme
+
+    def renumber(row: StoredRow, highest: int) -> str:
+        parsed = scheme.parse(row.record_id)
+        year = parsed[0] if parsed and parsed[0] is not None else office.clock.now().year
+        return office.journal.next_id(binding.sequence, scheme, year, highest)
+
+    return renumber
+
+
 def _floor(office: Office, key: str, year: int) -> int:
-    """Highest id number already in the workbook, read once per register and year."""
-    if office.journal.has_sequence(key, year):
-        return 0
+    """Highest id number already taken: in the workbook (read once per register and year),
+    and among the ids the register watcher saw there since."""
     binding = office.config.binding(key)
+    scheme = binding.id_scheme
+    seen = scheme.highest(office.journal.taken_ids(key), year)
+    if office.journal.has_sequence(binding.sequence, scheme.period(year)):
+        return seen
     if not binding.path.exists():
-        return 0
-    return open_writer(office, binding).highest_id(f"{binding.schema.prefix}-{year}-")
+        return seen
+    return max(seen, open_writer(office, binding).highest_id(year))

@@ -27,6 +27,7 @@ from automation.pipeline.office import Office
 from automation.pipeline.register_watch import EDITED, REMOVED, TYPED
 from automation.pipeline.snapshots import remember_own_write
 from automation.pipeline.store import open_writer
+from automation.pipeline.typed_rows import COMPLETED
 from automation.records import CellValue, ChangeNote
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import Change, ChangeEntry, WriteBack
@@ -162,7 +163,7 @@ def _fill_note(binding: RegisterBinding, record_id: str, name: str, value: CellV
     try:
         why = f" (courrier « {LetterKind(reason).label} » envoyé)"
     except ValueError:
-        why = ""
+        why = " (complété d'après le planning et les règles)" if reason == COMPLETED else ""
     return ChangeNote(now, FILLED, TOOL_AUTHOR, record_id,
                       f"{_header(binding, name)} : « {_shown(value)} »{why}")
 

@@ -1,35 +1,76 @@
-"""Adopting an office's own register: find its header, map its columns to our fields.
+"""Adopting an office's own register: what its columns hold, what it lacks, its lists and ids.
 
-``automation adopt Registre.xlsx --as reclamations`` calls :func:`adopt_register`, prints
-:func:`mapping_rows` as a table, and :func:`record_adoption` writes the result to
-``automation.toml`` as a ``[registers.<key>]`` table (the rest of the file, comments included,
-is kept as it was). Headers are compared ignoring case, accents, punctuation and spacing, and
-a field's synonyms count. Columns of theirs that no field matches stay theirs: the appender
-leaves them blank, or fills them with their own formula.
+``automation adopt Registre.xlsx --as reclamations`` calls :func:`adopt_register`, which reads
+the workbook without changing it and says what the tool would do with it:
+
+* the header row, each of the office's columns and the field it holds (headers compared
+  ignoring case, accents, punctuation and spacing; synonyms, bracketed parts and « a / b »
+  headers count: :mod:`.headers`); the office's other columns stay theirs;
+* the fields the tool records that have no column (:func:`needed_fields`). Nothing is
+  silently dropped: either ``--add-columns`` adds them at the right end of the office's table
+  (:mod:`.xlsx.columns`), or adoption is refused with the list;
+* the office's dropdown values matched to ours (:mod:`.choices`);
+* the office's id scheme, continued (:mod:`.ids`).
+
+:mod:`.adoption_record` writes the result to ``automation.toml``.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
-import re
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
 from automation.errors import ConfigError, RegisterError
-from automation.registers.schema import REGISTERS_BY_KEY, Field, RegisterSchema
+from automation.registers.choices import propose_values
+from automation.registers.headers import match_columns
+from automation.registers.ids import IdScheme, infer_scheme
+from automation.registers.schema import (
+    READ_ONLY_REGISTERS,
+    REGISTERS_BY_KEY,
+    Field,
+    Kind,
+    RegisterSchema,
+)
+from automation.registers.xlsx.footer import DataEnd, is_total_label
+from automation.registers.xlsx.formulas import column_letters
+from automation.registers.xlsx.lists import column_lists
+from automation.registers.xlsx.locate import JOURNAL_SHEET, RegisterSheet
 from automation.registers.xlsx.package import Package, PackageError
+from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout
 from automation.registers.xlsx.sheet import SheetXml
+from automation.registers.xlsx.splice import data_end, read_tables
+from automation.registers.xlsx.styles import StyleBook
 from automation.text import fold
 
 ADOPTABLE: Final = (".xlsx", ".xlsm")
-HEADER_SCAN_ROWS: Final = 30
+EXCEL_EPOCH: Final = date(1899, 12, 30)
 CLOSEST_COUNT: Final = 3
 CLOSEST_CUTOFF: Final = 0.45
-_TABLE_HEADER: Final = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+# Fields only a person fills in: the tool reads them and never writes them, so a workbook
+# may well have no column for them (a value that arrives anyway goes to the notes column).
+# Postal addresses are there for letters' envelopes, typed by a person or found in the planning.
+PERSON_ONLY: Final[Mapping[str, frozenset[str]]] = {
+    "reclamations": frozenset({"cause_analysis", "corrective_action", "response", "mediation",
+                               "closed_on", "resolution_check", "improvement_ref", "address"}),
+    "annulations": frozenset({"alternative", "address"}),
+    "abandons": frozenset({"reasons_requested_on", "reason", "reason_detail", "analysis",
+                           "proposal", "reminder_on", "decided_on", "attestation_signed_on",
+                           "address", "prescriber_address"}),
+    "satisfaction": frozenset({"follow_up"}),
+}
+
+
+def needed_fields(schema: RegisterSchema) -> tuple[str, ...]:
+    """The fields whose values the tool records (from files, mails, its letters' dates):
+    each needs a column. A register the tool only reads needs its required fields."""
+    if any(schema.key == r.key for r in READ_ONLY_REGISTERS):
+        return tuple(f.key for f in schema.required)
+    person = PERSON_ONLY.get(schema.key, frozenset())
+    return tuple(f.key for f in schema.fields if f.key not in person)
 
 
 @dataclass(frozen=True)
@@ -42,6 +83,16 @@ class MissingField:
 
 
 @dataclass(frozen=True)
+class OfficeColumn:
+    """One column of the office's header row, and the field it holds ("" for theirs)."""
+
+    letter: str
+    header: str
+    field: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
 class Adoption:
     register: str
     workbook: Path
@@ -50,80 +101,168 @@ class Adoption:
     mapping: dict[str, str] = field(default_factory=dict)  # field key -> their header
     missing: tuple[MissingField, ...] = ()  # required fields not found
     extra: tuple[str, ...] = ()  # their headers that no field matches
+    columns: tuple[OfficeColumn, ...] = ()
+    without_column: tuple[str, ...] = ()  # needed fields with no column
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> their values
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> ours -> theirs
+    ids: IdScheme | None = None  # the office's scheme; None: ours (no ids typed yet)
+    last_id: str = ""
+    next_id: str = ""
+    rows: int = 0  # data rows found
+    totals_row: int | None = None
+    last_row: int = 0  # the last data row (the header row when there is none)
+    added: tuple[str, ...] = ()  # fields whose column adopt --add-columns added
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        """Nothing would be dropped: every field the tool records has a column."""
+        return not self.missing and not self.without_column
+
+    @property
+    def unmatched_values(self) -> dict[str, tuple[str, ...]]:
+        """Per field with a list, our values the office's list has nothing for."""
+        schema = REGISTERS_BY_KEY[self.register]
+        return {key: tuple(c for c in schema.field(key).choices
+                           if c not in self.values.get(key, {}))
+                for key in self.lists}
 
 
-def adopt_register(workbook: Path, register_key: str, *, sheet: str | None = None) -> Adoption:
-    """Map the columns of ``workbook`` (its sheet ``sheet``, or the best-matching one)."""
+def adopt_register(workbook: Path, register_key: str, *, sheet: str | None = None,
+                   today: date | None = None) -> Adoption:
+    """Read ``workbook`` (its sheet ``sheet``, or the best-matching one) as register
+    ``register_key``; nothing is written."""
     schema = REGISTERS_BY_KEY.get(register_key)
     if schema is None:
-        raise ConfigError(f"unknown register {register_key!r}; known: "
+        raise ConfigError(f"registre inconnu « {register_key} » ; registres connus : "
                           f"{', '.join(REGISTERS_BY_KEY)}")
     if workbook.suffix.lower() not in ADOPTABLE:
-        raise RegisterError(f"{workbook.name}: only .xlsx and .xlsm workbooks can be adopted "
-                            "(save it from Excel in that format first)", register=register_key,
-                            path=workbook)
+        raise RegisterError(f"{workbook.name} : seuls les classeurs .xlsx et .xlsm peuvent être "
+                            "adoptés (enregistrez-le d'abord dans ce format depuis Excel)",
+                            register=register_key, path=workbook)
+    today = today or date.today()
     try:
         with Package(workbook) as package:
-            entries = package.sheets()
-            if sheet is not None:
-                entries = [e for e in entries if e.name == sheet] or [
-                    e for e in entries if fold(e.name) == fold(sheet)]
-                if not entries:
-                    names = ", ".join(f"« {e.name} »" for e in package.sheets())
-                    raise RegisterError(f"{workbook.name}: no sheet « {sheet} » (sheets: {names})",
-                                        register=register_key, path=workbook)
-            shared = package.shared_strings()
-            best: Adoption | None = None
-            for entry in entries:
-                xml = SheetXml(package.read(entry.part), entry.part)
-                for row in xml.rows:
-                    if row.number > HEADER_SCAN_ROWS:
-                        break
-                    headers = [c.text(shared).strip() for c in xml.cells(row)]
-                    found = _adoption(schema, workbook, entry.name, row.number,
-                                      [h for h in headers if h])
-                    if best is None or len(found.mapping) > len(best.mapping):
-                        best = found
+            found = _best_header(package, schema, workbook, sheet)
+            read_tables(package, found)
+            end = data_end(package, found)
+            lists = column_lists(package, found)
+            return _adoption(schema, workbook, package, found, end, lists, today)
     except PackageError as exc:
-        raise RegisterError(f"{workbook}: {exc}", register=register_key, path=workbook) from exc
-    if best is None or not best.mapping:
-        raise RegisterError(f"{workbook.name}: no header row naming any column of the "
-                            f"register « {schema.title} » in the first {HEADER_SCAN_ROWS} rows",
-                            register=register_key, path=workbook)
+        raise RegisterError(f"{workbook.name} : {exc}", register=register_key,
+                            path=workbook) from exc
+
+
+def _best_header(package: Package, schema: RegisterSchema, workbook: Path,
+                 sheet: str | None) -> RegisterSheet:
+    entries = [e for e in package.sheets() if e.name != JOURNAL_SHEET or sheet == JOURNAL_SHEET]
+    if sheet is not None:
+        entries = [e for e in entries if e.name == sheet] or [
+            e for e in entries if fold(e.name) == fold(sheet)]
+        if not entries:
+            names = ", ".join(f"« {e.name} »" for e in package.sheets())
+            raise RegisterError(f"{workbook.name} : pas de feuille « {sheet} » (feuilles : "
+                                f"{names})", register=schema.key, path=workbook)
+    shared = package.shared_strings()
+    best: RegisterSheet | None = None
+    for entry in entries:
+        xml = SheetXml(package.read(entry.part), entry.part)
+        for row in xml.rows:
+            if row.number > HEADER_SCAN_ROWS:
+                break
+            headers = {c.col: text for c in xml.cells(row) if (text := c.text(shared).strip())}
+            columns = match_columns(schema, headers)
+            if columns and (best is None or len(columns) > len(best.layout.columns)):
+                best = RegisterSheet(entry.part, entry.name, xml,
+                                     Layout(row.number, columns, headers))
+    if best is None:
+        raise RegisterError(f"{workbook.name} : aucune ligne d'en-têtes ne nomme une colonne du "
+                            f"registre « {schema.title} » dans les {HEADER_SCAN_ROWS} premières "
+                            "lignes", register=schema.key, path=workbook)
     return best
 
 
-def match_headers(schema: RegisterSchema, headers: Sequence[str]) -> dict[str, str]:
-    """Field key -> header: a field's own header first, then its key, then its synonyms."""
-    folded = [fold(h) for h in headers]
-    mapping: dict[str, str] = {}
-    used: set[int] = set()
-    for depth in range(max(len(f.names) for f in schema.fields)):
-        for item in schema.fields:
-            if item.key in mapping or depth >= len(item.names):
-                continue
-            wanted = fold(item.names[depth])
-            for index, name in enumerate(folded):
-                if index not in used and name and name == wanted:
-                    mapping[item.key] = headers[index]
-                    used.add(index)
-                    break
-    return mapping
-
-
-def _adoption(schema: RegisterSchema, workbook: Path, sheet: str, row: int,
-              headers: list[str]) -> Adoption:
-    mapping = match_headers(schema, headers)
-    mapped = set(mapping.values())
-    extra = tuple(h for h in headers if h not in mapped)
+def _adoption(schema: RegisterSchema, workbook: Path, package: Package, sheet: RegisterSheet,
+              end: DataEnd, lists: Mapping[int, tuple[str, ...]], today: date) -> Adoption:
+    layout = sheet.layout
+    headers = layout.headers
+    mapping = {key: headers[col] for key, col in layout.columns.items()}
+    by_col = {col: key for key, col in layout.columns.items()}
+    examples = _examples(package, sheet, end)
+    columns = tuple(OfficeColumn(column_letters(col), text, by_col.get(col, ""),
+                                 examples.get(col, ""))
+                    for col, text in sorted(headers.items()))
+    extra = tuple(c.header for c in columns if not c.field)
     missing = tuple(MissingField(f.key, f.header, closest_headers(f, extra))
                     for f in schema.required if f.key not in mapping)
-    ordered = {f.key: mapping[f.key] for f in schema.fields if f.key in mapping}
-    return Adoption(schema.key, workbook, sheet, row, ordered, missing, extra)
+    without = tuple(k for k in needed_fields(schema)
+                    if k not in mapping and k not in {m.key for m in missing})
+    office_lists: dict[str, tuple[str, ...]] = {}
+    values: dict[str, dict[str, str]] = {}
+    for key, col in layout.columns.items():
+        item = schema.field(key)
+        if item.kind is Kind.ENUM and col in lists:
+            office_lists[key] = lists[col]
+            proposed = propose_values(item.choices, lists[col])
+            if any(ours != theirs for ours, theirs in proposed.items()):
+                values[key] = proposed
+    ids, last_id, next_id = _ids(schema, package, sheet, end, today)
+    shared = package.shared_strings()
+    rows = sum(1 for row in sheet.xml.rows if layout.header_row < row.number <= end.anchor
+               and any(not c.has_formula and c.text(shared).strip() and c.col in headers
+                       for c in sheet.xml.cells(row)))
+    return Adoption(schema.key, workbook, sheet.name, layout.header_row, mapping, missing,
+                    extra, columns, without, office_lists, values, ids, last_id, next_id,
+                    rows, end.footer, end.anchor)
+
+
+def _ids(schema: RegisterSchema, package: Package, sheet: RegisterSheet, end: DataEnd,
+         today: date) -> tuple[IdScheme | None, str, str]:
+    """The office's id scheme, its last id, and the id the tool would give next."""
+    if not schema.has("id"):
+        return None, "", ""
+    col = sheet.layout.columns.get("id")
+    typed: list[str] = []
+    if col is not None:
+        shared = package.shared_strings()
+        typed = [text.strip() for number, text in sheet.xml.column(col, shared)
+                 if sheet.layout.header_row < number <= end.anchor and text.strip()
+                 and not is_total_label(text)]
+    found = infer_scheme(typed, this_year=today.year)
+    if found == IdScheme.default(schema.prefix):
+        found = None  # ours: nothing to record
+    scheme = found or IdScheme.default(schema.prefix)
+    highest = scheme.highest(typed, today.year)
+    return found, typed[-1] if typed else "", scheme.format(today.year, highest + 1)
+
+
+def _examples(package: Package, sheet: RegisterSheet, end: DataEnd) -> dict[int, str]:
+    """The first value under each header, as it shows (dates as dates)."""
+    shared = package.shared_strings()
+    parts = package.related(package.workbook_part, "styles")
+    styles = StyleBook(package.read(parts[0]) if parts else None, parts[0] if parts else None)
+    found: dict[int, str] = {}
+    for row in sheet.xml.rows:
+        if row.number <= sheet.layout.header_row:
+            continue
+        if row.number > end.anchor:
+            break
+        for cell in sheet.xml.cells(row):
+            text = cell.text(shared).strip()
+            if cell.col in found or not text or cell.col not in sheet.layout.headers:
+                continue
+            found[cell.col] = _shown(text, cell.kind, styles.is_date(cell.style))
+        if len(found) == len(sheet.layout.headers):
+            break
+    return found
+
+
+def _shown(text: str, kind: str, is_date: bool) -> str:
+    if kind == "n" and is_date:
+        try:
+            return f"{EXCEL_EPOCH + timedelta(days=int(float(text))):%d/%m/%Y}"
+        except (ValueError, OverflowError):
+            return text
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def closest_headers(item: Field, headers: Sequence[str]) -> tuple[str, ...]:
@@ -139,7 +278,7 @@ def closest_headers(item: Field, headers: Sequence[str]) -> tuple[str, ...]:
 
 
 def mapping_rows(adoption: Adoption) -> list[tuple[str, str, str]]:
-    """Rows for the CLI's table: (field key, our header, their header or a note)."""
+    """Rows for a table of our fields: (field key, our header, their header or a note)."""
     schema = REGISTERS_BY_KEY[adoption.register]
     missing = {m.key: m for m in adoption.missing}
     rows: list[tuple[str, str, str]] = []
@@ -150,86 +289,10 @@ def mapping_rows(adoption: Adoption) -> list[tuple[str, str, str]]:
             closest = ", ".join(f"« {h} »" for h in missing[item.key].closest)
             rows.append((item.key, item.header + " *",
                          "MANQUANT" + (f" — proches : {closest}" if closest else "")))
+        elif item.key in adoption.without_column:
+            rows.append((item.key, item.header, "sans colonne"))
         else:
             rows.append((item.key, item.header, "—"))
     rows.extend(("", "", f"{header} (colonne de l'organisme, laissée telle quelle)")
                 for header in adoption.extra)
     return rows
-
-
-def adoption_toml(adoption: Adoption, *, registers_dir: Path | None = None) -> str:
-    """The ``[registers.<key>]`` table recording ``adoption``."""
-    file = adoption.workbook
-    if registers_dir is not None:
-        try:
-            file = adoption.workbook.resolve().relative_to(registers_dir.resolve())
-        except ValueError:
-            file = adoption.workbook.resolve()
-    lines = [f"[registers.{adoption.register}]",
-             f"file = {_string(file.as_posix())}",
-             f"sheet = {_string(adoption.sheet)}",
-             "adopted = true",
-             "",
-             f"[registers.{adoption.register}.columns]"]
-    lines.extend(f"{key} = {_string(header)}" for key, header in adoption.mapping.items())
-    return "\n".join(lines) + "\n"
-
-
-def record_adoption(config_file: Path, adoption: Adoption, *, registers_dir: Path) -> None:
-    """Write ``adoption`` into ``config_file``, replacing an earlier one for that register."""
-    try:
-        text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
-        tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{config_file}: cannot be read as TOML: {exc}") from exc
-    kept = _without_tables(text, f"registers.{adoption.register}")
-    if adoption.register in tomllib.loads(kept).get("registers", {}):
-        raise ConfigError(f"{config_file}: registers.{adoption.register} is set inline; "
-                          f"move it to a [registers.{adoption.register}] table first")
-    kept = kept.rstrip("\n") + "\n\n" if kept.strip() else ""
-    new = kept + adoption_toml(adoption, registers_dir=registers_dir)
-    tomllib.loads(new)  # never write a file the configuration loader would refuse
-    temporary = config_file.with_name(f".{config_file.name}.tmp")
-    temporary.write_text(new, encoding="utf-8")
-    temporary.replace(config_file)
-
-
-def _without_tables(text: str, name: str) -> str:
-    """``text`` without the tables ``[name]`` and ``[name.*]``; every other line kept.
-
-    Comments and blank lines at the end of a removed table are kept: they usually introduce
-    the table that follows.
-    """
-    out: list[str] = []
-    held: list[str] = []
-    skipping = False
-    for line in text.splitlines(keepends=True):
-        header = _TABLE_HEADER.match(line)
-        if header is not None:
-            table = ".".join(part.strip().strip('"') for part in header[1].split("."))
-            if table == name or table.startswith(name + "."):
-                skipping = True
-                held.clear()
-                continue
-            skipping = False
-            _flush(out, held)
-        if not skipping:
-            out.append(line)
-        elif not line.strip() or line.lstrip().startswith("#"):
-            held.append(line)
-        else:
-            held.clear()
-    _flush(out, held)
-    return "".join(out)
-
-
-def _flush(out: list[str], held: list[str]) -> None:
-    for line in held:
-        if line.strip() or (out and out[-1].strip()):
-            out.append(line)
-    held.clear()
-
-
-def _string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)

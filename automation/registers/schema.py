@@ -71,16 +71,24 @@ class RegisterSchema:
 
 ID_HEADER: Final = "N°"
 # Columns every register ends with: where the row came from, when, and what did not fit.
-def _tail(*postal: Field) -> tuple[Field, ...]:
-    """Columns every register ends with: what did not fit, postal addresses (for letters;
-    not printed), where the row came from and when."""
+_NOTES_SYNONYMS: Final = ("Observations", "Notes", "Commentaires internes")
+
+
+def _tail(*postal: Field, notes: tuple[str, ...] = ()) -> tuple[Field, ...]:
+    """Columns every register ends with: what did not fit (``notes``: more names of that
+    column in that register), postal addresses (for letters; not printed), where the row came
+    from and when."""
     return (
         Field("notes", "Autres informations", Kind.LONG_TEXT, width=30,
-              synonyms=("Observations", "Notes", "Commentaires internes")),
+              synonyms=(*_NOTES_SYNONYMS, *notes)),
         *postal,
         Field("source", "Source", width=28),
         Field("imported_at", "Importé le", Kind.DATETIME, width=17),
     )
+
+
+# Where « Remarques » names no other column, it is the notes column.
+OFFICE_NOTES: Final = ("Remarques",)
 
 
 def _address(*synonyms: str) -> Field:
@@ -168,7 +176,7 @@ RECLAMATIONS: Final = RegisterSchema(
               synonyms=("Vérification", "Satisfaction du déclarant")),
         Field("improvement_ref", "Mesure d'amélioration liée", width=18,
               synonyms=("Amélioration liée", "Réf. amélioration", "Indicateur 32")),
-        *_tail(_address("Adresse du déclarant")),
+        *_tail(_address("Adresse du déclarant"), notes=OFFICE_NOTES),
     ),
 )
 
@@ -221,7 +229,7 @@ ANNULATIONS: Final = RegisterSchema(
         Field("status", "Statut", Kind.ENUM, width=16, default="Enregistrée",
               choices=("Enregistrée", "Participants informés", "Reprogrammée", "Close"),
               synonyms=("État", "Etat")),
-        *_tail(_address("Adresse du stagiaire")),
+        *_tail(_address("Adresse du stagiaire"), notes=OFFICE_NOTES),
     ),
 )
 
@@ -275,7 +283,7 @@ ABANDONS: Final = RegisterSchema(
         Field("decided_on", "Décidé le", Kind.DATE, width=13, synonyms=("Date de décision",)),
         Field("attestation_sent_on", "Attestation envoyée le", Kind.DATE, width=13),
         Field("attestation_signed_on", "Attestation signée reçue le", Kind.DATE, width=13),
-        *_tail(_address("Adresse du stagiaire"), PRESCRIBER_ADDRESS),
+        *_tail(_address("Adresse du stagiaire"), PRESCRIBER_ADDRESS, notes=OFFICE_NOTES),
     ),
 )
 
@@ -326,7 +334,7 @@ SATISFACTION: Final = RegisterSchema(
               synonyms=("Commentaires", "Remarques", "Suggestions", "Verbatim",
                         "Avez-vous des commentaires")),
         Field("follow_up", "Suivi", Kind.LONG_TEXT, width=20, synonyms=("Suite donnée",)),
-        *_tail(),
+        *_tail(),  # « Remarques » is a comment there
     ),
 )
 

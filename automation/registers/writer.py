@@ -9,8 +9,17 @@ append does not need intact. (The default registers are created once by openpyxl
 Contract, for every implementation:
 
 * ``append`` writes all ``rows`` in one replacement of the file, right under the last row
-  that holds data, skipping rows whose id is already in the sheet (so a retry after a crash
-  writes nothing twice), and adds the ``notes`` to the ``Journal`` sheet when there is one.
+  that holds data and above a totals row (which moves down, its formulas growing to count
+  the new rows), and adds the ``notes`` to the ``Journal`` sheet when there is one. A row
+  whose id is in the sheet *with the same content* is already present (a retry after a crash
+  writes nothing twice); an id a person typed meanwhile for another row is never taken: the
+  row is written under the next free id (``renumber`` gives it, from the highest id in the
+  sheet) and reported in ``renamed``. Values go into the office's list values; a value with no
+  column goes into the notes column or, failing one, into the row's Journal-sheet line.
+* A column the workbook is known to have whose header can no longer be matched (renamed to
+  something that is not a synonym, deleted) raises
+  :class:`~automation.errors.ColumnMissing` when a row has a value for it: nothing is written,
+  the rows wait.
 * ``update`` fills cells of existing rows by id; it never overwrites a non-empty cell unless
   ``overwrite`` is set (the tool writes only into cells it owns), or ``replace`` names the
   cell's current value as one the tool may move on from (a status earlier in the procedure).
@@ -23,17 +32,20 @@ Contract, for every implementation:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from automation.records import CellValue, ChangeNote, StoredRow
+from automation.registers.xlsx.replace import FileStamp
 
 
 @dataclass(frozen=True)
 class AppendResult:
-    written: tuple[str, ...]  # ids appended by this call
-    already_present: tuple[str, ...] = ()  # ids found in the sheet and skipped
+    written: tuple[str, ...]  # ids appended by this call (final ids)
+    already_present: tuple[str, ...] = ()  # ids found in the sheet and skipped (final ids)
+    # journal id -> the id the row has in the workbook, when another row held the first one
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,8 @@ class UpdateResult:
 
 
 class RegisterWriter(Protocol):
-    def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote]) -> AppendResult:
+    def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote], *,
+               renumber: Callable[[StoredRow, int], str] | None = None) -> AppendResult:
         """Append ``rows`` (all of one register) in one write."""
         ...
 
@@ -61,6 +74,12 @@ class RegisterWriter(Protocol):
         a filled cell may hold and still be written."""
         ...
 
-    def highest_id(self, prefix_year: str) -> int:
-        """The highest sequence number of ids starting with ``prefix_year`` (``"REC-2026-"``)."""
+    def highest_id(self, year: int) -> int:
+        """The highest number of the register's ids for ``year`` (its id scheme's)."""
+        ...
+
+    def number_rows(self, lines: Sequence[int], allocate: Callable[[int], str], *, year: int,
+                    notes: Callable[[str, int], ChangeNote] | None = None,
+                    expected: FileStamp | None = None) -> dict[int, str]:
+        """Write ids into the empty id cells of rows a person typed (line -> id given)."""
         ...

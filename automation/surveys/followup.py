@@ -154,8 +154,10 @@ def open_difficulties(office: Office, stored: Sequence[StoredRow], *, now: datet
     records = [difficulty_record(row, reason, now=now) for row, reason in answers]
     by_fingerprint = {record.fingerprint: row for record, (row, _) in zip(records, answers,
                                                                            strict=True)}
-    outcome = office.journal.record(records, prefix=RECLAMATIONS.prefix, year=now.year,
-                                    floor=floor(), now=now, origin="enquête de satisfaction")
+    complaints = office.config.binding(RECLAMATIONS.key)
+    outcome = office.journal.record(records, scheme=complaints.id_scheme, year=now.year,
+                                    floor=floor(), now=now, origin="enquête de satisfaction",
+                                    sequence=complaints.sequence)
     for difficulty in outcome.stored:
         answer = by_fingerprint[difficulty.fingerprint]
         kept = str(answer.values.get("follow_up") or "")

@@ -52,7 +52,7 @@ from automation.registers.journal.surveys import (
     SurveyMail,
     SurveyMailStatus,
 )
-from automation.registers.journal.values import Values
+from automation.registers.journal.values import Values, dump_values
 
 __all__ = ["SCHEMA_VERSION", "Change", "ChangeEntry", "Journal", "JournalText", "JournalTooNew",
            "LetterJob", "LetterStatus", "MailEntry", "MailStatus", "RecordOutcome", "SeenFile",
@@ -112,6 +112,30 @@ class Journal(Database, RowJournal, Ledger, LetterQueue, WatchMemory, OfficeStat
         values = {**recorded, **(seen or {})}
         values["id"] = record_id
         return StoredRow(register, record_id, values, source, fingerprint)
+
+    def taken_ids(self, register: str) -> set[str]:
+        """Ids the tool handed out or saw in the workbook (a person's typed ids among them)."""
+        cursor = self._db.execute(
+            "SELECT record_id FROM rows WHERE register = ? UNION"
+            " SELECT record_id FROM snapshots WHERE register = ?", (register, register))
+        return {rid for (rid,) in cursor}
+
+    def rename_row(self, register: str, old: str, new: str) -> None:
+        """The row recorded as ``old`` is ``new`` in the workbook (a person had typed ``old``
+        for another row): its values, letters and cells owed follow it."""
+        found = self.recorded_values(register, old)
+        if found is None:
+            return
+        values = dict(found[0])
+        values["id"] = new
+        with self.transaction():
+            self._db.execute(
+                "UPDATE rows SET record_id = ?, values_json = ? WHERE register = ? AND "
+                "record_id = ?", (new, dump_values(values), register, old))
+            for table in ("letters", "writebacks"):
+                self._db.execute(
+                    f"UPDATE {table} SET record_id = ? WHERE register = ? AND record_id = ?",  # noqa: S608 - table names are the two above
+                    (new, register, old))
 
     def waits(self) -> list[Wait]:
         """Registers whose rows wait, with why, since when, and how many rows."""

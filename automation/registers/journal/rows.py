@@ -3,9 +3,9 @@
 Every accepted row is recorded here, with its register id and the fingerprint of its source,
 *before* it reaches a workbook. A crash, a workbook open in Excel or a restart therefore loses
 nothing (pending rows are written on the next flush) and duplicates nothing (a fingerprint is
-recorded once; the writer skips ids already in the sheet). ``sequences`` hands out ids;
-``writebacks`` holds the cells the tool still owes a workbook (a letter's date), kept here
-while the workbook is open in Excel.
+recorded once; the writer skips rows already in the sheet). ``sequences`` hands out ids, per
+register (and office id scheme) and year; ``writebacks`` holds the cells the tool still owes a
+workbook (a letter's date), kept here while the workbook is open in Excel.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Final
 
 from automation.records import CellValue, Record, StoredRow
+from automation.registers.ids import IdScheme
 from automation.registers.journal.values import (
     Values,
     dump_value,
@@ -76,12 +77,14 @@ class RowJournal:
 
     _db: sqlite3.Connection
 
-    def record(self, records: Sequence[Record], *, prefix: str, year: int, floor: int,
-               now: datetime, origin: str = "") -> RecordOutcome:
+    def record(self, records: Sequence[Record], *, scheme: IdScheme, year: int, floor: int,
+               now: datetime, origin: str = "", sequence: str = "") -> RecordOutcome:
         """Give new records their ids and keep them as pending rows; recognise duplicates.
 
-        ``floor`` is the highest sequence number already present in the workbook, so that ids
-        typed by a person are never reused. Call inside :meth:`transaction`.
+        Ids follow ``scheme`` (the office's numbering, or ours), counted per ``sequence``
+        (default: the register's key) and year. ``floor`` is the highest number already
+        present in the workbook, so that ids typed by a person are never reused. Call inside
+        :meth:`transaction`.
         """
         stored: list[StoredRow] = []
         duplicates: list[Record] = []
@@ -93,8 +96,7 @@ class RowJournal:
                 duplicates.append(record)
                 continue
             seen.add(record.fingerprint)
-            number = self._next_number(record.register, year, floor)
-            record_id = f"{prefix}-{year}-{number:04d}"
+            record_id = self.next_id(sequence or record.register, scheme, year, floor)
             values = dict(record.values)
             values["id"] = record_id
             self._db.execute(
@@ -106,10 +108,15 @@ class RowJournal:
                                     record.fingerprint, record.note))
         return RecordOutcome(tuple(stored), tuple(duplicates))
 
-    def has_sequence(self, register: str, year: int) -> bool:
+    def has_sequence(self, sequence: str, year: int) -> bool:
         row = self._db.execute("SELECT 1 FROM sequences WHERE register = ? AND year = ?",
-                               (register, year)).fetchone()
+                               (sequence, year)).fetchone()
         return row is not None
+
+    def next_id(self, sequence: str, scheme: IdScheme, year: int, floor: int) -> str:
+        """The next id of ``scheme`` for ``year``, above ``floor`` and every id handed out."""
+        number = self._next_number(sequence, scheme.period(year), floor)
+        return scheme.format(year, number)
 
     def pending(self, register: str) -> list[StoredRow]:
         """Rows recorded but not yet confirmed in the workbook, in id order."""

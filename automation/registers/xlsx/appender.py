@@ -2,30 +2,50 @@
 
 openpyxl's load-and-save drops what it does not model (x14 cross-sheet dropdowns, shapes,
 slicers, extension lists). :class:`XmlAppender` instead edits the package: the register's
-sheet part (new rows spliced in, ranges grown), its table part (``ref`` grown), the
-``Journal`` sheet when there is one, ``styles.xml`` only when a new cell needs a format
-variant, and ``workbook.xml`` only to ask for a recalculation on open. Every other member
-of the zip is copied unchanged. See :mod:`automation.registers.writer` for the contract.
+sheet part (new rows spliced in above any totals row, ranges grown: :mod:`.splice`), its
+table parts, the ``Journal`` sheet when there is one, ``styles.xml`` only when a new cell
+needs a format variant, ``workbook.xml`` to ask for a recalculation on open and to grow a
+print area, and another sheet only when one of its formulas points at the moved rows. Every
+other member of the zip is copied unchanged. See :mod:`automation.registers.writer` for the
+contract.
+
+Every write reads the sheet afresh: its header (a renamed header is matched again), its ids
+(the highest one continues the office's numbering; an id a person typed meanwhile is never
+reused), its last data row and its totals row.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
 from automation.clock import paris_naive
-from automation.errors import ColumnMissing, RegisterError
+from automation.errors import RegisterError, RegisterLocked
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.binding import RegisterBinding
 from automation.registers.writer import AppendResult, UpdateResult
 from automation.registers.xlsx.cells import CellWriter
-from automation.registers.xlsx.formulas import column_letters, format_range, parse_range
-from automation.registers.xlsx.package import Package, PackageError, local, parse_xml, write_package
+from automation.registers.xlsx.formulas import column_letters
+from automation.registers.xlsx.identity import (
+    Renumber,
+    filled,
+    joined,
+    renamed_notes,
+    row_cells,
+    sort_out,
+)
+from automation.registers.xlsx.locate import (
+    JOURNAL_SHEET,
+    RegisterSheet,
+    locate,
+    missing_columns_error,
+)
+from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
 from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
@@ -33,18 +53,12 @@ from automation.registers.xlsx.replace import (
     file_stamp,
     replace_atomically,
 )
-from automation.registers.xlsx.rows import (
-    Calculated,
-    Layout,
-    find_layout,
-    merge_row,
-    plan_append,
-)
-from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml, grow_ranges, grow_table
+from automation.registers.xlsx.rows import find_layout, merge_row
+from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
+from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.styles import StyleBook
 from automation.text import fold
 
-JOURNAL_SHEET: Final = "Journal"
 JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
                           "record_id": "N°", "detail": "Détail"}
 _CALC_PR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*?(?=/?>)")
@@ -54,19 +68,8 @@ _AFTER_CALC_PR: Final = re.compile(
     rb"</(?:[A-Za-z_][\w.-]*:)?workbook\s*>")
 
 
-@dataclass
-class _Sheet:
-    """One sheet being edited: its bytes, its header, the parts that change with it."""
-
-    part: str
-    xml: SheetXml
-    layout: Layout
-    tables: dict[str, bytes] = field(default_factory=dict)
-    calculated: dict[int, Calculated] = field(default_factory=dict)
-
-
 class XmlAppender:
-    """A :class:`~automation.registers.writer.RegisterWriter` for an adopted workbook."""
+    """The :class:`~automation.registers.writer.RegisterWriter` of every register workbook."""
 
     def __init__(self, binding: RegisterBinding, *, backup_dir: Path,
                  backups_kept: int = 30) -> None:
@@ -77,44 +80,44 @@ class XmlAppender:
 
     # -- the contract -------------------------------------------------------------------------
 
-    def highest_id(self, prefix_year: str) -> int:
-        pattern = re.compile(re.escape(prefix_year) + r"(\d+)$")
+    def highest_id(self, year: int) -> int:
         with self._open() as package:
-            sheet = self._register_sheet(package)
-            numbers = [int(m[1]) for m in map(pattern.match, self._ids(package, sheet)) if m]
-        return max(numbers, default=0)
+            sheet = self._sheet(package, [])
+            return self.binding.id_scheme.highest(self._ids(package, sheet), year)
 
-    def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote]) -> AppendResult:
+    def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote], *,
+               renumber: Renumber | None = None) -> AppendResult:
         check_not_locked(self.path)
         stamp = self._stamp()
         with self._open() as package:
-            sheet = self._register_sheet(package)
-            present_ids = self._ids(package, sheet)
-            todo: dict[str, StoredRow] = {}
-            present: list[str] = []
-            for row in rows:
-                if row.record_id in present_ids:
-                    present.append(row.record_id)
-                elif row.record_id not in todo:
-                    todo[row.record_id] = row
-            notes = [n for n in notes if n.record_id not in present]
+            sheet = self._sheet(package, [row.values for row in rows])
+            ids = self._ids(package, sheet)
+            todo, present, renamed = sort_out(self.binding, package, sheet, ids, rows, renumber)
+            notes = renamed_notes(notes, present, renamed)
             if not todo and not notes:
-                return AppendResult((), tuple(present))
+                return AppendResult((), tuple(present), renamed)
             styles = self._styles(package)
             writer = CellWriter(styles, prefix=sheet.xml.prefix, date1904=package.date1904())
             replaced: dict[str, bytes] = {}
             if todo:
-                values = [self._cells(sheet.layout, row) for row in todo.values()]
+                values: list[dict[int, CellValue]] = []
+                for row in todo:
+                    cells, unplaced = row_cells(self.binding, sheet, row)
+                    values.append(cells)
+                    if unplaced:
+                        notes = [replace(n, detail=joined(n.detail, unplaced))
+                                 if n.record_id == row.record_id else n for n in notes]
                 forced = frozenset({sheet.layout.columns["id"]})
-                replaced.update(self._append_to(package, sheet, values, writer, forced))
-            replaced.update(self._journal(package, notes, styles))
+                replaced.update(splice_rows(package, sheet, values, writer,
+                                            forced=forced).parts)
+            self._journal(package, notes, styles, replaced)
             if not replaced:
-                return AppendResult((), tuple(present))
+                return AppendResult((), tuple(present), renamed)
             if styles.changed and styles.part:
                 replaced[styles.part] = styles.render()
             self._ask_recalculation(package, replaced)
         self._replace(replaced, stamp)
-        return AppendResult(tuple(todo), tuple(present))
+        return AppendResult(tuple(r.record_id for r in todo), tuple(present), renamed)
 
     def update(
         self,
@@ -130,7 +133,7 @@ class XmlAppender:
         kept: dict[str, tuple[str, ...]] = {}
         missing: list[str] = []
         with self._open() as package:
-            sheet = self._register_sheet(package)
+            sheet = self._sheet(package, list(values_by_id.values()))
             rows_by_id = self._ids(package, sheet)
             shared = package.shared_strings()
             styles = self._styles(package)
@@ -156,7 +159,7 @@ class XmlAppender:
             if edits:
                 sheet.xml.check(edits)
                 replaced[sheet.part] = sheet.xml.apply(edits)
-            replaced.update(self._journal(package, notes, styles))
+            self._journal(package, notes, styles, replaced)
             if not replaced:
                 return UpdateResult(changed, kept, tuple(missing))
             if styles.changed and styles.part:
@@ -165,14 +168,78 @@ class XmlAppender:
         self._replace(replaced, stamp)
         return UpdateResult(changed, kept, tuple(missing))
 
-    def _fill(self, sheet: _Sheet, row: RowXml, values: Mapping[str, CellValue],
+    def number_rows(self, lines: Sequence[int], allocate: Callable[[int], str], *, year: int,
+                    notes: Callable[[str, int], ChangeNote] | None = None,
+                    expected: FileStamp | None = None) -> dict[int, str]:
+        """Give the rows at ``lines`` that have no id one, in their empty id cell.
+
+        ``allocate(highest)`` returns the next id given the highest number in the sheet for
+        ``year``; ``notes(id, line)`` the Journal-sheet line of each. ``expected`` is the file
+        as it was read (a person's later save means the lines may be others: nothing is
+        written, :class:`~automation.errors.RegisterLocked` is raised). Returns line -> id.
+        """
+        check_not_locked(self.path)
+        stamp = self._stamp()
+        if expected is not None and stamp != expected:
+            raise RegisterLocked(f"{self.path.name} a changé depuis sa lecture ; les numéros "
+                                 "seront donnés au prochain passage", register=self.binding.key,
+                                 path=self.path)
+        with self._open() as package:
+            sheet = self._sheet(package, [])
+            shared = package.shared_strings()
+            ids = self._ids(package, sheet)
+            highest = self.binding.id_scheme.highest(ids, year)
+            styles = self._styles(package)
+            writer = CellWriter(styles, prefix=sheet.xml.prefix, date1904=package.date1904())
+            id_col = sheet.layout.columns["id"]
+            edits: list[Edit] = []
+            given: dict[int, str] = {}
+            for line in sorted(set(lines)):
+                row = sheet.xml.row(line)
+                if row is None or line <= sheet.layout.header_row:
+                    continue
+                current = {c.col: c for c in sheet.xml.cells(row)}
+                here = current.get(id_col)
+                if here is not None and (here.has_formula or here.text(shared).strip()):
+                    continue  # someone gave it one meanwhile
+                record_id = allocate(highest)
+                highest = max(highest, self.binding.id_scheme.highest([record_id], year))
+                style = here.style if here is not None else sheet.xml.column_style(id_col)
+                cell = writer.value(f"{column_letters(id_col)}{line}", record_id, style)
+                edits.append(Edit(row.start, row.end,
+                                  merge_row(sheet.xml, row, {id_col: cell}, writer)))
+                given[line] = record_id
+            if not edits:
+                return {}
+            sheet.xml.check(edits)
+            replaced = {sheet.part: sheet.xml.apply(edits)}
+            lines_notes = [notes(rid, line) for line, rid in given.items()] if notes else []
+            self._journal(package, lines_notes, styles, replaced)
+            if styles.changed and styles.part:
+                replaced[styles.part] = styles.render()
+        self._replace(replaced, stamp)
+        return given
+
+    # -- deciding what to write --------------------------------------------------------------
+
+    def _sheet(self, package: Package, values: Sequence[Mapping[str, CellValue]]) -> RegisterSheet:
+        """The register's sheet; rows wait when a column they have a value for is lost."""
+        sheet = locate(package, self.binding)
+        read_tables(package, sheet)
+        needed = [k for k in sheet.missing if any(filled(v.get(k)) for v in values)]
+        if needed:
+            raise missing_columns_error(self.binding, sheet, needed)
+        return sheet
+
+    def _fill(self, sheet: RegisterSheet, row: RowXml, values: Mapping[str, CellValue],
               shared: Sequence[str], writer: CellWriter, *, overwrite: bool,
               replace: Mapping[str, Collection[str]],
               ) -> tuple[Edit | None, tuple[str, ...], tuple[str, ...]]:
         """The edit filling ``row`` with ``values``; the fields written; the fields kept.
 
         A filled cell is written only with ``overwrite``, or when ``replace`` lists its
-        current text for that field (case and accents ignored).
+        current text for that field (case and accents ignored; in the office's own list
+        values as well as ours).
         """
         current = {c.col: c for c in sheet.xml.cells(row)}
         new: dict[int, bytes] = {}
@@ -184,7 +251,9 @@ class XmlAppender:
                 continue  # not in their workbook, or nothing to write
             here = current.get(col)
             text = here.text(shared).strip() if here is not None else ""
-            replaceable = key in replace and fold(text) in {fold(v) for v in replace[key]}
+            replaceable = key in replace and fold(text) in {
+                fold(str(v)) for each in replace[key]
+                for v in (each, self.binding.office_value(key, each))}
             if here is not None and (here.has_formula
                                      or (text and not overwrite and not replaceable)):
                 left.append(key)
@@ -195,7 +264,8 @@ class XmlAppender:
                 style = row.attrs.get("s")
             else:
                 style = sheet.xml.column_style(col)
-            new[col] = writer.value(f"{column_letters(col)}{row.number}", value, style)
+            new[col] = writer.value(f"{column_letters(col)}{row.number}",
+                                    self.binding.office_value(key, value), style)
             done.append(key)
         edit = Edit(row.start, row.end, merge_row(sheet.xml, row, new, writer)) if new else None
         return edit, tuple(done), tuple(left)
@@ -221,30 +291,15 @@ class XmlAppender:
             raise RegisterError(f"{self.path} cannot be read: {exc}", register=self.binding.key,
                                 path=self.path) from exc
 
-    def _register_sheet(self, package: Package) -> _Sheet:
-        name = self.binding.sheet_name
-        part = package.sheet_part(name)
-        if part is None:
-            found = ", ".join(e.name for e in package.sheets())
-            raise RegisterError(f"{self.path}: no sheet named « {name} » (sheets: {found})",
-                                register=self.binding.key, path=self.path)
-        xml = SheetXml(package.read(part), part)
-        wanted = {f.key: self.binding.header_of(f.key) for f in self.binding.schema.fields}
-        layout = find_layout(xml, package.shared_strings(), wanted)
-        if layout is None or "id" not in layout.columns:
-            found = ", ".join(f"« {h} »" for h in (layout.headers.values() if layout else ()))
-            raise ColumnMissing(
-                f"{self.path}, sheet « {name} »: no column « {wanted['id']} » in the first rows"
-                f" (headers found: {found or 'none'})", register=self.binding.key,
-                path=self.path)
-        return _Sheet(part, xml, layout)
-
-    def _ids(self, package: Package, sheet: _Sheet) -> dict[str, int]:
-        """Register id -> row number, for every id in the id column under the header."""
+    def _ids(self, package: Package, sheet: RegisterSheet) -> dict[str, int]:
+        """Register id -> row number, for every id in the id column between header and totals."""
         shared = package.shared_strings()
+        footer = data_end(package, sheet).footer
         ids: dict[str, int] = {}
         for number, text in sheet.xml.column(sheet.layout.columns["id"], shared):
-            if number > sheet.layout.header_row and text.strip():
+            if number <= sheet.layout.header_row or (footer is not None and number >= footer):
+                continue
+            if text.strip():
                 ids.setdefault(text.strip(), number)
         return ids
 
@@ -254,76 +309,20 @@ class XmlAppender:
             return StyleBook(None, None)
         return StyleBook(package.read(parts[0]), parts[0])
 
-    def _cells(self, layout: Layout, row: StoredRow) -> dict[int, CellValue]:
-        cells = {layout.columns[key]: value for key, value in row.values.items()
-                 if key in layout.columns}
-        cells[layout.columns["id"]] = row.record_id
-        return cells
-
     # -- writing ------------------------------------------------------------------------------
 
-    def _append_to(self, package: Package, sheet: _Sheet, rows: Sequence[Mapping[int, CellValue]],
-                   writer: CellWriter, forced: frozenset[int] = frozenset()) -> dict[str, bytes]:
-        """The new sheet part (and grown table parts) with ``rows`` appended."""
-        self._read_tables(package, sheet)
-        plan = plan_append(sheet.xml, package.shared_strings(), sheet.layout, rows, writer,
-                           calculated=sheet.calculated, forced=forced)
-        edits = list(plan.edits)
-        dimension = sheet.xml.dimension()
-        if dimension is not None:
-            ref, start, end = dimension
-            bounds = parse_range(ref)
-            if bounds is not None and bounds[2] < plan.last:
-                last_col = max(bounds[3], *sheet.layout.headers)
-                grown = format_range(bounds[0], bounds[1], plan.last, last_col)
-                edits.append(Edit(start, end, grown.encode()))
-        tail_start, tail_end = sheet.xml.tail()
-        anchor = max(plan.anchor, sheet.layout.header_row + 1)
-        tail = sheet.xml.data[tail_start:tail_end]
-        grown_tail = grow_ranges(tail, anchor=anchor, last=plan.last)
-        if grown_tail != tail:
-            edits.append(Edit(tail_start, tail_end, grown_tail))
-        sheet.xml.check(edits)
-        replaced = {sheet.part: sheet.xml.apply(edits)}
-        for part, data in sheet.tables.items():
-            grown_table = grow_table(data, header_row=sheet.layout.header_row, last=plan.last)
-            if grown_table != data:
-                replaced[part] = grown_table
-        return replaced
-
-    def _read_tables(self, package: Package, sheet: _Sheet) -> None:
-        """The sheet's tables that start on its header row, and their calculated columns."""
-        for part in package.related(sheet.part, "table"):
-            data = package.read(part)
-            root = parse_xml(data, part)
-            bounds = parse_range(root.get("ref", ""))
-            if bounds is None or bounds[0] != sheet.layout.header_row:
-                continue
-            if int(root.get("totalsRowCount", "0") or 0) > 0:
-                raise RegisterError(
-                    f"{self.path}: the table « {root.get('displayName', '')} » has a totals row; "
-                    "remove it (or move it above the table) so that rows can be appended",
-                    register=self.binding.key, path=self.path)
-            sheet.tables[part] = data
-            columns = [c for c in root.iter() if local(c.tag) == "tableColumn"]
-            for offset, column in enumerate(columns):
-                for child in column:
-                    if local(child.tag) == "calculatedColumnFormula" and child.text:
-                        sheet.calculated[bounds[1] + offset] = Calculated(
-                            child.text, sheet.layout.header_row + 1)
-
-    def _journal(self, package: Package, notes: Sequence[ChangeNote],
-                 styles: StyleBook) -> dict[str, bytes]:
-        """The ``Journal`` sheet with ``notes`` appended; nothing when there is no such sheet."""
+    def _journal(self, package: Package, notes: Sequence[ChangeNote], styles: StyleBook,
+                 replaced: dict[str, bytes]) -> None:
+        """Add ``notes`` to the ``Journal`` sheet, when the workbook has one."""
         if not notes:
-            return {}
+            return
         part = package.sheet_part(JOURNAL_SHEET)
         if part is None:
-            return {}
+            return
         xml = SheetXml(package.read(part), part)
         layout = find_layout(xml, package.shared_strings(), JOURNAL_HEADERS)
         if layout is None or not {"when", "action"} <= set(layout.columns):
-            return {}
+            return
         rows: list[dict[int, CellValue]] = []
         for note in notes:
             values: dict[str, CellValue] = {
@@ -331,12 +330,13 @@ class XmlAppender:
                 "record_id": note.record_id, "detail": note.detail}
             rows.append({layout.columns[k]: v for k, v in values.items() if k in layout.columns})
         writer = CellWriter(styles, prefix=xml.prefix, date1904=package.date1904())
-        return self._append_to(package, _Sheet(part, xml, layout), rows, writer)
+        journal = RegisterSheet(part, JOURNAL_SHEET, xml, layout)
+        replaced.update(splice_rows(package, journal, rows, writer, register=False).parts)
 
     def _ask_recalculation(self, package: Package, replaced: dict[str, bytes]) -> None:
         """Set ``fullCalcOnLoad`` so formulas over the new rows (totals, dashboards) update."""
         part = package.workbook_part
-        data = package.read(part)
+        data = replaced.get(part) or package.read(part)
         found = _CALC_PR.search(data)
         if found is not None:
             tag = found[0]
@@ -353,7 +353,7 @@ class XmlAppender:
             ns = (prefix[1] or b"") if prefix else b""
             tag = b"<" + ns + b'calcPr fullCalcOnLoad="1"/>'
             new = data[:after.start()] + tag + data[after.start():]
-        if new != data:
+        if new != package.read(part):
             replaced[part] = new
 
     def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp) -> None:

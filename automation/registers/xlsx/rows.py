@@ -1,20 +1,21 @@
 """Rows of a register sheet: its header, its last data row, and new rows shaped like it.
 
-A new row copies the last data row: the same format in every column, the same formula where
-that row has one (moved down as Excel's fill-down moves it), and the row's own attributes
-(height, outline). Rows below the data that are only formatted are reused in place.
+A new row copies the last data row: the same format in every column, the office's formula
+where the column is a formula column (moved down as Excel's fill-down moves it; see
+:mod:`.footer`), and the row's own attributes (height, outline). Rows below the data that are
+only formatted are reused in place, up to a totals row; the rest go above it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from automation.records import CellValue
 from automation.registers.xlsx.cells import CellWriter
-from automation.registers.xlsx.formulas import column_letters, shift_formula, split_cell
+from automation.registers.xlsx.formulas import MAX_ROW, column_letters, shift_formula, split_cell
 from automation.registers.xlsx.package import PackageError
 from automation.registers.xlsx.package import xml_unescape as unescape
 from automation.registers.xlsx.sheet import CellXml, Edit, RowXml, SheetXml, parse_attrs
@@ -73,18 +74,6 @@ def find_layout(sheet: SheetXml, shared: Sequence[str], wanted: Mapping[str, str
     return best
 
 
-def last_data_row(sheet: SheetXml, shared: Sequence[str], layout: Layout) -> int:
-    """The last row under the header with a typed value in a headed column (formulas aside)."""
-    for row in reversed(sheet.rows):
-        if row.number <= layout.header_row:
-            break
-        for cell in sheet.cells(row):
-            if (cell.col in layout.headers and not cell.has_formula
-                    and cell.text(shared).strip()):
-                return row.number
-    return layout.header_row
-
-
 def resolve_formula(sheet: SheetXml, cell: CellXml) -> str | None:
     """The formula of ``cell`` as text, a shared formula's follower included."""
     attrs = cell.formula_attrs
@@ -109,65 +98,89 @@ def resolve_formula(sheet: SheetXml, cell: CellXml) -> str | None:
     return None
 
 
+def template_row(sheet: SheetXml, layout: Layout, anchor: int,
+                 footer: int | None) -> RowXml | None:
+    """The row new rows are shaped on: the last data row, or the formatted row under an empty
+    header (never the header itself, never a totals row)."""
+    if anchor > layout.header_row:
+        return sheet.row(anchor)
+    below = layout.header_row + 1
+    return sheet.row(below) if footer is None or below < footer else None
+
+
 def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
                 rows: Sequence[Mapping[int, CellValue]], writer: CellWriter, *,
-                calculated: Mapping[int, Calculated] | None = None,
-                forced: frozenset[int] = frozenset()) -> AppendPlan:
-    """The edits that put ``rows`` (column -> value) under the last data row.
+                anchor: int, footer: int | None = None,
+                formulas: Mapping[int, Calculated] | None = None,
+                forced: frozenset[int] = frozenset(),
+                relocate: Callable[[str], str] | None = None) -> AppendPlan:
+    """The edits that put ``rows`` (column -> value) under row ``anchor``, the last data row.
 
-    Columns in ``forced`` take the given value even where the row above has a formula.
+    Rows under it that are only formatted are reused, up to the totals row ``footer``; the
+    rest are inserted above that row (the caller moves it and what follows). A column of
+    ``formulas`` gets the office's formula moved down (``relocate`` first moves its
+    references to rows that moved), unless it is in ``forced``: those take the value given.
     """
-    anchor = last_data_row(sheet, shared, layout)
-    template = sheet.row(anchor) if anchor > layout.header_row else sheet.row(anchor + 1)
+    template = template_row(sheet, layout, anchor, footer)
     shape = {c.col: c for c in sheet.cells(template)} if template else {}
-    origin = template.number if template else anchor + 1
-    formulas: dict[int, Calculated] = {}
-    for col, cell in shape.items():
-        text = resolve_formula(sheet, cell)
-        if text is not None:
-            formulas[col] = Calculated(text, origin)
-    for col, calc in (calculated or {}).items():
-        formulas.setdefault(col, calc)
+    formulas = formulas or {}
     row_style = None
     if template is not None and template.attrs.get("customFormat") in {"1", "true"}:
         row_style = template.attrs.get("s")
+    # Columns added to the right of the office's last one have no cell to copy in the row
+    # above: they take the look of its last cell (its borders, not a date format).
+    edge = max(shape, default=0)
+    borrowed = shape[edge].style if edge else None
+    if writer.styles.is_date(borrowed):
+        borrowed = None
+    added = {col for col in layout.headers if col > edge} if edge else set()
     edits: list[Edit] = []
+    inserted: dict[int, list[bytes]] = {}
     first = anchor + 1
+    limit = footer if footer is not None else MAX_ROW + 1
     for offset, values in enumerate(rows):
         number = first + offset
-        existing = sheet.row(number)
+        existing = sheet.row(number) if number < limit else None
         current = {c.col: c for c in sheet.cells(existing)} if existing else {}
         cells: dict[int, bytes] = {}
-        for col in sorted(set(shape) | set(values) | set(formulas)):
+        for col in sorted(set(shape) | set(values) | set(formulas) | added):
             ref = f"{column_letters(col)}{number}"
             here = current.get(col)
-            style = here.style if here is not None and here.style else (
-                shape[col].style if col in shape else row_style or sheet.column_style(col))
+            style = shape[col].style if col in shape else (
+                row_style or sheet.column_style(col) or (borrowed if col in added else None))
+            if here is not None and here.style and not (
+                    col in shape and writer.styles.is_plain(here.style)):
+                style = here.style  # a row the office formatted ahead keeps its formats
             value = values.get(col)
             if col in formulas and col not in forced:
                 if here is not None and here.has_formula:
                     cells[col] = _without_cached_value(sheet.data[here.start:here.end])
                 else:
                     calc = formulas[col]
-                    text = shift_formula(calc.formula, rows=number - calc.origin_row)
+                    text = relocate(calc.formula) if relocate is not None else calc.formula
+                    text = shift_formula(text, rows=number - calc.origin_row)
                     cells[col] = writer.formula(ref, text, style)
             elif value is not None:
                 if here is not None and (here.has_formula or here.text(shared).strip()):
                     raise PackageError(f"cell {ref} under the last row of the register is "
                                        "not empty; the new row would overwrite it")
                 cells[col] = writer.value(ref, value, style)
-            elif here is None and col in shape and style:
+            elif (col in shape or col in added) and style and (here is None or (
+                    here.style != style and not here.has_formula
+                    and not here.text(shared).strip())):
                 cells[col] = writer.blank(ref, style)
         if existing is not None:
             edits.append(Edit(existing.start, existing.end,
                               merge_row(sheet, existing, cells, writer)))
-        else:
-            attrs = {k: v for k, v in (template.attrs if template else {}).items()
-                     if k not in {"r", "hidden", "collapsed"}}
-            _fit_spans(attrs, cells)
-            position = sheet.insertion_point(number)
-            edits.append(Edit(position, position,
-                              writer.row(number, attrs, [cells[c] for c in sorted(cells)])))
+            continue
+        attrs = {k: v for k, v in (template.attrs if template else {}).items()
+                 if k not in {"r", "hidden", "collapsed"}}
+        _fit_spans(attrs, cells)
+        moved = sheet.row(footer) if footer is not None and number >= footer else None
+        position = moved.start if moved is not None else sheet.insertion_point(number)
+        inserted.setdefault(position, []).append(
+            writer.row(number, attrs, [cells[c] for c in sorted(cells)]))
+    edits.extend(Edit(position, position, b"".join(data)) for position, data in inserted.items())
     return AppendPlan(tuple(edits), anchor, first, first + len(rows) - 1)
 
 

@@ -17,7 +17,7 @@ from typing import Final
 
 from lxml import etree
 
-from automation.registers.xlsx.formulas import column_letters, grow_sqref, parse_range, split_cell
+from automation.registers.xlsx.formulas import column_letters, split_cell
 from automation.registers.xlsx.package import PackageError, decode_escapes, xml_unescape
 
 unescape = xml_unescape
@@ -40,16 +40,6 @@ _FORMULA: Final = re.compile(_P + rb"f(?=[\s/>])(?P<a>[^>]*?)(?:/>|>(?P<t>.*?)</
 _INLINE: Final = re.compile(_P + rb"is\s*>(?P<b>.*?)</(?P=p)is\s*>", re.DOTALL)
 _PHONETIC: Final = re.compile(_P + rb"rPh(?=[\s/>]).*?</(?P=p)rPh\s*>", re.DOTALL)
 _TEXT: Final = re.compile(_P + rb"t(?=[\s/>])[^>]*?(?:/>|>(?P<t>.*?)</(?P=p)t\s*>)", re.DOTALL)
-_SQREF_ATTR: Final = re.compile(
-    rb"(<(?:[A-Za-z_][\w.-]*:)?(?:conditionalFormatting|dataValidation)(?=[\s/>])[^>]*?\bsqref=\")"
-    rb"([^\"]*)(\")")
-_EXT_BLOCK: Final = re.compile(
-    rb"<(?P<p>[A-Za-z_][\w.-]*:)(?P<n>conditionalFormatting|dataValidation)(?=[\s/>])"
-    rb".*?</(?P=p)(?P=n)\s*>", re.DOTALL)
-_SQREF_CHILD: Final = re.compile(
-    rb"(<(?P<p>(?:[A-Za-z_][\w.-]*:)?)sqref\s*>)([^<]*)(</(?P=p)sqref\s*>)")
-_AUTO_FILTER: Final = re.compile(
-    rb"(<(?:[A-Za-z_][\w.-]*:)?autoFilter(?=[\s/>])[^>]*?\bref=\")([^\"]*)(\")")
 
 
 def parse_attrs(raw: bytes) -> dict[str, str]:
@@ -322,40 +312,3 @@ def _quick_text(match: re.Match[bytes], shared: Sequence[str]) -> str:
         except (ValueError, IndexError):
             return ""
     return decode_escapes(unescape(raw)) if kind is not None and kind[1] == b"str" else raw
-
-
-def grow_ranges(tail: bytes, *, anchor: int, last: int) -> bytes:
-    """The sheet's validations, conditional formats (x14 ones too) and filter grown."""
-
-    def attr(match: re.Match[bytes]) -> bytes:
-        grown = grow_sqref(match[2].decode(), anchor=anchor, last=last)
-        return match[1] + grown.encode() + match[3]
-
-    def child(match: re.Match[bytes]) -> bytes:
-        grown = grow_sqref(match[3].decode(), anchor=anchor, last=last)
-        return match[1] + grown.encode() + match[4]
-
-    def block(match: re.Match[bytes]) -> bytes:
-        return _SQREF_CHILD.sub(child, match[0])
-
-    tail = _SQREF_ATTR.sub(attr, tail)
-    tail = _EXT_BLOCK.sub(block, tail)
-    return _AUTO_FILTER.sub(attr, tail)
-
-
-def grow_table(table: bytes, *, header_row: int, last: int) -> bytes:
-    """A table part whose header is on ``header_row``, with ``ref`` and filter reaching ``last``."""
-
-    def grow(match: re.Match[bytes]) -> bytes:
-        bounds = parse_range(match[2].decode())
-        if bounds is None or bounds[0] != header_row or bounds[2] >= last:
-            return match[0]
-        first_row, first_col, _, last_col = bounds
-        new = f"{column_letters(first_col)}{first_row}:{column_letters(last_col)}{last}"
-        return match[1] + new.encode() + match[3]
-
-    return _TABLE_REF.sub(grow, table)
-
-
-_TABLE_REF: Final = re.compile(
-    rb"(<(?:[A-Za-z_][\w.-]*:)?(?:table|autoFilter)(?=[\s/>])[^>]*?\sref=\")([^\"]*)(\")")

@@ -71,6 +71,18 @@ class StyleBook:
             return is_date_code(self._codes[number])
         return number in _BUILTIN_DATES
 
+    def is_plain(self, style: str | None) -> bool:
+        """True for a format that shows nothing of its own: general numbers, no fill, no
+        border (what LibreOffice gives the empty rows it writes under a table)."""
+        xf = self._xf(style)
+        if xf is None:
+            return True
+        ident = _attr(xf, "numFmtId") or "0"
+        general = ident == "0" or (ident.isdigit() and
+                                   self._codes.get(int(ident), "").lower() == "general")
+        return general and (_attr(xf, "fillId") or "0") == "0" and (
+            _attr(xf, "borderId") or "0") == "0"
+
     def variant(self, style: str | None, *, quote_prefix: bool = False,
                 number_format: int | None = None) -> str | None:
         """The index of ``style`` with a quote prefix and/or another number format."""
