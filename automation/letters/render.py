@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from automation import crashpoints
 from automation.errors import LetterError, TemplateError
 from automation.text import clean_text
 
@@ -169,6 +170,7 @@ def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
         os.close(fd)
         tmp = Path(name)
         doc.save(tmp)
+        crashpoints.reached("during-letter-write")
         tmp.replace(out)
     except OSError as exc:
         raise LetterError(f"{out}: cannot write the letter ({exc.strerror or exc}); "

@@ -17,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 from automation.arrival import Arrival, Parent, Source
-from automation.errors import LetterError
+from automation.errors import IntakeError, LetterError
 from automation.intake.classify import Classification, Classifier
-from automation.intake.mail import ParsedMail, mail_fingerprint, parse_mail
+from automation.intake.mail import ParsedMail, mail_fingerprint
 from automation.intake.mail_records import mail_record
+from automation.intake.reader import MailRequest
 from automation.letters.catalog import LetterKind
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
@@ -30,7 +31,6 @@ from automation.pipeline.office import Office
 from automation.records import Record
 from automation.registers.journal import LetterStatus, MailEntry, MailStatus
 from automation.sources.mailbox import MailItem, MailSource, Reply
-from automation.sources.saved_mail import saved_mail_raw
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,17 @@ def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
     A saved mail without a Date header is dated by its file (when it was saved), a fetched
     one by the moment it arrived here.
     """
-    data = arrival.data or b""
     fallback = office.clock.now()
-    if not arrival.source.is_mailbox:
-        data = saved_mail_raw(arrival.name, data, path=arrival.path)
-        if arrival.stamp is not None:
-            fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
-    return parse_mail(data, fallback_date=fallback,
-                      max_attachment_bytes=office.config.mail.max_attachment_bytes,
-                      path=arrival.path)
+    saved = not arrival.source.is_mailbox
+    if saved and arrival.stamp is not None:
+        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    try:
+        return office.reader.mail(MailRequest(
+            arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
+            max_attachment_bytes=office.config.mail.max_attachment_bytes,
+            limits=office.config.intake))
+    except IntakeError as exc:
+        raise IntakeError(str(exc), path=arrival.path) from exc
 
 
 def mail_identity(arrival: Arrival) -> str:
@@ -114,7 +116,9 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
             kept.append(target)
             continue
         target = unique_path(folder, child.name)
-        target.write_bytes(child.data or b"")
+        partial = target.with_name(f".{target.name[:200]}.tmp")
+        partial.write_bytes(child.data or b"")
+        partial.replace(target)  # a crash leaves no half-written piece under its name
         kept.append(target)
     return kept
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -14,6 +14,8 @@ from filelock import FileLock, Timeout
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
+from automation.intake.reader import Reader
+from automation.intake.sandbox import shared_reader
 from automation.registers.journal import Journal
 
 LOCK_NAME: Final = ".automation.lock"
@@ -25,6 +27,7 @@ class Office:
     config: Config
     journal: Journal
     clock: Clock
+    reader: Reader = field(default_factory=shared_reader)  # reads files where a crash is harmless
 
     @property
     def backup_dir(self) -> Path:

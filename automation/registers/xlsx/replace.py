@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from automation import crashpoints
 from automation.errors import RegisterError, RegisterLocked
 
 BACKUP_STAMP: Final = "%Y%m%d-%H%M%S-%f"
@@ -145,6 +146,7 @@ def replace_atomically(
     try:
         write(temporary)
         check(temporary)
+        crashpoints.reached("during-workbook-replace")
         shutil.copymode(path, temporary)
         check_not_locked(path)
         if expected is not None and file_stamp(path) != expected:
