@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from automation.config import Intake
@@ -61,6 +62,6 @@ class InProcessReader:
     def mail(self, request: MailRequest) -> ParsedMail:
         data = request.data
         if request.saved:
-            data = saved_mail_raw(request.name, data)
+            data = saved_mail_raw(request.name, data, path=Path(request.name))
         return parse_mail(data, fallback_date=request.fallback,
                           max_attachment_bytes=request.max_attachment_bytes)

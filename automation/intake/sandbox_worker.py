@@ -18,6 +18,7 @@ import traceback
 from typing import IO, Any
 
 from automation.errors import IntakeError
+from automation.intake import messages
 from automation.intake.reader import InProcessReader, MailRequest, SheetRequest
 from automation.intake.sandbox import (
     ANSWER_BUG,
@@ -60,6 +61,15 @@ def _answer(request: object) -> tuple[Any, ...]:
     raise TypeError(f"unknown request {type(request).__name__}")
 
 
+def _unexpected(request: object, exc: BaseException) -> tuple[Any, ...]:
+    """A native reader's panic on a broken file says the file is broken; anything else is a
+    bug of ours, told with its traceback."""
+    if type(exc).__name__ == "PanicException":  # pyo3: a Rust panic inside calamine
+        name = getattr(request, "name", "")
+        return (ANSWER_REFUSED, messages.unreadable(name, messages.CORRUPT))
+    return (ANSWER_BUG, type(exc).__name__, "".join(traceback.format_exception(exc))[-8000:])
+
+
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     while True:
         frame = read_frame(stdin)
@@ -76,9 +86,10 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
             answer, fatal = (ANSWER_MEMORY,), True
         except RecursionError:
             answer, fatal = (ANSWER_MEMORY,), True
-        except Exception as exc:  # noqa: BLE001 - a reader's bug: said to the parent, logged
-            answer = (ANSWER_BUG, type(exc).__name__,
-                      "".join(traceback.format_exception(exc))[-8000:])
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - said to the parent, which logs it
+            answer = _unexpected(request, exc)
         try:
             payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
