@@ -36,7 +36,7 @@ from automation.intake.rejection import (
 from automation.pipeline.office import Office
 from automation.pipeline.report import Verdict
 from automation.registers.journal import SourceStatus
-from automation.sources.files import readable_name
+from automation.sources.files import readable_name, readable_path
 
 PROCESSED: Final = Verdict.RECORDED.value
 REJECTED: Final = Verdict.REFUSED.value
@@ -101,7 +101,7 @@ def give_up_file(office: Office, path: Path, error: BaseException) -> Path:
         target = move_to(inbox, path, PROCESSED)
         office.journal.mark_source(fingerprint, name=readable_name(path.name),
                                    status=SourceStatus.FILED, now=office.clock.now(),
-                                   detail=str(target))
+                                   detail=readable_path(target))
         return target
     target = move_to(inbox, path, REJECTED)
     _note(target, path.name, messages.internal_error(type(error).__name__))

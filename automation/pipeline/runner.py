@@ -45,7 +45,7 @@ from automation.pipeline.report import Report, Verdict
 from automation.procedures.enrich import enrich as complete_from_planning
 from automation.records import Record
 from automation.registers.journal import MailEntry, MailStatus, SourceStatus
-from automation.sources.files import stamp_of
+from automation.sources.files import readable_path, stamp_of
 from automation.sources.mailbox import MailItem, MailSource
 
 log = logging.getLogger(__name__)
@@ -308,7 +308,7 @@ def settle(office: Office, job: Job) -> None:
     if arrival.path is not None and arrival.fingerprint and report.verdict is Verdict.RECORDED:
         office.journal.mark_source(arrival.fingerprint, name=arrival.name,
                                    status=SourceStatus.FILED, now=office.clock.now(),
-                                   detail=str(report.filed_to or arrival.path))
+                                   detail=readable_path(report.filed_to or arrival.path))
 
 
 def _check_unchanged(arrival: Arrival) -> None:

@@ -119,6 +119,11 @@ def _read_capped(path: Path, limit: int) -> tuple[bytes | None, str]:
     return b"".join(chunks), digest.hexdigest()
 
 
+def readable_path(path: Path) -> str:
+    """``path`` as text any file (a journal, a note) can hold: see :func:`readable_name`."""
+    return "/".join(readable_name(part) if part != "/" else "" for part in path.parts) or "/"
+
+
 def _refusal(path: Path, status: os.stat_result, *, office: Path) -> str:
     """Why ``path`` is not opened at all (French), or ""."""
     if stat.S_ISLNK(status.st_mode):

@@ -43,6 +43,7 @@ IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "
                         "desktop.ini", ".*", "*.LISEZ-MOI.txt")
 _EXCEL_TEMP: Final = re.compile(r"^[0-9A-F]{8}$", re.IGNORECASE)
 MAX_ATTEMPTS: Final = 3
+_NO_CHANGE: Final = frozenset({"opened", "closed_no_write"})
 MAIL_FOLDER: Final = "mails"  # inbox sub-folder for mails saved from Outlook
 
 
@@ -82,7 +83,9 @@ class _Marker(FileSystemEventHandler):
         self._mark = mark
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory:
+        # A file opened or closed unchanged is no news — the watcher's own look at its end
+        # opens it, and counting that as a change would keep such a file waiting for ever.
+        if event.is_directory or event.event_type in _NO_CHANGE:
             return
         destination = getattr(event, "dest_path", "")
         for raw in (event.src_path, destination):

@@ -19,9 +19,9 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,12 +40,11 @@ INJECTIONS = ("=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x.invalid\",\"clic\")",
               "=DDE(\"cmd\";\"/C calc\";\"x\")", "'=1+1", ";=1+1", "=1+1&\"x\"",
               "%0A=1+1", "=\"=1+1\"")
 XXE_TARGET = "file:///etc/hostname"
-ENTITIES = ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
-            '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
-            '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
+_LAUGHS = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh",
+                                                                          strict=True))
+ENTITIES = (f'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">{_LAUGHS}'
             f'<!ENTITY xxe SYSTEM "{XXE_TARGET}">]>')
-WHEN = datetime(2026, 3, 6, 16, 20, tzinfo=timezone.utc)
+WHEN = datetime(2026, 3, 6, 16, 20, tzinfo=UTC)
 
 
 def workbook(rows: list[list[object]]) -> bytes:

@@ -42,7 +42,7 @@ def main() -> None:
                 context = resolver.resolve(
                     "uno:socket,host=127.0.0.1,port=2099;urp;StarOffice.ComponentContext")
                 break
-            except Exception:  # noqa: BLE001 - LibreOffice is still starting
+            except Exception:
                 time.sleep(0.3)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
