@@ -276,7 +276,7 @@ def build(out: Path) -> dict[str, bytes]:
         attachments=[(f"justificatif-{n}.txt", b"x") for n in range(5000)],
         message_id="<parts-5000@exemple.fr>")
     files["mail-nested-200.eml"] = nested_mail(200)
-    files["mail-injection.eml"] = mail(INJECTIONS[0], INJECTIONS[1],
+    files["mail-injection.eml"] = mail(INJECTIONS[0], f"{INJECTIONS[1]}\nC'est une réclamation.",
                                        message_id="<injection@exemple.fr>",
                                        sender=f'"{INJECTIONS[3]}" <injection@exemple.fr>')
     for label in ("far-cell", "bomb-ratio", "entities-xl-worksheets-sheet1"):
