@@ -83,6 +83,7 @@ class Arrival:
     path: Path | None = None  # the file itself (inbox or elsewhere); None for mail and parts
     stamp: Stamp | None = None  # the file as it was read
     folder: str = ""  # the mailbox folder or inbox sub-folder it was found in
+    refusal: str = ""  # French: why the source refuses it unread (a link, not a plain file)
 
     @property
     def form(self) -> Form:

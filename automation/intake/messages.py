@@ -130,9 +130,74 @@ def too_many_parts(count: int) -> str:
 
 
 def too_many_rows(sheet: str, limit: int) -> str:
-    count = f"{limit:,}".replace(",", "\u202f")
-    return (f"la feuille {quoted(sheet)} compte plus de {count} lignes, la limite. "
+    return (f"la feuille {quoted(sheet)} compte plus de {_count(limit)} lignes, la limite. "
             "Découpez-la en plusieurs fichiers.")
+
+
+def sheet_too_large(sheet: str, corner: str, cells: int, *, declared: bool, max_cells: int,
+                    max_rows: int) -> str:
+    reach = (f"déclare une étendue allant jusqu'à la cellule {corner}" if declared
+             else f"s'étend jusqu'à la cellule {corner}")
+    return (f"la feuille {quoted(sheet)} {reach}, soit {_count(cells)} cellules à partir de A1, "
+            f"au-delà de la limite de sécurité ({_count(max_rows)} lignes, {_count(max_cells)} "
+            "cellules) ; elle est refusée sans être ouverte. Copiez les seules lignes utiles "
+            "dans un nouveau classeur, enregistrez-le puis déposez-le.")
+
+
+def mixed_encoding(lines: Sequence[int]) -> str:
+    shown = [str(n) for n in lines[:10]]
+    more = f" et {len(lines) - 10} autre(s)" if len(lines) > 10 else ""
+    which = (f"la ligne {shown[0]}" if len(lines) == 1
+             else f"les lignes {', '.join(shown)}{more}")
+    return (f"ses caractères accentués ne sont pas tous écrits de la même façon : le fichier "
+            f"est en UTF-8, sauf {which}, écrite(s) dans un autre encodage (sans doute "
+            "Windows-1252, collée(s) depuis un autre fichier). Rien n'a été importé, pour ne "
+            "pas changer « Zoé » en « ZoÃ© ». Ouvrez le fichier dans Excel ou LibreOffice, "
+            "corrigez les accents de ces lignes, enregistrez-le au format « CSV UTF-8 » puis "
+            "déposez-le à nouveau.")
+
+
+def reader_crashed(memory_mb: float) -> str:
+    return (f"sa lecture demandait plus que la limite de mémoire de sécurité ({_mb(memory_mb)} "
+            "Mo) ou a fait s'arrêter le lecteur ; elle a été interrompue sans conséquence pour "
+            "le reste des dépôts. Le fichier est peut-être endommagé, ou construit pour nuire. "
+            "Ouvrez-le dans Excel (ou LibreOffice), enregistrez-le à nouveau puis déposez-le.")
+
+
+def reader_too_long(seconds: float) -> str:
+    return (f"sa lecture a duré plus que la limite de sécurité ({_mb(seconds)} s de calcul) et "
+            "a été interrompue sans conséquence pour le reste des dépôts. Ouvrez-le dans "
+            "Excel (ou LibreOffice), enregistrez-le à nouveau, découpé s'il est très grand, "
+            "puis déposez-le.")
+
+
+READER_BUG: Final = ("une erreur inattendue du lecteur l'a arrêté ; rien n'a été importé. Le "
+                     "détail est dans le journal technique : transmettez ce fichier à la "
+                     "personne qui administre l'outil.")
+LINK: Final = ("c'est un lien (raccourci) vers un autre fichier, et non le fichier lui-même ; "
+               "il n'a pas été ouvert. Déposez une copie du fichier dans le dossier de dépôt.")
+HARD_LINK: Final = ("c'est un second nom (lien physique) d'un fichier rangé hors du dossier de "
+                    "l'organisme ; il n'a pas été ouvert. Déposez une copie du fichier dans le "
+                    "dossier de dépôt.")
+NOT_A_FILE: Final = ("ce n'est pas un fichier ordinaire (un tube, un périphérique ou un "
+                     "dossier spécial) ; il n'a pas été ouvert.")
+
+
+def internal_error(kind: str) -> str:
+    return ("Ce fichier n'a pas pu être traité, à plusieurs reprises, à la suite d'une erreur "
+            f"interne de l'outil ({kind}) ; aucune de ses lignes n'a été enregistrée. Il a été "
+            "mis de côté ici pour ne pas être perdu : transmettez-le, avec ce message, à la "
+            "personne qui administre l'outil.")
+
+
+def register_unwritable(register: str, detail: str) -> str:
+    return (f"le registre « {register} » n'a pas pu être écrit ({detail}) ; les lignes sont "
+            "enregistrées dans le journal de l'outil et seront écrites dans le registre dès "
+            "qu'il pourra l'être. Rien n'est perdu.")
+
+
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
 
 
 # --- routing ------------------------------------------------------------------------------

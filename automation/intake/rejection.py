@@ -103,14 +103,15 @@ def note_path(path: Path) -> Path:
     return path if path.name.endswith(NOTE_SUFFIX) else path.with_name(path.name + NOTE_SUFFIX)
 
 
-def write_rejection_note(path: Path, message: str) -> Path:
+def write_rejection_note(path: Path, message: str, *, name: str = "") -> Path:
     """Explain why a file was not imported, in ``<file>.LISEZ-MOI.txt``; returns that path.
 
-    ``path`` is the rejected file (the note goes beside it) or the note's own path.
+    ``path`` is the rejected file (the note goes beside it) or the note's own path; ``name``
+    is the file's name as the note quotes it (default: from the note's name).
     """
     note = note_path(path)
     note.parent.mkdir(parents=True, exist_ok=True)
-    name = note.name.removesuffix(NOTE_SUFFIX)
+    name = name or note.name.removesuffix(NOTE_SUFFIX)
     text = messages.rejection_note(name, clean_text(message)).replace("\n", "\r\n")
     note.write_text(text, encoding="utf-8-sig", newline="")
     return note

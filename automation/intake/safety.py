@@ -9,9 +9,12 @@ before anything big is held in memory.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from io import BytesIO
 from typing import Final
+
+import olefile
 
 from automation.config import Intake
 from automation.errors import IntakeError
@@ -26,6 +29,11 @@ _CHUNK: Final = MB
 
 ZIP_MAGIC: Final = b"PK\x03\x04"
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx/.xlsm
+_ENCRYPTED_STREAMS: Final = frozenset({"encryptioninfo", "encryptedpackage"})  # OOXML, agile/RC4
+_BIFF_STREAMS: Final = ("Workbook", "Book")
+_BIFF_FILEPASS: Final = 0x002F  # the record saying the rest of a .xls is encrypted
+_BIFF_EOF: Final = 0x000A
+_BIFF_RECORDS_SCANNED: Final = 400
 
 
 def check_zip(data: bytes, limits: Intake, *, name: str) -> None:
@@ -87,3 +95,36 @@ def _odf_encrypted(archive: zipfile.ZipFile) -> bool:
     if info.file_size > 4 * MB:
         return False
     return b"encryption-data" in archive.read(info)
+
+
+def ole_encrypted(data: bytes) -> bool:
+    """True for an OLE file that is encrypted: an Office 2007+ workbook saved with a password
+    (its package inside ``EncryptedPackage``), or a .xls whose globals hold a FILEPASS record."""
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+            if streams & _ENCRYPTED_STREAMS:
+                return True
+            for name in _BIFF_STREAMS:
+                if ole.exists(name):
+                    with ole.openstream(name) as stream:
+                        return _has_filepass(stream.read(64 * 1024))
+    except (OSError, ValueError, struct.error, IndexError, KeyError, TypeError,
+            RecursionError, NotImplementedError):
+        return False  # not a readable OLE file: calamine says what it is
+    return False
+
+
+def _has_filepass(head: bytes) -> bool:
+    """Walk the first BIFF records of a .xls workbook stream, looking for FILEPASS."""
+    offset = 0
+    for _ in range(_BIFF_RECORDS_SCANNED):
+        if offset + 4 > len(head):
+            return False
+        kind, size = struct.unpack_from("<HH", head, offset)
+        if kind == _BIFF_FILEPASS:
+            return True
+        if kind == _BIFF_EOF:
+            return False
+        offset += 4 + size
+    return False

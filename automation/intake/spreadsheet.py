@@ -3,8 +3,10 @@
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read by calamine, values only: nothing in them is
 executed and formulas give their cached result; a formula with no cached result (written by a
 web app or a script) gives its own text, as text (:mod:`.formulas`). CSV files are decoded
-(UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252) and their delimiter (``;``,
-``,`` or tab) is sniffed. The bytes come from the arrival, read once and size-checked there.
+(UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252, checked line by line:
+:mod:`.encoding`) and their delimiter (``;``, ``,`` or tab) is sniffed. Before calamine opens
+an .xlsx, the reach of its sheets is measured (:mod:`.extent`). The bytes come from the
+arrival, read once and size-checked there.
 Every row keeps the number a person sees in Excel, so rejection notes point at the right line.
 In a workbook of several sheets, the sheet whose header row best fits a register is read.
 """
@@ -32,10 +34,12 @@ from automation.arrival import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
+from automation.intake.encoding import decode_csv
+from automation.intake.extent import check_extent
 from automation.intake.forms import FormEntry
 from automation.intake.formulas import uncached_formulas
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
-from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip
+from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, ole_encrypted
 from automation.intake.validate import is_blank, validate
 from automation.records import CellValue, Record, Rejection
 
@@ -114,9 +118,12 @@ class Spreadsheet:
             raise IntakeError(messages.unreadable(name, messages.NO_DATA))
         if data.startswith(ZIP_MAGIC):
             check_zip(data, limits, name=name)
+            if self._xlsx:
+                check_extent(data, limits, name=name)
             self._workbook = self._open(data)
         elif data.startswith(OLE_MAGIC):
-            if self._xlsx:  # Office saves password-protected files as OLE
+            # Office saves a password-protected .xlsx as OLE; a .xls says so in its globals.
+            if self._xlsx or ole_encrypted(data):
                 raise IntakeError(messages.unreadable(name, messages.ENCRYPTED))
             self._workbook = self._open(data)
         elif suffix in CSV_SUFFIXES:
@@ -245,18 +252,11 @@ def _with_formula_texts(rows: Sequence[Sequence[RawCell]],
     return patched
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 (what French Excel writes)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def read_csv(data: bytes, *, sheet: str, limits: Intake, name: str) -> Table:
-    text = decode_text(data).replace("\x00", "")
+    text = decode_csv(data, name=name).replace("\x00", "")
+    # A cell may be as long as the file (a pasted mail); the register cuts it visibly. The
+    # limit is the csv module's, process-wide; raising it harms no other reader.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     head, _, rest = text.partition("\n")
     head = head.rstrip("\r")
     delimiter: str | None = None

@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from automation import crashpoints
 from automation.errors import LetterError, TemplateError
 from automation.letters.typography import sentence
 from automation.text import clean_text
@@ -171,6 +172,7 @@ def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
     try:
         tmp = _new_file(out.parent, f".{out.stem[:40]}.", ".tmp")
         doc.save(tmp)
+        crashpoints.reached("during-letter-write")
         tmp.replace(out)
     except OSError as exc:
         raise LetterError(f"{out}: cannot write the letter ({exc.strerror or exc}); "

@@ -28,7 +28,7 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None,
     registers = [b.key for b in config.bindings()]
     arrival = file_arrival(path, source=source, inbox=config.inbox_dir, registers=registers,
                            max_spreadsheet_bytes=int(config.intake.max_file_mb * MB),
-                           max_mail_bytes=config.mail.max_mail_bytes)
+                           max_mail_bytes=config.mail.max_mail_bytes, office=config.root)
     if hint is not None:
         arrival = replace(arrival, hint=hint)
     return run(office, arrival)

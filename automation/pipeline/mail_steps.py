@@ -21,14 +21,14 @@ from email.utils import formataddr
 from pathlib import Path
 
 from automation.arrival import Arrival, Parent, Source
-from automation.errors import HeaderMismatch, LetterError
+from automation.errors import HeaderMismatch, IntakeError, LetterError
 from automation.intake.attachment_use import AttachmentUse, attachment_use
 from automation.intake.classify import Classification, Classifier
 from automation.intake.declarant import author_of
 from automation.intake.headers import HeaderMatch, route_tables
-from automation.intake.mail import ParsedMail, parse_mail
+from automation.intake.mail import ParsedMail
 from automation.intake.mail_records import mail_office, mail_record
-from automation.intake.spreadsheet import first_rows
+from automation.intake.reader import HeadRequest, MailRequest
 from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
@@ -39,7 +39,6 @@ from automation.pipeline.office import Office
 from automation.records import Record
 from automation.registers.journal import LetterStatus, MailEntry, MailStatus
 from automation.sources.mailbox import MailItem, MailSource, Reply
-from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +51,17 @@ def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
     A saved mail without a Date header is dated by its file (when it was saved), a fetched
     one by the moment it arrived here.
     """
-    data = arrival.data or b""
     fallback = office.clock.now()
-    if not arrival.source.is_mailbox:
-        data = saved_mail_raw(arrival.name, data, path=arrival.path)
-        if arrival.stamp is not None:
-            fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
-    return parse_mail(data, fallback_date=fallback,
-                      max_attachment_bytes=office.config.mail.max_attachment_bytes,
-                      path=arrival.path, convert_msg=msg_to_mime)
+    saved = not arrival.source.is_mailbox
+    if saved and arrival.stamp is not None:
+        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    try:
+        return office.reader.mail(MailRequest(
+            arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
+            max_attachment_bytes=office.config.mail.max_attachment_bytes,
+            limits=office.config.intake))
+    except IntakeError as exc:
+        raise IntakeError(str(exc), path=arrival.path) from exc
 
 
 def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classification:
@@ -87,7 +88,8 @@ def mail_row(office: Office, mail: ParsedMail, arrival: Arrival,
 def attachment_use_of(office: Office, arrival: Arrival, *, mail_register: str | None,
                       office_rule: str) -> AttachmentUse:
     """Rows for a register, or evidence: what an attached spreadsheet is."""
-    tables = first_rows(arrival.name, arrival.data or b"", limits=office.config.intake)
+    tables = office.reader.first_rows(HeadRequest(arrival.name, arrival.data or b"",
+                                                  limits=office.config.intake))
     try:
         match: HeaderMatch | None = route_tables(tables, None) if tables else None
     except HeaderMismatch:
@@ -138,7 +140,9 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
             kept.append(target)
             continue
         target = unique_path(folder, child.name)
-        target.write_bytes(child.data or b"")
+        partial = target.with_name(f".{target.name[:200]}.tmp")
+        partial.write_bytes(child.data or b"")
+        partial.replace(target)  # a crash leaves no half-written piece under its name
         kept.append(target)
     return kept
 

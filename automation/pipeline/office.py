@@ -18,6 +18,8 @@ from typing import Final
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
+from automation.intake.reader import Reader
+from automation.intake.sandbox import shared_reader
 from automation.pipeline.housekeeping import remove_leftovers
 from automation.pipeline.lock import LOCK_NAME, OfficeLock
 from automation.procedures.planning import REGISTER as PLANNING
@@ -34,6 +36,7 @@ class Office:
     config: Config
     journal: Journal
     clock: Clock
+    reader: Reader = field(default_factory=shared_reader)  # reads files where a crash is harmless
     _planning: tuple[tuple[int, int] | None, Planning] | None = field(
         default=None, init=False, repr=False)
 

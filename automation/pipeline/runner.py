@@ -4,7 +4,9 @@
 
 * **guard**: seen before (the same file already recorded)? too large, or a format the tool
   does not read? — before anything is parsed;
-* **read**: a spreadsheet's rows, routed to a register and validated; a mail, parsed;
+* **read**: a spreadsheet's rows, routed to a register and validated; a mail, parsed — both
+  by the office's :class:`~automation.intake.reader.Reader`, which reads in a child process
+  that a native abort, a MemoryError or an endless file cannot take the watcher down with;
 * **classify**: a mail's register by the office's rules, its row, and its attached files as
   child arrivals (each guarded and read in turn, the mail's register as their hint);
 * **enrich**: rows completed from the planning and the seed-004 rules;
@@ -27,13 +29,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
-from automation.errors import FileNotReady, IntakeError
+from automation.errors import FileNotReady, IntakeError, RegisterError
 from automation.intake import messages
 from automation.intake.attachment_use import AttachmentUse, RegisterRows
 from automation.intake.classify import Classification
 from automation.intake.mail import ParsedMail
-from automation.intake.spreadsheet import SpreadsheetIntake, read_spreadsheet
+from automation.intake.reader import SheetRequest
+from automation.intake.spreadsheet import SpreadsheetIntake
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps, store
 from automation.pipeline.filing import file_arrival, rejection_copy
@@ -42,7 +46,7 @@ from automation.pipeline.report import Report, Verdict
 from automation.procedures.enrich import enrich as complete_from_planning
 from automation.records import Record
 from automation.registers.journal import MailEntry, MailStatus, SourceStatus
-from automation.sources.files import stamp_of
+from automation.sources.files import readable_path, stamp_of
 from automation.sources.mailbox import MailItem, MailSource
 
 log = logging.getLogger(__name__)
@@ -103,6 +107,8 @@ def _report(arrival: Arrival) -> Report:
 def guard(office: Office, job: Job) -> bool:
     arrival = job.arrival
     attachment = arrival.source is Source.ATTACHMENT
+    if arrival.refusal:
+        return job.end(Verdict.KEPT if attachment else Verdict.REFUSED, arrival.refusal)
     if (arrival.path is not None and arrival.fingerprint
             and office.journal.source_status(arrival.fingerprint) is SourceStatus.FILED):
         return job.end(Verdict.DUPLICATE, ALREADY_HANDLED)
@@ -138,9 +144,9 @@ def read(office: Office, job: Job) -> bool:
     if arrival.parent is not None:
         source_name = f"{arrival.name} (pièce jointe du {arrival.parent.label})"
     try:
-        job.intake = read_spreadsheet(arrival.name, arrival.data or b"", hint=arrival.hint,
-                                      limits=office.config.intake, source_name=source_name,
-                                      forms=office.config.survey_forms)
+        job.intake = office.reader.spreadsheet(SheetRequest(
+            arrival.name, arrival.data or b"", hint=arrival.hint, limits=office.config.intake,
+            source_name=source_name, forms=office.config.survey_forms))
     except IntakeError as exc:
         if arrival.source is Source.ATTACHMENT:
             return job.end(Verdict.KEPT, str(exc))
@@ -168,9 +174,23 @@ def classify(office: Office, job: Job) -> bool:
     job.report.register = classification.register
     for child in mail_steps.attachment_arrivals(mail, arrival, classification.register):
         job.children.append(_attachment(office, child, classification))
-    job.records = [mail_steps.mail_row(office, mail, arrival, classification,
-                                       uses=_uses(job))]
+    row = mail_steps.mail_row(office, mail, arrival, classification, uses=_uses(job))
+    job.records = [_with_attachment_notes(row, job.children)]
     return True
+
+
+def _with_attachment_notes(row: Record, children: list[Job]) -> Record:
+    """The mail's row, saying which attached spreadsheets could not be read, and why."""
+    unread = [child.report.message for child in children
+              if child.report.verdict is Verdict.KEPT and child.report.message
+              and child.arrival.form is Form.SPREADSHEET and child.use is None]
+    if not unread:
+        return row
+    values = dict(row.values)
+    notes = str(values.get("notes") or "")
+    lines = [f"Pièce jointe non lue, conservée avec le courriel : {why}" for why in unread]
+    values["notes"] = "\n".join([notes, *lines] if notes else lines)
+    return replace(row, values=values)
 
 
 def _attachment(office: Office, arrival: Arrival, mail: Classification) -> Job:
@@ -193,9 +213,9 @@ def _attachment(office: Office, arrival: Arrival, mail: Classification) -> Job:
             classify(office, job)
     except IntakeError as exc:
         job.end(Verdict.KEPT, str(exc))
-    except Exception as exc:  # an attachment no reader copes with stays evidence
+    except Exception:  # an attachment no reader copes with stays evidence
         log.exception("%s: attachment not read", arrival.place)
-        job.end(Verdict.KEPT, f"{arrival.name} : pièce jointe illisible ({type(exc).__name__})")
+        job.end(Verdict.KEPT, messages.unreadable(arrival.name, messages.READER_BUG))
     return job
 
 
@@ -215,8 +235,12 @@ def record(office: Office, job: Job) -> bool:
     _check_unchanged(arrival)
     every = [*job.records, *(r for child in job.children for r in child.records)]
     now = office.clock.now()
+    # Recorded before but not filed: a crash came in between, and this run finishes the job.
+    resumed = bool(arrival.path is not None and arrival.fingerprint and office.journal.
+                   source_status(arrival.fingerprint) is SourceStatus.RECORDED)
 
     def ledger(result: store.RecordResult) -> None:
+        crashpoints.reached("in-journal-transaction")
         if arrival.path is not None and arrival.fingerprint:
             office.journal.mark_source(arrival.fingerprint, name=arrival.name,
                                        status=SourceStatus.RECORDED, now=now)
@@ -228,6 +252,7 @@ def record(office: Office, job: Job) -> bool:
     result = store.record(office, every, origin=f"{arrival.source.value}:{arrival.place}",
                           also=ledger)
     job.opened = sorted({row.register for row in result.followups})
+    crashpoints.reached("after-journal-commit")
     stored = {row.fingerprint for row in result.stored}
     for each in (job, *job.children):
         mine = {r.fingerprint for r in each.records}
@@ -238,7 +263,7 @@ def record(office: Office, job: Job) -> bool:
     if job.mail is not None:
         assert job.entry is not None
         job.report.record_id = job.entry.record_id
-        if not job.report.accepted:
+        if not job.report.accepted and not resumed:
             job.report.verdict = Verdict.DUPLICATE
     return True
 
@@ -267,8 +292,9 @@ def _say_where_attachments_are(office: Office, job: Job, result: store.RecordRes
     stored = next((row for row in result.stored if row.fingerprint == fingerprint), None)
     if stored is None or not job.children:
         return
-    row = mail_steps.mail_row(office, job.mail, job.arrival, job.classification,
-                              uses=_uses(job), record_id=stored.record_id)
+    row = _with_attachment_notes(
+        mail_steps.mail_row(office, job.mail, job.arrival, job.classification,
+                            uses=_uses(job), record_id=stored.record_id), job.children)
     office.journal.amend_pending(stored.register, stored.record_id,
                                  {"notes": row.values.get("notes")})
 
@@ -276,7 +302,14 @@ def _say_where_attachments_are(office: Office, job: Job, result: store.RecordRes
 def write(office: Office, job: Job) -> bool:
     registers = sorted({r.register for each in (job, *job.children) for r in each.records}
                        | set(job.opened))
-    flushed = store.flush(office, registers)
+    try:
+        flushed = store.flush(office, registers)
+    except RegisterError as exc:  # the rows are safe in the journal: written once it is fixed
+        log.error("%s: rows recorded, not written yet: %s", job.arrival.place, exc)
+        reason = messages.register_unwritable(exc.register or ", ".join(registers), str(exc))
+        office.journal.note_wait(exc.register or registers[0], reason, now=office.clock.now())
+        job.report.waiting = reason
+        return True
     job.report.waiting = "; ".join(flushed.waiting.values())
     return True
 
@@ -299,17 +332,21 @@ def settle(office: Office, job: Job) -> None:
     if report.verdict is None:
         report.verdict = Verdict.RECORDED
     if job.entry is not None:
+        if job.children:
+            crashpoints.reached("before-attachments-kept")
         report.kept = mail_steps.keep_attachments(office, job.entry.record_id,
                                                   [child.arrival for child in job.children])
         if not job.entry.replied:
             report.answered = mail_steps.answer(office, job.mail, job.entry,
                                                 mailbox=job.mailbox) if job.mail else ""
     report.attachments = [child.report for child in job.children]
+    if arrival.path is not None:
+        crashpoints.reached("before-file-move")
     report.filed_to = file_arrival(inbox, arrival, report.verdict, note=job.note)
     if arrival.path is not None and arrival.fingerprint and report.verdict is Verdict.RECORDED:
         office.journal.mark_source(arrival.fingerprint, name=arrival.name,
                                    status=SourceStatus.FILED, now=office.clock.now(),
-                                   detail=str(report.filed_to or arrival.path))
+                                   detail=readable_path(report.filed_to or arrival.path))
 
 
 def _check_unchanged(arrival: Arrival) -> None:

@@ -18,11 +18,10 @@ from typing import Final
 
 from automation.arrival import Source
 from automation.errors import AutomationError, FileNotReady, RegisterError
-from automation.intake.rejection import write_rejection_note
 from automation.pipeline import store
 from automation.pipeline.events import log_file
 from automation.pipeline.files import ingest_file
-from automation.pipeline.filing import FILED_FOLDERS, REJECTED, move_to
+from automation.pipeline.filing import FILED_FOLDERS, give_up_file
 from automation.pipeline.followup import TemplateFixes, follow_up
 from automation.pipeline.mailbox import MailboxWorker, mailbox_kind, open_source, poll_seconds
 from automation.pipeline.office import Office
@@ -186,21 +185,17 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         report = ingest_file(office, path)
         log_file(report)
         reports.append(report)
-        office.journal.set_state("last_file", f"{office.clock.now().isoformat()} {path.name}")
+        office.journal.set_state("last_file", f"{office.clock.now().isoformat()} {report.name}")
         if on_report is not None:
             on_report(report)
         _safely(lambda: follow_up(office, fixes=fixes), "dates of the letters produced")
         _safely(reminders.tick, "dashboard after a file")
 
     def give_up(path: Path, error: BaseException) -> None:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return
-        target = move_to(office.config.inbox_dir, path, REJECTED)
-        write_rejection_note(
-            target,
-            "Ce fichier n'a pas pu être traité à la suite d'une erreur interne "
-            f"({type(error).__name__}). Il a été mis de côté ici pour ne pas être perdu ; "
-            "transmettez-le à la personne qui administre l'outil.")
+        log.error("%s: given up after repeated failures: %s", path.name, error)
+        give_up_file(office, path, error)
 
     watcher = FolderWatcher(
         office.config.inbox_dir, handle=handle, give_up=give_up, skip=FILED_FOLDERS,

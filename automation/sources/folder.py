@@ -11,6 +11,9 @@ was stopped. A dead observer is restarted. ``handle`` raising
 :class:`~automation.errors.FileNotReady` means "try again later"; any other exception is
 logged and the file is tried again a few times before ``give_up`` is called for it, so one
 bad file never stops the watcher.
+
+Links are never followed: a symbolic link, a pipe or a device is handed over at once — the
+runner refuses it unread — and nothing is taken from below a linked folder.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,6 +43,7 @@ IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "
                         "desktop.ini", ".*", "*.LISEZ-MOI.txt")
 _EXCEL_TEMP: Final = re.compile(r"^[0-9A-F]{8}$", re.IGNORECASE)
 MAX_ATTEMPTS: Final = 3
+_NO_CHANGE: Final = frozenset({"opened", "closed_no_write"})
 MAIL_FOLDER: Final = "mails"  # inbox sub-folder for mails saved from Outlook
 
 
@@ -59,10 +64,18 @@ class _Candidate:
 
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
-        status = path.stat()
+        status = path.lstat()
     except OSError:
         return None
     return status.st_size, status.st_mtime_ns
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link (nor a pipe, a device…)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 class _Marker(FileSystemEventHandler):
@@ -70,7 +83,9 @@ class _Marker(FileSystemEventHandler):
         self._mark = mark
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory:
+        # A file opened or closed unchanged is no news — the watcher's own look at its end
+        # opens it, and counting that as a change would keep such a file waiting for ever.
+        if event.is_directory or event.event_type in _NO_CHANGE:
             return
         destination = getattr(event, "dest_path", "")
         for raw in (event.src_path, destination):
@@ -119,7 +134,7 @@ class FolderWatcher:
         if not self.root.is_dir():
             return
         for path in self.root.rglob("*"):
-            if path.is_file() and self._wanted(path):
+            if (path.is_symlink() or not path.is_dir()) and self._wanted(path):
                 with self._lock:
                     if path not in self._candidates:
                         self._candidates[path] = _Candidate(last_event=time.monotonic(),
@@ -135,7 +150,15 @@ class FolderWatcher:
         except ValueError:
             return False
         filed = len(relative.parts) > 1 and relative.parts[0] in self._skip
-        return not (filed or is_ignored(path))
+        hidden = any(part.startswith(".") for part in relative.parts[:-1])  # .logs, .backup
+        if filed or hidden or is_ignored(path):
+            return False
+        folder = path.parent
+        while folder != self.root:  # below a linked folder: not the inbox's own
+            if folder.is_symlink() or folder == folder.parent:
+                return False
+            folder = folder.parent
+        return True
 
     # -- the worker -----------------------------------------------------------------------------
 
@@ -163,6 +186,8 @@ class FolderWatcher:
             with self._lock:
                 self._candidates.pop(path, None)
             return False
+        if not _plain_file(path):
+            return True  # a link, a pipe: refused unread, nothing to wait for
         if settle > 0 and current != candidate.stat:
             # A change seen by looking counts as an event: network shares send none.
             candidate.stat = current

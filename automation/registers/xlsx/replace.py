@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from automation import crashpoints
 from automation.errors import RegisterError, RegisterLocked
 from automation.files import replace_file, temporary_beside
 from automation.registers.owners import read_owner
@@ -147,6 +148,7 @@ def replace_atomically(
     try:
         write(temporary)
         check(temporary)
+        crashpoints.reached("during-workbook-replace")
         shutil.copymode(path, temporary)
         check_not_locked(path)
         if expected is not None and file_stamp(path) != expected:

@@ -1,0 +1,86 @@
+"""What the pipeline's read stage calls to turn an arrival's bytes into rows or a mail.
+
+:class:`Reader` is the seam: :class:`InProcessReader` reads in the calling process (the
+sandbox's child runs it, and so can a test that wants no child), and
+:class:`~automation.intake.sandbox.SandboxReader` runs the same calls in a child process that
+a native abort, a MemoryError or an endless file cannot take the watcher down with.
+Both raise :class:`~automation.errors.IntakeError` with a French reason for a file that
+cannot be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from automation.config import Intake
+from automation.intake.forms import FormEntry
+from automation.intake.mail import ParsedMail, parse_mail
+from automation.intake.spreadsheet import SpreadsheetIntake, Table, first_rows, read_spreadsheet
+from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
+
+
+@dataclass(frozen=True)
+class MailRequest:
+    """A mail to parse: a mailbox's raw bytes, or a saved ``.eml``/``.msg`` file's."""
+
+    name: str
+    data: bytes
+    saved: bool  # a file saved from Outlook (a .msg is converted first)
+    fallback: datetime  # stands in for a missing Date header
+    max_attachment_bytes: int
+    limits: Intake  # the reader's memory and time limits
+
+
+@dataclass(frozen=True)
+class SheetRequest:
+    """A spreadsheet to read, route and validate (see :func:`read_spreadsheet`)."""
+
+    name: str
+    data: bytes
+    hint: str | None
+    limits: Intake
+    source_name: str
+    forms: tuple[FormEntry, ...] = ()  # the office's [[surveys.forms]]
+
+
+@dataclass(frozen=True)
+class HeadRequest:
+    """The first rows of every sheet of a spreadsheet (see :func:`first_rows`): where its
+    headers and titles are, to decide what an attached file is."""
+
+    name: str
+    data: bytes
+    limits: Intake
+
+
+class Reader(Protocol):
+    """Reads an arrival's bytes; :class:`IntakeError` (French) when they cannot be read."""
+
+    def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake: ...
+
+    def first_rows(self, request: HeadRequest) -> list[Table]: ...
+
+    def mail(self, request: MailRequest) -> ParsedMail: ...
+
+
+class InProcessReader:
+    """Reads in this process: what the sandbox's child does with each request."""
+
+    def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:
+        return read_spreadsheet(request.name, request.data, hint=request.hint,
+                                limits=request.limits, source_name=request.source_name,
+                                forms=request.forms)
+
+    def first_rows(self, request: HeadRequest) -> list[Table]:
+        return first_rows(request.name, request.data, limits=request.limits)
+
+    def mail(self, request: MailRequest) -> ParsedMail:
+        data = request.data
+        if request.saved:
+            data = saved_mail_raw(request.name, data, path=Path(request.name))
+        return parse_mail(data, fallback_date=request.fallback,
+                          max_attachment_bytes=request.max_attachment_bytes,
+                          convert_msg=msg_to_mime)
