@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,10 @@ from automation.indicators.load import office_report
 from automation.indicators.period import parse_period, year
 from automation.indicators.results import Part, Report
 from automation.indicators.selection import Scope, Selection, Solicited
+from automation.pipeline.office import open_office
+from automation.registers.journal import SurveyMail, SurveyMailStatus
+from automation.surveys.rates import invited_base
+from automation.surveys.schedule import HOT
 
 from .indicator_office import NOW, year_office
 
@@ -179,3 +184,24 @@ def test_indicators_command_table_and_bad_period(config: Config) -> None:
     both = CliRunner().invoke(main, ["--dir", str(config.root), "indicators", "--period",
                                      "2026", "--from", "2026-01-01"])
     assert both.exit_code == 2
+
+
+def test_response_rate_counts_the_invitations_the_tool_sent_and_participants_elsewhere(
+        config: Config) -> None:
+    # The tool invited 3 people to S-EXC-01 (4 participants); nobody else was invited by it.
+    with open_office(config.root) as office:
+        for address in ("a@exemple.fr", "b@exemple.fr", "c@exemple.fr"):
+            office.journal.record_survey_mail(SurveyMail(
+                "S-EXC-01", HOT, address, 0, "", date(2026, 3, 11), SurveyMailStatus.SENT),
+                now=NOW)
+        base = invited_base(office)
+    found = office_report(config, Scope(year(2026)), now=NOW, base=base)
+    rate = found.result("response_rate")
+    # 8 « à chaud » answers ÷ (3 invited to S-EXC-01 + 2 + 4 participants of the others)
+    assert (rate.numerator, rate.denominator) == (8, 9)
+    assert "personnes invitées à l'enquête à chaud" in rate.method
+    result = CliRunner().invoke(main, ["--dir", str(config.root), "indicators", "--period",
+                                       "2026", "--json"])
+    assert result.exit_code == 0, result.output
+    [shown] = [i for i in json.loads(result.output) if i["key"] == "response_rate"]
+    assert (shown["numerator"], shown["denominator"]) == (8, 9)

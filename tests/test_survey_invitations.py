@@ -264,3 +264,13 @@ def test_the_invite_command_drafts_for_a_session_that_ended_yesterday(
     due = CliRunner().invoke(main, ["--dir", str(root), "due"])
     assert due.exit_code == 0, due.output
     assert due.output.count("brouillon") == 2 and "Marie" in due.output
+
+
+def test_watch_once_prepares_the_survey_invitations_that_are_due(tmp_path: Path) -> None:
+    root = _office_dir(tmp_path, SURVEYS)
+    with open_office(root, clock=clock()) as office:
+        run_watcher(office, stop=threading.Event(), once=True)
+        assert len(sorted((root / "outbox").glob("*.eml"))) == 6
+        assert office.journal.survey_mails()  # each one recorded: none twice
+        run_watcher(office, stop=threading.Event(), once=True)
+        assert len(sorted((root / "outbox").glob("*.eml"))) == 6

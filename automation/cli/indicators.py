@@ -30,6 +30,7 @@ from automation.indicators.publish import publish_office
 from automation.indicators.results import Report
 from automation.indicators.selection import Scope
 from automation.referential import Referential, referential, referential_for
+from automation.surveys.rates import invited_base
 
 from . import main
 from .common import console, fail, office_view
@@ -98,7 +99,7 @@ def indicators(ctx: click.Context, period: str | None, first: str | None, last: 
     scope = Scope(_period(period, first, last, now.date()), training, trainer, session)
     with office_view(ctx) as office:
         try:
-            report = office_report(office.config, scope, now=now)
+            report = office_report(office.config, scope, now=now, base=invited_base(office))
         except AutomationError as exc:
             fail(exc)
     if as_json:
@@ -122,7 +123,8 @@ def publish(ctx: click.Context, period: str | None, first: str | None, last: str
     chosen = _period(period, first, last, now.date())
     with office_view(ctx) as office:
         try:
-            files = publish_office(office.config, chosen, now=now)
+            files = publish_office(office.config, chosen, now=now,
+                                   base=invited_base(office))
         except AutomationError as exc:
             fail(exc)
     console.print(f"page : {escape(str(files.html))}")

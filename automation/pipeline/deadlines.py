@@ -14,6 +14,7 @@ from automation.pipeline.office import Office
 from automation.pipeline.sent import unsent_steps
 from automation.registers.reader import read_rows
 from automation.surveys.due import survey_items
+from automation.surveys.rates import invited_base
 
 
 def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
@@ -33,7 +34,7 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
                           for key, (binding, read) in reads.items() for d in read.unreadable),
                          today=now.date(), settings=config.deadlines)
     book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
-                          generated_at=now)
+                          generated_at=now, base=invited_base(office))
     # Survey mails left for a person (drafts to send, no address or link): automation.surveys
     items = sort_items([*items, *survey_items(office, now=now, include_later=include_later)])
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it

@@ -215,6 +215,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,
                           poll_seconds=0).run_once()
         with lock:
+            _safely(lambda: survey_tick(office), "surveys")
             _safely(reminders.tick, "dashboard")
     else:
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
+from automation.indicators.selection import Solicited
 from automation.procedures.planning import Planning, load_planning
 from automation.registers.journal import SurveyMail
 from automation.surveys.responses import Response, load_responses
 from automation.surveys.schedule import COLD, HOT
 
 if TYPE_CHECKING:
+    from automation.indicators.selection import Selection
     from automation.pipeline.office import Office
 
 SURVEYS: Final = (HOT, COLD)
@@ -95,3 +97,29 @@ def office_rates(office: Office) -> list[ResponseRate]:
     """:func:`response_rates` for the office's planning, register and journal."""
     return response_rates(load_planning(office.config), load_responses(office),
                           office.journal.survey_mails())
+
+
+class InvitedBase:
+    """The response rate's denominator for the indicators: the people the tool invited to a
+    session's « à chaud » survey, or — for a session it invited nobody to — its participants
+    in the planning (an :class:`automation.indicators.selection.ResponseBase`)."""
+
+    description = ("personnes invitées à l'enquête à chaud (à défaut d'invitation envoyée par "
+                   "l'outil, participants de la session au planning)")
+
+    def __init__(self, mails: Sequence[SurveyMail]) -> None:
+        self._invited: dict[str, set[str]] = defaultdict(set)
+        for mail in mails:
+            if mail.step == 0 and mail.survey == HOT:
+                self._invited[mail.session_ref.casefold()].add(mail.address)
+
+    def solicited(self, selection: Selection) -> Solicited | None:
+        if not selection.sessions:
+            return None
+        count = sum(len(self._invited.get(s.ref.casefold(), ())) or len(s.participants)
+                    for s in selection.sessions)
+        return Solicited(count, self.description)
+
+
+def invited_base(office: Office) -> InvitedBase:
+    return InvitedBase(office.journal.survey_mails())
