@@ -38,8 +38,8 @@ MARKS: Final = ("move", "flag")
 EXCHANGE_VERSIONS: Final = ("", "2010", "2013", "2016", "2019")
 EXCHANGE_ONLINE_HOSTS: Final = ("outlook.office365.com", "outlook.office.com", "outlook.com")
 EWS_RETIREMENT: Final = (
-    "EWS in Exchange Online (Microsoft 365) is refused since 1 October 2026 and switched off on "
-    "1 April 2027: use the graph backend ([mail.graph]) for a Microsoft 365 mailbox.")
+    "EWS dans Exchange Online (Microsoft 365) est refusé depuis le 1er octobre 2026 et coupé le "
+    "1er avril 2027 : pour une boîte Microsoft 365, utilisez la source graph ([mail.graph]).")
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ def test_check_describes_the_server_the_mailbox_and_the_folder(
     text = open_source().check()
 
     assert "Microsoft Exchange Server 2016" in text
-    assert SHARED in text and "'Inbox'" in text and "2 mail(s)" in text
+    assert SHARED in text and "« Inbox »" in text and "2 courriel(s)" in text
     assert "Warning" not in text
 
 
@@ -369,7 +369,7 @@ def test_ews_in_exchange_online_is_flagged_as_retired(tmp_path: Path) -> None:
                                    username="accueil@of.fr")
 
     assert exchange_online_warning(online) == EWS_RETIREMENT
-    assert "1 April 2027" in EWS_RETIREMENT and "graph" in EWS_RETIREMENT
+    assert "1er avril 2027" in EWS_RETIREMENT and "graph" in EWS_RETIREMENT
     assert exchange_online_warning(on_premises) is None
 
 

@@ -317,7 +317,7 @@ def test_device_code_sign_in_keeps_tokens_in_a_private_file_and_rotates_them(
 
     text = open_source(auth="device_code", cache=cache).check()  # a restart: cache only
 
-    assert "as accueil@of.fr" in text
+    assert "identité accueil@of.fr" in text
     assert graph.refresh_used == [first_refresh]
     [newest] = graph.refresh_tokens
     stored = json.loads(cache.read_text(encoding="utf-8"))["RefreshToken"]
@@ -420,7 +420,7 @@ def test_check_describes_the_mailbox_and_the_folder(graph: GraphDouble,
 
     text = open_source().check()
 
-    assert "app app-1234" in text and "contact@of.fr" in text and "1 mail(s)" in text
+    assert "app app-1234" in text and "contact@of.fr" in text and "1 courriel(s)" in text
 
 
 @pytest.mark.parametrize(("changes", "named"), [

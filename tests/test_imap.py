@@ -340,7 +340,7 @@ def test_an_unreachable_server_is_a_mailbox_error(tmp_path: Path) -> None:
 def test_a_server_that_goes_away_is_a_mailbox_error_then_recovers(
         dovecot: DovecotServer, user: str, tmp_path: Path) -> None:
     source = make_source(dovecot, user, tmp_path)
-    assert "IDLE: yes" in source.check()
+    assert "IDLE : oui" in source.check()
     assert source._imap is not None
     source._imap.shutdown()  # the connection drops (server restart, network outage)
     with pytest.raises(MailboxError):
@@ -355,7 +355,7 @@ def test_check_describes_the_folder(dovecot: DovecotServer, user: str, tmp_path:
     source = make_source(dovecot, user, tmp_path)
     text = source.check()
     source.close()
-    assert "1 mail(s)" in text and "MOVE: yes" in text
+    assert "1 courriel(s)" in text and "MOVE : oui" in text
 
 
 def _tls_source(dovecot: DovecotServer, user: str, tmp_path: Path, tls: str,

@@ -62,8 +62,9 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     except AutomationError as exc:
         fail(exc)
     for path in created:
-        console.print(f"created {path}")
-    console.print(f"{len(created)} item(s) created in {root.resolve()}")
+        console.print(f"créé : {escape(str(path))}")
+    console.print(f"{len(created)} élément(s) créé(s) dans {escape(str(root.resolve()))} "
+                  "(rien d'existant n'a été remplacé)")
 
 
 @main.command()
@@ -141,8 +142,9 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
             extra=detail(version=__version__, pid=os.getpid(), log=log_file, once=once,
                          poll=poll))
         send = smtp_send(office.config.mail.smtp)  # the daily digest's way out, if any
-        console.print(f"watching {office.config.inbox_dir} and {office.config.registers_dir} "
-                      "(Ctrl-C to stop)" if not once else f"processing {office.config.inbox_dir}")
+        console.print(f"surveillance de {office.config.inbox_dir} et de "
+                      f"{office.config.registers_dir} (Ctrl-C pour arrêter)" if not once
+                      else f"traitement de {office.config.inbox_dir}")
         reports = run_watcher(office, stop=stop, once=once, poll=poll, send_digest=send,
                               on_report=lambda r: print_summary([r]) if not once else None)
     if once:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from automation.config import load_config
@@ -39,20 +40,20 @@ def check(ctx: click.Context) -> None:
     try:
         config = load_config(ctx.obj)
         kind = config.mail.mail.source
-        console.print(f"mail source: {kind}")
+        console.print(f"source du courrier : {kind}")
         if kind == "exchange" and (warning := exchange_online_warning(config.exchange)):
             console.print(f"[yellow]{warning}[/yellow]")
         source = open_source(config)
         if source is None:
-            console.print(f"mails saved into {config.inbox_dir} (and its mails/ folder) are read;"
-                          " no mailbox is configured")
+            console.print(f"les courriels enregistrés dans {config.inbox_dir} (et son dossier "
+                          "mails/) sont lus ; aucune boîte aux lettres n'est configurée")
             return
         try:
             console.print(source.check())
         finally:
             source.close()
     except AutomationError as exc:
-        console.print(f"[red]cannot connect:[/red] {exc}")
+        console.print(f"[red]connexion impossible :[/red] {escape(str(exc))}")
         sys.exit(EXIT_USAGE)
 
 
@@ -89,7 +90,8 @@ def fetch(ctx: click.Context) -> None:
         try:
             source = open_source(office.config)
             if source is None:
-                console.print("no mailbox is configured ([mail] source = \"folder\")")
+                console.print("aucune boîte aux lettres n'est configurée ([mail] source = "
+                              "\"folder\")", markup=False)
                 return
             try:
                 reports = poll_once(office, source)

@@ -136,12 +136,12 @@ class ExchangeSource:
         with self._ews("reading the folder"):
             folder.refresh()
             version = self._connect().version
-        lines = [f"Exchange ({version.fullname}) at {self._endpoint()}: mailbox {self.address}, "
-                 f"folder {self.settings.folder!r}: {folder.total_count} mail(s), "
-                 f"{folder.unread_count} unread"]
+        lines = [f"Exchange ({version.fullname}) à {self._endpoint()} : boîte {self.address}, "
+                 f"dossier « {self.settings.folder} » : {folder.total_count} courriel(s), "
+                 f"{folder.unread_count} non lu(s)"]
         warning = exchange_online_warning(self.settings)
         if warning:
-            lines.append(f"Warning: {warning}")
+            lines.append(f"Attention : {warning}")
         return "\n".join(lines)
 
     def fetch_new(self) -> Iterator[MailItem]:

@@ -87,10 +87,10 @@ class GraphSource:
 
     def check(self) -> str:
         folder = self._watched(refresh=True)
-        return (f"Microsoft Graph at {self.settings.graph_url} as {self.auth.who}: mailbox "
-                f"{self.settings.mailbox}, folder {self.settings.folder!r}: "
-                f"{folder.get('totalItemCount', '?')} mail(s), "
-                f"{folder.get('unreadItemCount', '?')} unread")
+        return (f"Microsoft Graph à {self.settings.graph_url}, identité {self.auth.who} : "
+                f"boîte {self.settings.mailbox}, dossier « {self.settings.folder} » : "
+                f"{folder.get('totalItemCount', '?')} courriel(s), "
+                f"{folder.get('unreadItemCount', '?')} non lu(s)")
 
     def fetch_new(self) -> Iterator[MailItem]:
         """Mails that arrived in the folder since the last :meth:`commit` (all of them at first)."""

@@ -111,10 +111,11 @@ class ImapSource:
         with self._guard("reading the folder"):
             info = imap.select_folder(self.settings.folder)
             idle, move = imap.has_capability("IDLE"), imap.has_capability("MOVE")
-        tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "no encryption"}[self.settings.tls]
-        return (f"IMAP {self.settings.host}:{self.port} ({tls}) as {self.settings.username}: "
-                f"folder {self.settings.folder!r}: {info.get(b'EXISTS', 0)} mail(s); "
-                f"IDLE: {'yes' if idle else 'no'}; MOVE: {'yes' if move else 'no'}")
+        tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "sans chiffrement"}[self.settings.tls]
+        return (f"IMAP {self.settings.host}:{self.port} ({tls}), identifiant "
+                f"{self.settings.username} : dossier « {self.settings.folder} » : "
+                f"{info.get(b'EXISTS', 0)} courriel(s) ; IDLE : {'oui' if idle else 'non'} ; "
+                f"MOVE : {'oui' if move else 'non'}")
 
     def fetch_new(self) -> Iterator[MailItem]:
         imap = self._client()
