@@ -80,7 +80,7 @@ def letter_state(job: LetterJob) -> str:
     prepared = job.prepared_at[:10]
     made = f"préparé le {date.fromisoformat(prepared):%d/%m/%Y}" if prepared else "préparé"
     if job.status is LetterStatus.SENT and job.sent_day is not None:
-        how = f" ({job.sent_how})" if job.sent_how else ""
+        how = f" — {job.sent_how}" if job.sent_how else ""
         return f"{made}, envoyé le {job.sent_day:%d/%m/%Y}{how}"
     if job.status is LetterStatus.DONE:
         return f"{made}, pas encore envoyé"
@@ -165,7 +165,7 @@ def _say(values: Values, key: str, label: str) -> str:
 
 def _complaint_case(data: AuditData, record_id: str, values: Values) -> Case:
     nature = str(values.get("nature") or "Réclamation")
-    title = f"{nature} {record_id} — {one_line(str(values.get('subject') or ''))}"
+    title = f"{nature} — {one_line(str(values.get('subject') or ''))}"
     facts = " ".join(p for p in (
         _say(values, "channel", "Canal"), _say(values, "stakeholder", "Partie prenante"),
         _say(values, "training", "Formation"), _say(values, "description", "Description"),
@@ -184,7 +184,7 @@ def _complaint_case(data: AuditData, record_id: str, values: Values) -> Case:
 
 def _dropout_case(data: AuditData, record_id: str, values: Values) -> Case:
     learner = one_line(str(values.get("learner") or ""))
-    title = f"Abandon {record_id} — {learner}, {one_line(str(values.get('training') or ''))}"
+    title = f"Abandon — {learner}, {one_line(str(values.get('training') or ''))}"
     facts = " ".join(p for p in (
         _say(values, "prescriber", "Prescripteur"), _say(values, "reason", "Motif"),
         _say(values, "reason_detail", "Précision"),
