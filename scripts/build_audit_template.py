@@ -3,7 +3,7 @@
     .venv/bin/python scripts/build_audit_template.py
 
 Writes ``automation/defaults/dossier-audit.docx`` (shipped in the package, copied by ``init``)
-and ``templates/dossier-audit.docx``. ``scripts/build_templates.py`` runs it too. The
+and ``templates/dossier-audit.docx`` (the letters' templates are ``build_templates.py``'s). The
 procedure texts are the office's: written here from the seed procedures (dropouts' 8 steps,
 complaints' acknowledgment and answer, cancellations), an office rewrites them in Word.
 Output is reproducible: same code, same bytes.

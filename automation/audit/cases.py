@@ -160,7 +160,10 @@ def _letters(data: AuditData, record_id: str) -> tuple[CaseLetter, ...]:
 
 def _say(values: Values, key: str, label: str) -> str:
     value = values.get(key)
-    return f"{label} : {one_line(str(value))}." if value not in (None, "") else ""
+    if value in (None, ""):
+        return ""
+    text = one_line(str(value))
+    return f"{label} : {text}" + ("" if text.endswith((".", "!", "?", "…")) else ".")
 
 
 def _complaint_case(data: AuditData, record_id: str, values: Values) -> Case:

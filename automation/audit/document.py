@@ -2,7 +2,7 @@
 
 The template is ``templates/dossier-audit.docx`` (``init`` copies it there; an office
 restyles it and rewrites its procedure texts in Word), else the package's default. It receives
-the context below (``templates/README.md`` lists it): the cover (``org``, ``period``, ``ref``),
+the context below (the README's « Audit pack » section lists it): the cover (``org``, ``period``, ``ref``),
 ``key_figures``, one section per indicator (``s2``, ``s30``, ``s31``, ``s32``: ``number``,
 ``wording``, ``figures``, ``charts`` as images, ``registers`` extracts, ``cases`` with their
 letters), ``actions_links``, ``risks``, the office's delays (``rules``) and the evidence

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
-from automation.audit.gather import AuditData, Values
+from automation.audit.gather import AuditData
 from automation.deadlines.rules import as_date, filled, is_value
 from automation.improvement.opening import action_ids
 from automation.indicators.results import IndicatorResult, format_number

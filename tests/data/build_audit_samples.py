@@ -11,8 +11,9 @@ does in Excel (headers as the register shows them; ``YYYY-MM-DD`` texts are date
 ``sent`` (a person says the prepared letters of these ids left that day). The ids are those
 the tool gives, in order of arrival: ACT-2026-0001 from REC-2026-0001 (20 March),
 ACT-2026-0002 from the dropout ABD-2026-0001 (1 April), ACT-2026-0003 from REC-2026-0002, which
-a person links REC-2026-0003 to, ACT-2026-0004 from the difficulty REC-2026-0004. ``tests/test_audit_pack.py`` states what the year must
-give: the actions opened and linked, the due items, the audit pack.
+a person links REC-2026-0003 to, ACT-2026-0004 from the difficulty REC-2026-0004.
+``tests/test_improvement_actions.py`` and ``tests/test_audit_pack.py`` state what the year
+must give: the actions opened and linked, the due items, the audit pack.
 """
 
 from __future__ import annotations
