@@ -1,8 +1,9 @@
 """The audit pack's Word document: the office's docxtpl template, filled with the period.
 
 The template is ``templates/dossier-audit.docx`` (``init`` copies it there; an office
-restyles it and rewrites its procedure texts in Word), else the package's default. It receives
-the context below (the README's « Audit pack » section lists it): the cover (``org``, ``period``, ``ref``),
+restyles it and rewrites its procedure texts in Word), else the package's default. It
+receives the context below (the README's audit-pack section lists it): the cover (``org``,
+``period``, ``ref``),
 ``key_figures``, one section per indicator (``s2``, ``s30``, ``s31``, ``s32``: ``number``,
 ``wording``, ``figures``, ``charts`` as images, ``registers`` extracts, ``cases`` with their
 letters), ``actions_links``, ``risks``, the office's delays (``rules``) and the evidence

@@ -15,7 +15,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,12 +88,13 @@ def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def write_index_csv(target: Path, entries: Sequence[IndexEntry]) -> Path:
+def write_csv(target: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
+    """A CSV as Excel in French opens it (« ; », UTF-8 with BOM, CRLF), replaced whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(INDEX_HEADERS)
-    for entry in entries:
-        writer.writerow((entry.name, entry.sha256, entry.date, entry.proves))
+    writer.writerow(headers)
+    writer.writerows(rows)
+    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_beside(target)
     try:
         temporary.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
@@ -101,3 +102,8 @@ def write_index_csv(target: Path, entries: Sequence[IndexEntry]) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def write_index_csv(target: Path, entries: Sequence[IndexEntry]) -> Path:
+    return write_csv(target, INDEX_HEADERS,
+                     ((e.name, e.sha256, e.date, e.proves) for e in entries))

@@ -16,8 +16,6 @@ The registers are only read: the pack can be made while the watcher runs.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import tempfile
 from collections.abc import Sequence
@@ -37,13 +35,18 @@ from automation.audit.document import (
     section_context,
     template_path,
 )
-from automation.audit.evidence import Evidence, IndexEntry, build_archive, write_index_csv
+from automation.audit.evidence import (
+    Evidence,
+    IndexEntry,
+    build_archive,
+    write_csv,
+    write_index_csv,
+)
 from automation.audit.extracts import extract, extract_name, write_extract
 from automation.audit.figures import Figure, from_result, improvement_figures, indicator_figures
 from automation.audit.gather import AuditData, gather
 from automation.audit.links import action_links
 from automation.errors import LetterError
-from automation.files import replace_file, temporary_beside
 from automation.indicators.period import Period
 from automation.indicators.results import format_number
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
@@ -187,27 +190,15 @@ def _evidence(data: AuditData, scratch: Path, charts: Sequence[Any],
 
 
 def _figures_csv(data: AuditData, target: Path) -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(("Indicateur", "Valeur", "Numérateur", "Dénominateur", "Réponses",
-                     "Période", "Méthode", "Référentiel (indicateurs)"))
-    for result in data.report.results:
-        writer.writerow((result.label, result.shown,
-                         "" if result.numerator is None else format_number(result.numerator, 4),
-                         "" if result.denominator is None
-                         else format_number(result.denominator, 4),
-                         "" if result.answers is None else result.answers,
-                         result.period_label, result.method,
-                         ", ".join(str(n) for n in result.referential)))
-    for figure in improvement_figures(data):
-        writer.writerow((figure.label, figure.value, figure.basis, "", "",
-                         data.period.label, figure.method, "32"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = temporary_beside(target)
-    try:
-        temporary.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
-        replace_file(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
-
+    rows: list[tuple[object, ...]] = [
+        (result.label, result.shown,
+         "" if result.numerator is None else format_number(result.numerator, 4),
+         "" if result.denominator is None else format_number(result.denominator, 4),
+         "" if result.answers is None else result.answers, result.period_label,
+         result.method, ", ".join(str(n) for n in result.referential))
+        for result in data.report.results]
+    rows += [(figure.label, figure.value, figure.basis, "", "", data.period.label,
+              figure.method, "32") for figure in improvement_figures(data)]
+    return write_csv(target, ("Indicateur", "Valeur", "Numérateur", "Dénominateur",
+                              "Réponses", "Période", "Méthode", "Référentiel (indicateurs)"),
+                     rows)
