@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, get_type_hints
 
+from automation.audit.config import Audit
 from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
+from automation.improvement.config import Improvement
 from automation.indicators.config import Indicators
 from automation.logs.config import Logs
 from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
@@ -153,6 +155,8 @@ _SECTIONS: Final = {
     "logs": Logs,
     "indicators": Indicators,
     "rgpd": Rgpd,
+    "improvement": Improvement,
+    "audit": Audit,
 }
 
 
@@ -170,6 +174,8 @@ class Config:
     logs: Logs = field(default_factory=Logs)
     indicators: Indicators = field(default_factory=Indicators)
     rgpd: Rgpd = field(default_factory=Rgpd)
+    improvement: Improvement = field(default_factory=Improvement)
+    audit: Audit = field(default_factory=Audit)
     mail: MailConfig = field(default_factory=MailConfig)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)

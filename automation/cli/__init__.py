@@ -69,6 +69,7 @@ def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
     from automation.cli import (  # noqa: F401
         adopt,
+        audit,
         commands,
         doctor,
         indicators,

@@ -106,6 +106,9 @@ def mail_record(mail: ParsedMail, register: str, *, rule: str, folder_label: str
         values.update(answered_on=author.sent.date(), name=name, email=author.address,
                       training=training or (session.training if session else ""),
                       session_ref=session_ref, comment=author.text)
+    elif register == "actions":  # a suggestion or a finding mailed in: an action to define
+        values.update(opened_on=author.sent.date(), origin="Autre",
+                      finding=f"{author.subject}\n{author.text}".strip(), action="À définir")
     else:
         raise ValueError(f"unknown register {register!r}")
     if office.forwarder_is_owner and author.second_hand:

@@ -8,6 +8,7 @@ import contextlib
 from automation.deadlines.dashboard import DASHBOARD_FILE, write_dashboard
 from automation.deadlines.due import DueItem, date_checks, due_items, sort_items
 from automation.errors import RegisterLocked
+from automation.improvement.due import office_action_items
 from automation.indicators.book import dashboard_book
 from automation.indicators.load import office_data, office_rules
 from automation.pipeline.office import Office
@@ -36,7 +37,9 @@ def due_now(office: Office, *, include_later: bool = False) -> list[DueItem]:
     book = dashboard_book(office_data(config, rows=rows), office_rules(config, now.date()),
                           generated_at=now, base=invited_base(office))
     # Survey mails left for a person (drafts to send, no address or link): automation.surveys
-    items = sort_items([*items, *survey_items(office, now=now, include_later=include_later)])
+    items = sort_items([*items, *survey_items(office, now=now, include_later=include_later),
+                        *office_action_items(config, rows.get("actions", ()), today=now.date(),
+                                             include_later=include_later)])
     with contextlib.suppress(RegisterLocked):  # open in Excel: the next run refreshes it
         write_dashboard(config.registers_dir / DASHBOARD_FILE, items, generated_at=now,
                         indicators=book)

@@ -27,6 +27,7 @@ from typing import Final
 
 from automation.docprops import LAST_MODIFIED_BY, core_property
 from automation.errors import RegisterLocked
+from automation.pipeline.improvement import open_after_edits
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import new_letters
 from automation.pipeline.snapshots import first_sight, rows_by_id, seen_file
@@ -151,6 +152,8 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
         if locked is None:
             journal.mark_register_seen(key, stamp, now=now)
     keep_completions(office, binding, done)
+    open_after_edits(office, binding, {rid: taken[rid] for rid in [*added, *changed]}, known,
+                     author=author)  # indicator 32: the actions these rows call for
     report = RegisterReport(key, False, author, tuple(added), tuple(changed), tuple(removed),
                             tuple(letters))
     if report.anything:

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from automation.clock import paris_naive
 from automation.errors import RegisterError
+from automation.improvement.opening import open_actions
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import letters_called_for
 from automation.pipeline.snapshots import remember_own_write
@@ -89,6 +90,9 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
         # Low survey scores open a linked « Difficulté » (automation.surveys.followup).
         followups = open_difficulties(office, stored, now=now,
                                       floor=lambda: _floor(office, "reclamations", year))
+        # Corrective actions and validated dropouts open an action (automation.improvement).
+        followups += open_actions(office, [*stored, *followups], now=now,
+                                  floor=lambda: _floor(office, "actions", year))
         result = RecordResult(tuple(stored), tuple(duplicates), followups)
         if also is not None:
             also(result)

@@ -152,7 +152,7 @@ def _change_notes(binding: RegisterBinding, changes: Sequence[Change]) -> list[C
                 f"« {_shown(c.entry.new)} »" for c in group)
         else:
             detail = " ; ".join(f"{_header(binding, c.entry.field)} : « {_shown(c.entry.new)} »"
-                                for c in group)
+                                if c.entry.field else _shown(c.entry.new) for c in group)
         source = author or "auteur inconnu"
         notes.append(ChangeNote(datetime.fromisoformat(at), action, source, rid, detail))
     return notes
@@ -163,7 +163,8 @@ def _fill_note(binding: RegisterBinding, record_id: str, name: str, value: CellV
     try:
         why = f" (courrier « {LetterKind(reason).label} » envoyé)"
     except ValueError:
-        why = " (complété d'après le planning et les règles)" if reason == COMPLETED else ""
+        why = (" (complété d'après le planning et les règles)" if reason == COMPLETED
+               else f" ({reason})" if reason else "")
     return ChangeNote(now, FILLED, TOOL_AUTHOR, record_id,
                       f"{_header(binding, name)} : « {_shown(value)} »{why}")
 

@@ -1,4 +1,4 @@
-"""The columns of the four default registers and of the sessions planning (PRODUCT.md).
+"""The columns of the five default registers and of the sessions planning (PRODUCT.md).
 
 Field keys are English; headers and enumeration values are the French words people read in
 Excel. Synonyms are other headers an office is likely to use for the same column.
@@ -338,6 +338,56 @@ SATISFACTION: Final = RegisterSchema(
     ),
 )
 
+ACTION_ORIGINS: Final = ("Réclamation", "Difficulté", "Enquête de satisfaction", "Abandon",
+                         "Analyse des risques", "Audit", "Veille", "Autre")
+ACTION_STATUSES: Final = ("Ouverte", "En cours", "Réalisée", "Efficace", "Non efficace",
+                          "Abandonnée")
+
+# Indicator 32: the improvement measures, their origins and their follow-up. The risk analysis
+# the 2026 referential adds is a second sheet of the same workbook (automation.registers.risks).
+ACTIONS: Final = RegisterSchema(
+    key="actions",
+    title="Registre des actions d'amélioration",
+    prefix="ACT",
+    reference="ENR-QUA-32",
+    sheet="Actions",
+    fields=(
+        _id("ACT"),
+        Field("opened_on", "Date d'ouverture", Kind.DATE, required=True, width=13,
+              synonyms=("Ouverte le", "Date de création", "Créée le", "Date d'ouverture de "
+                        "l'action")),
+        Field("origin", "Origine", Kind.ENUM, required=True, width=16, choices=ACTION_ORIGINS,
+              synonyms=("Origine de l'action", "Provenance", "Source de l'action")),
+        Field("origin_ids", "Références d'origine", width=18,
+              synonyms=("Réf. origine", "Références", "N° d'origine", "Réclamation liée")),
+        Field("finding", "Constat", Kind.LONG_TEXT, width=30,
+              synonyms=("Constat / dysfonctionnement", "Dysfonctionnement", "Problème",
+                        "Écart", "Description du constat")),
+        Field("cause", "Cause", Kind.LONG_TEXT, width=26,
+              synonyms=("Causes", "Analyse des causes", "Cause identifiée")),
+        Field("action", "Action", Kind.LONG_TEXT, required=True, width=32,
+              synonyms=("Action d'amélioration", "Mesure", "Mesure d'amélioration",
+                        "Action à mener", "Action décidée", "Description de l'action")),
+        Field("owner", "Responsable", width=18,
+              synonyms=("Pilote", "Porteur", "Suivi par", "Chargé de l'action")),
+        Field("due_on", "Échéance", Kind.DATE, width=13,
+              synonyms=("Date prévue", "Délai", "Date d'échéance", "À réaliser pour le")),
+        Field("status", "Statut", Kind.ENUM, width=14, default="Ouverte",
+              choices=ACTION_STATUSES, synonyms=("État", "Etat", "Avancement")),
+        Field("done_on", "Réalisée le", Kind.DATE, width=13,
+              synonyms=("Date de réalisation", "Réalisé le", "Date de clôture")),
+        Field("check_on", "Vérification d'efficacité le", Kind.DATE, width=13,
+              synonyms=("Date de vérification", "Efficacité vérifiée le",
+                        "Date de mesure d'efficacité")),
+        Field("check_how", "Modalité de vérification", Kind.LONG_TEXT, width=24,
+              synonyms=("Comment vérifier", "Critère d'efficacité", "Indicateur de suivi",
+                        "Moyen de vérification")),
+        Field("check_result", "Résultat de la vérification", Kind.LONG_TEXT, width=24,
+              synonyms=("Résultat", "Efficacité", "Mesure d'efficacité")),
+        *_tail(notes=OFFICE_NOTES),
+    ),
+)
+
 # The office's sessions planning: kept by the office, read by the tool, never written by it
 # (no id, no journal columns). One row per participant; the session's columns may be left
 # blank under its first participant.
@@ -391,7 +441,7 @@ SESSIONS: Final = RegisterSchema(
 )
 
 DEFAULT_REGISTERS: Final[tuple[RegisterSchema, ...]] = (RECLAMATIONS, ANNULATIONS, ABANDONS,
-                                                         SATISFACTION)
+                                                         SATISFACTION, ACTIONS)
 # Registers the tool reads but never writes: no inbox folder, no rows appended, not created.
 READ_ONLY_REGISTERS: Final[tuple[RegisterSchema, ...]] = (SESSIONS,)
 REGISTERS_BY_KEY: Final[dict[str, RegisterSchema]] = {

@@ -26,6 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.registers.binding import RegisterBinding
+from automation.registers.risks import add_risk_sheet
 from automation.registers.schema import Field, Kind, RegisterSchema
 
 HEADER_ROW: Final = 4
@@ -112,6 +113,8 @@ def _build(schema: RegisterSchema, *, today: date) -> Workbook:
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW}"
     _print_settings(sheet, schema)
 
+    if schema.key == "actions":  # indicator 32 (2026): the risk analysis beside the actions
+        add_risk_sheet(workbook, font=FONT, index=1, reference=schema.reference)
     journal = workbook.create_sheet(JOURNAL_SHEET)
     for index, header in enumerate(JOURNAL_HEADERS, start=1):
         cell = journal.cell(row=1, column=index, value=header)
