@@ -64,6 +64,7 @@ class ImapSource:
     """One IMAP folder watched for new mail (implements :class:`MailSource`)."""
 
     name = "imap"
+    finds_own_drafts = True  # a draft is recognised by its Message-ID (Reply.key)
 
     def __init__(self, config: MailConfig, *, state_path: Path, password: str | None = None,
                  smtp: SmtpSender | None = None,
@@ -93,7 +94,8 @@ class ImapSource:
         self._imap: IMAPClient | None = None
         self._uidvalidity = 0
         self._keyword_ok = True
-        self._folders: dict[str, str] = {}
+        self._folders: dict[str, str] = {}  # a folder's name → as the server spells it
+        self._selected = ""  # the folder the connection has selected ("" unknown)
 
     @classmethod
     def from_config(cls, config: MailConfig, *, state_dir: Path,
@@ -149,7 +151,8 @@ class ImapSource:
     def mark_processed(self, item: MailItem) -> None:
         imap = self._client()
         with self._guard("marking a mail processed"):
-            self._select(imap)
+            if self._selected != self.settings.folder:
+                self._select(imap)
             uid = self._uid_of(imap, item)
             if uid is None:
                 log.info("%s: %s is no longer in %s", self.mailbox, item.key,
@@ -170,21 +173,25 @@ class ImapSource:
                     imap.expunge()
 
     def reply(self, item: MailItem, reply: Reply, *, send: bool) -> None:
-        original = parse_mail(item.raw, fallback_date=datetime.now().astimezone())
         if reply.to_address:
             to = formataddr((reply.to_name, reply.to_address))
-        else:
+        else:  # the mail's own sender: read from its headers
+            original = parse_mail(item.raw, fallback_date=datetime.now().astimezone())
             to = formataddr((original.sender_name, original.reply_to)) if original.reply_to \
                 else ""
         if send and not to:
             raise MailboxError(f"{self.mailbox}: mail {item.key} gives no address to answer "
                                "to; save the answer as a draft instead", mailbox=self.mailbox)
         sender = self.config.smtp.from_address or self.settings.username
-        references = references_of(header_value(item.raw, "references"), original.message_id)
+        domain = sender.rpartition("@")[2].strip(">") or self.settings.host
+        own_id = f"<{reply.key}@{domain}>" if reply.key else ""
+        original_id = message_id_of(item.raw)  # as the parsed mail gives it
+        references = references_of(header_value(item.raw, "references"), original_id)
         message = reply_message(
             from_address=sender, to=to,
             subject=reply.subject, body=reply.body, attachment=reply.attachment,
-            in_reply_to=reply.in_reply_to or original.message_id, references=references)
+            in_reply_to=reply.in_reply_to or original_id, references=references,
+            message_id=own_id)
         if send:
             if self._smtp is None:
                 raise MailboxError("no SMTP server (mail.smtp.host) is configured: answers "
@@ -196,8 +203,22 @@ class ImapSource:
         imap = self._client()
         with self._guard("saving the draft answer"):
             drafts = self._drafts(imap)
+            if reply.maybe_saved and own_id and self._holds(imap, drafts, own_id):
+                log.info("%s: the draft answer %s was saved before; not saved twice",
+                         self.mailbox, own_id)
+                return
             imap.append(drafts, message.as_bytes(), flags=(DRAFT, SEEN),
                         msg_time=datetime.now().astimezone())
+
+    def _holds(self, imap: IMAPClient, folder: str, message_id: str) -> bool:
+        """Whether ``folder`` holds a message of that Message-ID (the watched folder is
+        selected again afterwards)."""
+        self._selected = ""
+        imap.select_folder(folder, readonly=True)
+        try:
+            return bool(imap.search(["HEADER", "Message-ID", message_id]))
+        finally:
+            self._select(imap)
 
     def _save_sent(self, message: bytes) -> None:
         """A copy of an answer just sent, in the Sent folder. The answer is gone already: a
@@ -213,6 +234,7 @@ class ImapSource:
 
     def close(self) -> None:
         imap, self._imap = self._imap, None
+        self._selected = ""
         if imap is not None:
             with suppress(*_NETWORK_ERRORS):
                 imap.logout()
@@ -226,6 +248,7 @@ class ImapSource:
         imap = self._client()
         with self._guard("reading the Sent folder"):
             folder = self._sent_folder(imap)
+            self._selected = ""
             info = imap.select_folder(folder, readonly=True)
             validity = int(info[b"UIDVALIDITY"])
             saved, last = _parse_state(position)
@@ -313,7 +336,9 @@ class ImapSource:
         return imap
 
     def _select(self, imap: IMAPClient) -> None:
+        self._selected = ""
         info = imap.select_folder(self.settings.folder)
+        self._selected = self.settings.folder
         self._uidvalidity = int(info[b"UIDVALIDITY"])
         flags = info.get(b"PERMANENTFLAGS", (rb"\*",))
         self._keyword_ok = rb"\*" in flags or PROCESSED_KEYWORD in flags
@@ -331,6 +356,7 @@ class ImapSource:
 
     def _drop(self) -> None:
         imap, self._imap = self._imap, None
+        self._selected = ""
         if imap is not None:
             with suppress(*_NETWORK_ERRORS):
                 imap.shutdown()
@@ -392,14 +418,21 @@ class ImapSource:
     def _drafts(self, imap: IMAPClient) -> str:
         if self.settings.drafts_folder:
             return self._folder(imap, self.settings.drafts_folder)
-        special = imap.find_special_folder(DRAFTS)
-        return str(special) if special else self._folder(imap, "Drafts")
+        return self._special(imap, DRAFTS, "Drafts")
 
     def _sent(self, imap: IMAPClient) -> str:
         if self.settings.sent_folder:
             return self._folder(imap, self.settings.sent_folder)
-        special = imap.find_special_folder(SENT)
-        return str(special) if special else self._folder(imap, "Sent")
+        return self._special(imap, SENT, "Sent")
+
+    def _special(self, imap: IMAPClient, flag: bytes, fallback: str) -> str:
+        """The folder the server flags ``flag`` (RFC 6154), else ``fallback``; looked up once
+        per connection."""
+        key = flag.decode("ascii")
+        if key not in self._folders:
+            special = imap.find_special_folder(flag)
+            self._folders[key] = str(special) if special else self._folder(imap, fallback)
+        return self._folders[key]
 
 
 def _parse_state(state: str | None) -> tuple[int, int]:
