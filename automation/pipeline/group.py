@@ -23,23 +23,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from automation.arrival import Arrival
+from automation.arrival import Arrival, Form, Source
 from automation.errors import MailboxError
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import (
-    BEFORE_RECORD,
+    AFTER_GUARD,
     Job,
     MailboxMail,
+    Stage,
+    guard,
     origin_of,
     record_all,
     report_of,
     settle,
 )
+from automation.sources.mailbox import MailSource
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +63,10 @@ def run_group(office: Office,
     failed: dict[int, Exception] = {}
     ended: set[int] = set()
     with office.journal.transaction():  # mails left for a person, noted together
-        for index, job in enumerate(jobs):
-            try:
-                if not all(stage(office, job) for stage in BEFORE_RECORD):
-                    ended.add(index)
-            except Exception as exc:  # noqa: BLE001 - one arrival's failure never stops the others
-                failed[index] = exc
+        _each(office, jobs, (guard,), failed, ended)
+        _read_mails_together(office, [job for i, job in enumerate(jobs)
+                                      if i not in failed and i not in ended])
+        _each(office, jobs, AFTER_GUARD, failed, ended)
     live = [i for i in range(len(jobs)) if i not in failed and i not in ended]
     failed.update(_record_together(office, [jobs[i] for i in live], live))
     recorded = [jobs[i] for i in live if i not in failed]
@@ -82,10 +84,36 @@ def run_group(office: Office,
     if _answers_noted_together(office, [job for _, job in to_settle]):
         with office.journal.transaction():
             _settle_each(office, to_settle, pdfs, failed)
+            for source in {id(job.mailbox[0]): job.mailbox[0] for _, job in to_settle
+                           if job.mailbox is not None}.values():
+                flush(source)  # the drafts are saved before they are noted as given
     else:
         _settle_each(office, to_settle, pdfs, failed)
     return [Failed(job.report, failed[i]) if i in failed else job.report
             for i, job in enumerate(jobs)]
+
+
+def _each(office: Office, jobs: list[Job], stages: tuple[Stage, ...],
+          failed: dict[int, Exception], ended: set[int]) -> None:
+    """``stages`` for every job still going; a job that ends or raises goes no further."""
+    for index, job in enumerate(jobs):
+        if index in failed or index in ended:
+            continue
+        try:
+            if not all(stage(office, job) for stage in stages):
+                ended.add(index)
+        except Exception as exc:  # noqa: BLE001 - one arrival's failure never stops the others
+            failed[index] = exc
+
+
+def _read_mails_together(office: Office, jobs: list[Job]) -> None:
+    """The group's mails parsed in one exchange with the reader, for the read stage."""
+    mails = [job for job in jobs if job.arrival.form is Form.MAIL
+             and job.arrival.source is not Source.ATTACHMENT]
+    if len(mails) > 1:
+        for job, parsed in zip(mails, mail_steps.read_mails(office, [j.arrival for j in mails]),
+                               strict=True):
+            job.parsed = parsed
 
 
 def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.Pdfs,
@@ -98,6 +126,19 @@ def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.P
             raise
         except Exception as exc:  # noqa: BLE001 - said by the caller, the others go on
             failed[index] = exc
+
+
+def flush(source: MailSource) -> None:
+    """Wait for what the mailbox was handed over (drafts, moves), if it hands over."""
+    wait = getattr(source, "flush", None)
+    if callable(wait):
+        wait()
+
+
+def handing_over(source: MailSource) -> AbstractContextManager[None]:
+    """The mailbox's :meth:`~automation.sources.imap.ImapSource.handing_over`, if it has one."""
+    over = getattr(source, "handing_over", None)
+    return over() if callable(over) else nullcontext()
 
 
 def _answers_noted_together(office: Office, jobs: list[Job]) -> bool:

@@ -24,12 +24,12 @@ from pathlib import Path
 from automation.arrival import Arrival, Parent, Source
 from automation.errors import HeaderMismatch, IntakeError, LetterError
 from automation.intake.attachment_use import AttachmentUse, attachment_use
-from automation.intake.classify import Classification, Classifier
+from automation.intake.classify import Classification
 from automation.intake.declarant import author_of
 from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail
 from automation.intake.mail_records import mail_office, mail_record
-from automation.intake.reader import HeadRequest, MailRequest
+from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest
 from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
@@ -49,27 +49,39 @@ _ANSWER_KEY = re.compile(r"[^A-Za-z0-9._-]")  # what a Message-ID's left part ma
 Pdfs = Mapping[Path, Path] | None  # a pass's letters → their PDF copies (None: none made)
 
 
-def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
+def read_mail(office: Office, arrival: Arrival, *,
+              parsed: MailRead | None = None) -> ParsedMail:
     """The parsed mail; :class:`IntakeError` (French) when it is not a mail that can be read.
-
-    A saved mail without a Date header is dated by its file (when it was saved), a fetched
-    one by the moment it arrived here.
-    """
-    fallback = office.clock.now()
-    saved = not arrival.source.is_mailbox
-    if saved and arrival.stamp is not None:
-        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    ``parsed`` is the reader's answer when it was read with others (:func:`read_mails`)."""
     try:
-        return office.reader.mail(MailRequest(
-            arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
-            max_attachment_bytes=office.config.mail.max_attachment_bytes,
-            limits=office.config.intake))
+        if parsed is None:
+            return office.reader.mail(mail_request(office, arrival))
+        if isinstance(parsed, IntakeError):
+            raise parsed
+        return parsed
     except IntakeError as exc:
         raise IntakeError(str(exc), path=arrival.path) from exc
 
 
+def read_mails(office: Office, arrivals: Sequence[Arrival]) -> list[MailRead]:
+    """The mails of ``arrivals``, read in one exchange with the reader."""
+    return office.reader.mails(MailBatch(tuple(mail_request(office, a) for a in arrivals)))
+
+
+def mail_request(office: Office, arrival: Arrival) -> MailRequest:
+    """What the reader needs to parse the mail. A saved mail without a Date header is dated
+    by its file (when it was saved), a fetched one by the moment it arrived here."""
+    fallback = office.clock.now()
+    saved = not arrival.source.is_mailbox
+    if saved and arrival.stamp is not None:
+        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    return MailRequest(arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
+                       max_attachment_bytes=office.config.mail.max_attachment_bytes,
+                       limits=office.config.intake)
+
+
 def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classification:
-    return Classifier.from_config(office.config.mail).classify(mail, folder=arrival.folder)
+    return office.classifier().classify(mail, folder=arrival.folder)
 
 
 def mail_row(office: Office, mail: ParsedMail, arrival: Arrival,

@@ -23,7 +23,7 @@ from automation.errors import AutomationError, MailboxError
 from automation.intake.mail import mail_fingerprint
 from automation.pipeline import store
 from automation.pipeline.events import log_mail
-from automation.pipeline.group import Failed, run_group
+from automation.pipeline.group import Failed, handing_over, run_group
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -100,37 +100,46 @@ def poll_once(office: Office, source: MailSource, *,
     reports: list[Report] = []
     complete = True
     written = 0
-    for group in _groups(source.fetch_new()):
-        with lock:
-            outcomes = run_group(office, [(mail_arrival(source, item), (source, item))
-                                          for item in group])
-            handled = [o for o in outcomes if isinstance(o, Report)]
-            if handled:
-                last = handled[-1]
-                office.journal.set_state(STATE_LAST_MAIL,
-                                         f"{office.clock.now().isoformat()} {last.subject}")
-        for item, outcome in zip(group, outcomes, strict=True):
-            if isinstance(outcome, Failed):
-                if isinstance(outcome.error, MailboxError):
-                    raise outcome.error
-                log.error("%s: mail %s could not be handled", outcome.report.place, item.key,
-                          exc_info=outcome.error)
-                complete = False  # one bad mail never stops the others; it is fetched again
-                continue
-            if not outcome.left_for_a_person:
-                source.mark_processed(item)
-            log_mail(outcome)
-            reports.append(outcome)
-        if len(reports) - written >= FLUSH_EVERY:
-            written = len(reports)
-            with lock:
-                store.flush(office)
+    with handing_over(source):  # drafts and moves done on the side while the next group goes
+        for group in _groups(source.fetch_new()):
+            complete = _handle_group(office, source, group, lock, reports) and complete
+            if len(reports) - written >= FLUSH_EVERY:
+                written = len(reports)
+                with lock:
+                    store.flush(office)
     with lock:
         store.flush(office)  # the rows of the cycle, one workbook write per register
         office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     if complete:
         source.commit()
     return reports
+
+
+def _handle_group(office: Office, source: MailSource, group: list[MailItem],
+                  lock: threading.Lock, reports: list[Report]) -> bool:
+    """One group through the runner, each mail marked processed once handled; False when a
+    mail could not be handled (it is fetched again next time)."""
+    with lock:
+        outcomes = run_group(office, [(mail_arrival(source, item), (source, item))
+                                      for item in group])
+        handled = [o for o in outcomes if isinstance(o, Report)]
+        if handled:
+            office.journal.set_state(STATE_LAST_MAIL,
+                                     f"{office.clock.now().isoformat()} {handled[-1].subject}")
+    complete = True
+    for item, outcome in zip(group, outcomes, strict=True):
+        if isinstance(outcome, Failed):
+            if isinstance(outcome.error, MailboxError):
+                raise outcome.error
+            log.error("%s: mail %s could not be handled", outcome.report.place, item.key,
+                      exc_info=outcome.error)
+            complete = False  # one bad mail never stops the others; it is fetched again
+            continue
+        if not outcome.left_for_a_person:
+            source.mark_processed(item)
+        log_mail(outcome)
+        reports.append(outcome)
+    return complete
 
 
 def _groups(items: Iterator[MailItem]) -> Iterator[list[MailItem]]:

@@ -37,7 +37,7 @@ from automation.intake import messages
 from automation.intake.attachment_use import AttachmentUse, RegisterRows
 from automation.intake.classify import Classification
 from automation.intake.mail import ParsedMail
-from automation.intake.reader import SheetRequest
+from automation.intake.reader import MailRead, SheetRequest
 from automation.intake.spreadsheet import SpreadsheetIntake
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps, store
@@ -72,6 +72,7 @@ class Job:
     opened: list[str] = field(default_factory=list)  # registers the new rows opened rows in
     entry: MailEntry | None = None  # a mail, once recorded
     stored: list[StoredRow] = field(default_factory=list)  # its rows the journal took
+    parsed: MailRead | None = None  # a mail read beforehand with others
     pdfs: mail_steps.Pdfs = None  # the pass's letters as PDF (None: made by settle)
     note: str = ""  # French, beside a file refused whole
 
@@ -133,7 +134,7 @@ def read(office: Office, job: Job) -> bool:
         if arrival.source is Source.ATTACHMENT:
             return job.end(Verdict.KEPT)  # a forwarded mail stays with the mail it came in
         try:
-            job.mail = mail_steps.read_mail(office, arrival)
+            job.mail = mail_steps.read_mail(office, arrival, parsed=job.parsed)
         except IntakeError as exc:
             office.journal.note_mail(MailEntry(arrival.fingerprint, MailStatus.UNREADABLE,
                                                place=arrival.place, reason=str(exc)),
@@ -342,6 +343,7 @@ def letters(office: Office, job: Job) -> bool:
 
 
 BEFORE_RECORD: Final[tuple[Stage, ...]] = (guard, read, classify, enrich)
+AFTER_GUARD: Final[tuple[Stage, ...]] = BEFORE_RECORD[1:]
 
 
 def settle(office: Office, job: Job) -> None:

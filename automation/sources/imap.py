@@ -43,6 +43,7 @@ from automation.intake.mail import header_value, message_id_of, parse_mail, sour
 from automation.letters.smtp import SmtpSender, references_of, reply_message
 from automation.mail_config import MailConfig, is_loopback
 from automation.secrets import MAIL_PASSWORD_ENV, require_secret
+from automation.sources.imap_writer import ImapWriter
 from automation.sources.mailbox import MailItem, Reply
 from automation.sources.sent import SentMail, sent_mail_of
 from automation.sources.sync_state import SyncStateFile
@@ -96,6 +97,8 @@ class ImapSource:
         self._keyword_ok = True
         self._folders: dict[str, str] = {}  # a folder's name → as the server spells it
         self._selected = ""  # the folder the connection has selected ("" unknown)
+        self._writer: ImapWriter | None = None  # drafts and moves, while handing over
+        self._handing_over = False
 
     @classmethod
     def from_config(cls, config: MailConfig, *, state_dir: Path,
@@ -143,7 +146,9 @@ class ImapSource:
                                raw=raw, folder=self.settings.folder)
 
     def commit(self) -> None:
-        """Persist the position after every mail handed out so far."""
+        """Persist the position after every mail handed out so far (once the drafts and
+        moves handed over are done)."""
+        self.flush()
         if self._pending != self._saved:
             self._state.save(f"{self._pending[0]}:{self._pending[1]}")
             self._saved = self._pending
@@ -162,7 +167,10 @@ class ImapSource:
                 imap.add_flags([uid], [PROCESSED_KEYWORD if self._keyword_ok else FLAGGED])
                 return
             target = self._folder(imap, self.config.mail.processed_folder)
-            if imap.has_capability("MOVE"):
+            if imap.has_capability("MOVE") and self._handing_over:
+                self._writer_for().submit("moving a mail to the processed folder",
+                                          lambda other: other.move([uid], target))
+            elif imap.has_capability("MOVE"):
                 imap.move([uid], target)
             else:
                 imap.copy([uid], target)
@@ -203,12 +211,55 @@ class ImapSource:
         imap = self._client()
         with self._guard("saving the draft answer"):
             drafts = self._drafts(imap)
-            if reply.maybe_saved and own_id and self._holds(imap, drafts, own_id):
-                log.info("%s: the draft answer %s was saved before; not saved twice",
-                         self.mailbox, own_id)
-                return
-            imap.append(drafts, message.as_bytes(), flags=(DRAFT, SEEN),
-                        msg_time=datetime.now().astimezone())
+            if reply.maybe_saved and own_id:
+                self.flush()
+                if self._holds(imap, drafts, own_id):
+                    log.info("%s: the draft answer %s was saved before; not saved twice",
+                             self.mailbox, own_id)
+                    return
+            data, when = message.as_bytes(), datetime.now().astimezone()
+            if self._handing_over:
+                self._writer_for().submit("saving the draft answer", lambda other: other.append(
+                    drafts, data, flags=(DRAFT, SEEN), msg_time=when))
+            else:
+                imap.append(drafts, data, flags=(DRAFT, SEEN), msg_time=when)
+
+    @contextmanager
+    def handing_over(self) -> Iterator[None]:
+        """Inside, draft answers and moves are handed to a second connection and done while
+        the caller goes on; :meth:`flush` (and leaving) waits for them. The caller records
+        nothing that depends on them before it flushed."""
+        self._handing_over = True
+        try:
+            yield
+        finally:
+            self._handing_over = False
+        self.flush()
+
+    def flush(self) -> None:
+        """Wait for the drafts and moves handed over; :class:`MailboxError` if one failed."""
+        if self._writer is not None:
+            self._writer.wait()
+
+    def _writer_for(self) -> ImapWriter:
+        if self._writer is None:
+            self._writer = ImapWriter(self._writer_client, mailbox=self.mailbox,
+                                      network_errors=_NETWORK_ERRORS)
+        return self._writer
+
+    def _writer_client(self) -> IMAPClient:
+        """The second connection: logged in, the watched folder selected (moves go by UID)."""
+        imap = self._open()
+        try:
+            imap.login(self.settings.username, self._password)
+        except LoginError as exc:
+            with suppress(*_NETWORK_ERRORS):
+                imap.shutdown()
+            raise MailboxError(f"{self.mailbox}: the server refused the login "
+                               f"{self.settings.username!r} or its password",
+                               mailbox=self.mailbox) from exc
+        imap.select_folder(self.settings.folder)
+        return imap
 
     def _holds(self, imap: IMAPClient, folder: str, message_id: str) -> bool:
         """Whether ``folder`` holds a message of that Message-ID (the watched folder is
@@ -233,6 +284,9 @@ class ImapSource:
                         "folder: %s", self.mailbox, exc)
 
     def close(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
         imap, self._imap = self._imap, None
         self._selected = ""
         if imap is not None:
