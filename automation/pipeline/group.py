@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
 from automation.errors import MailboxError
 from automation.pipeline import letters as letter_queue
@@ -87,6 +88,7 @@ def run_group(office: Office,
             for source in {id(job.mailbox[0]): job.mailbox[0] for _, job in to_settle
                            if job.mailbox is not None}.values():
                 flush(source)  # the drafts are saved before they are noted as given
+            crashpoints.reached("after-answers-saved")
     else:
         _settle_each(office, to_settle, pdfs, failed)
     return [Failed(job.report, failed[i]) if i in failed else job.report
