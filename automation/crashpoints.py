@@ -20,6 +20,11 @@ passes them:
     a mail's row is recorded and written; its attachments are not yet in ``outbox/``
 ``before-file-move``
     everything is done but moving the file out of ``inbox/``
+
+and one that only a mailbox cycle passes (:data:`MAILBOX_POINTS`):
+
+``after-answers-saved``
+    a group's draft answers are saved in the mailbox; the journal does not know yet
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ VARIABLE: Final = "AUTOMATION_CRASH_AT"
 POINTS: Final = ("after-fingerprint", "in-journal-transaction", "after-journal-commit",
                  "during-workbook-replace", "during-letter-write", "before-attachments-kept",
                  "before-file-move")
+MAILBOX_POINTS: Final = ("after-answers-saved",)
 
 
 def _armed() -> tuple[str, int]:

@@ -1,37 +1,42 @@
-"""Benchmark: letters through ``produce_letter`` against a bare docxtpl loop, same template.
+"""Benchmark: 200 acknowledgment letters through ``produce_letter`` against a bare docxtpl loop.
 
     .venv/bin/python bench/bench_letters.py [--count 200]
 
-Both loops render the acknowledgment letter with the same context and save it, in a temporary
-folder; the figure that matters is the ratio (target < 1.3): what naming, cleaning, error
-translation and the atomic save cost on top of docxtpl itself.
+Both loops write the same letters (same template, same contexts, built beforehand for the
+bare loop) into a temporary folder; each repetition of each loop runs in a fresh process,
+so the tool's figure includes preparing the template (once per process) and the bare loop
+pays its own imports outside its timing. The pipeline's call does more than docxtpl's loop:
+the context, the safe file name, the identity in the properties, the atomic save.
+Target: ratio ≤ 0.3. The same is measured on an office's own template (tables, headers,
+images: ``tests/data/tpl-office-accuse-reception.docx``), without a target.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 import jinja2
+from common import collect, exit_status, note, quick, report, run_child
 from docxtpl import DocxTemplate
 
-from automation.config import Organisation
-from automation.letters import LetterKind, letter_context, produce_letter
-from automation.records import StoredRow
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from automation.config import Organisation  # noqa: E402 - after the path
+from automation.letters import LetterKind, letter_context, produce_letter  # noqa: E402
+from automation.records import StoredRow  # noqa: E402
+
 TEMPLATES = ROOT / "templates"
-ORG = Organisation(name="Formations Azur & Co", address="12 rue de France\n06000 Nice",
-                   siret="12345678900012", nda="93060000006", email="contact@azur.fr",
-                   phone="04 93 00 00 00", signatory="Claire Martin",
-                   signatory_title="Directrice", city="Nice")
+OFFICE_TEMPLATE = ROOT / "tests" / "data" / "tpl-office-accuse-reception.docx"
 TODAY = date(2026, 11, 22)
 
 
-def row(number: int) -> StoredRow:
+def _row(number: int) -> StoredRow:
     return StoredRow("reclamations", f"REC-2026-{number:04d}", {
         "received_on": date(2026, 11, 20), "channel": "Email", "stakeholder": "Apprenant",
         "name": f"Marie Dupont {number}", "training": "Excel avancé", "nature": "Réclamation",
@@ -39,53 +44,79 @@ def row(number: int) -> StoredRow:
     }, source="bench")
 
 
-def bare(count: int, out: Path) -> float:
+ORG = Organisation(name="Formations Azur & Co", address="12 rue de France\n06000 Nice",
+                   siret="12345678900012", nda="93060000006", email="contact@azur.fr",
+                   phone="04 93 00 00 00", signatory="Claire Martin",
+                   signatory_title="Directrice", city="Nice")
+
+
+def bare(count: int, out: Path, template: Path) -> float:
     """docxtpl alone (contexts built beforehand, untimed): new template, render, save."""
-    template = TEMPLATES / LetterKind.ACKNOWLEDGMENT.template
-    contexts = [letter_context(ORG, row(n), today=TODAY) for n in range(1, count + 1)]
-    start = time.perf_counter()
+    contexts = [letter_context(ORG, _row(n), today=TODAY) for n in range(1, count + 1)]
+    started = time.perf_counter()
     for number, context in enumerate(contexts, start=1):
         doc = DocxTemplate(template)
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         doc.render(context, jinja_env=env, autoescape=True)
         doc.save(out / f"{number}.docx")
-    return time.perf_counter() - start
+    return time.perf_counter() - started
 
 
-def produced(count: int, out: Path) -> float:
+def ours(count: int, out: Path, template: Path) -> float:
     """The pipeline's call: context, cleaning, safe name, render, atomic save."""
-    start = time.perf_counter()
+    templates = template.parent
+    kind = LetterKind.ACKNOWLEDGMENT
+    if template.name != kind.template:  # the office's template, under the default's name
+        templates = out.parent / "templates"
+        templates.mkdir(exist_ok=True)
+        (templates / kind.template).write_bytes(template.read_bytes())
+    started = time.perf_counter()
     for number in range(1, count + 1):
-        record = row(number)
-        produce_letter(kind=LetterKind.ACKNOWLEDGMENT, org=ORG, templates_dir=TEMPLATES,
-                       outbox_dir=out, row=record, today=TODAY, person=str(record.values["name"]))
-    return time.perf_counter() - start
+        record = _row(number)
+        produce_letter(kind=kind, org=ORG, templates_dir=templates, outbox_dir=out,
+                       row=record, today=TODAY, person=str(record.values["name"]))
+    return time.perf_counter() - started
 
 
-def _fresh(folder: Path) -> Path:
-    folder.mkdir()
-    return folder
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200, help="letters per loop (200)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds, each running both loops; the best of each is kept (3)")
-    args = parser.parse_args()
-    bases, ours_all = [], []
+def child(which: str, count: int, template: Path) -> None:
+    """One loop in this fresh process; prints its time as JSON."""
     with tempfile.TemporaryDirectory(prefix="bench-letters-") as folder:
-        root = Path(folder)
-        bare(5, _fresh(root / "warm-bare"))  # warm-up: imports, file cache
-        produced(5, _fresh(root / "warm-outbox"))
-        for number in range(args.rounds):
-            bases.append(bare(args.count, _fresh(root / f"bare-{number}")))
-            ours_all.append(produced(args.count, _fresh(root / f"outbox-{number}")))
-    base, ours = min(bases), min(ours_all)
-    print(f"bare docxtpl   : {base:6.2f} s  ({base / args.count * 1000:5.1f} ms/letter)")
-    print(f"produce_letter : {ours:6.2f} s  ({ours / args.count * 1000:5.1f} ms/letter)")
-    print(f"ratio          : {ours / base:6.2f}  (target < 1.3)")
+        out = Path(folder) / "out"
+        out.mkdir()
+        seconds = (bare if which == "bare" else ours)(count, out, template)
+    print(json.dumps({"seconds": seconds}))
+
+
+def in_child(which: str, count: int, template: Path) -> float:
+    run = run_child([sys.executable, __file__, "--child", which, "--count", str(count),
+                     "--template", str(template)], cwd=ROOT)
+    if run.returncode != 0:
+        raise SystemExit(f"{which} loop failed:\n{run.stderr}")
+    return float(json.loads(run.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20 if quick() else 200)
+    parser.add_argument("--child", choices=["bare", "ours"])
+    parser.add_argument("--template", type=Path,
+                        default=TEMPLATES / "accuse-reception-reclamation.docx")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.count, args.template)
+        return 0
+    count = args.count
+    for name, template, target in (("acknowledgment (default template)", args.template, 0.3),
+                                   ("acknowledgment (office template)", OFFICE_TEMPLATE, None)):
+        base = collect(lambda t=template: in_child("bare", count, t))
+        mine = collect(lambda t=template: in_child("ours", count, t))
+        report(f"{count} letters, {name}", mine, base, target=target,
+               baseline_name="bare docxtpl")
+        per = mine.scaled(1000 / count, "ms")
+        note(f"{per.text()} a letter through produce_letter; docxtpl alone "
+             f"{base.scaled(1000 / count, 'ms').text()}")
+    return exit_status()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

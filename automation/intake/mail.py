@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
-from email.message import Message
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Final
 
@@ -168,17 +168,32 @@ def parse_mail(raw: bytes, *, fallback_date: datetime,
                           f"({type(exc).__name__}).", path=path) from exc
 
 
+class _Part(EmailMessage):
+    """A parsed part that reads its Content-Type header once: the email package parses it
+    again at every question, and reading a mail asks a dozen times per part."""
+
+    _content_type: str | None = None
+
+    def get_content_type(self) -> str:
+        if self._content_type is None:
+            self._content_type = super().get_content_type()
+        return self._content_type
+
+
+_POLICY: Final = email.policy.default.clone(message_factory=_Part)
+
+
 def _message(raw: bytes) -> Message | None:
     raw = raw.lstrip(b"\r\n\t ")
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    message = email.message_from_bytes(raw, policy=_POLICY)
     end = min((i for i in (raw.find(b"\n\n"), raw.find(b"\r\n\r\n")) if i >= 0),
               default=len(raw))
     if not _has_headers(message):  # obsolete syntax "From  : x" (space before the colon)
         raw = _HEADER_WS.sub(rb"\1:", raw[:end]) + raw[end:]
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(raw, policy=_POLICY)
     if _broken_multipart(message):  # boundary=----=_Part (unquoted "="): quote it, try again
         fixed = _BOUNDARY.sub(rb'boundary="\1"', raw[:end], count=1) + raw[end:]
-        repaired = email.message_from_bytes(fixed, policy=email.policy.default)
+        repaired = email.message_from_bytes(fixed, policy=_POLICY)
         message = message if _broken_multipart(repaired) else repaired
     return message if _has_headers(message) else None
 

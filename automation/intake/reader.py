@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from automation.config import Intake
+from automation.errors import IntakeError
 from automation.intake.forms import FormEntry
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.spreadsheet import SpreadsheetIntake, Table, first_rows, read_spreadsheet
@@ -32,6 +33,16 @@ class MailRequest:
     fallback: datetime  # stands in for a missing Date header
     max_attachment_bytes: int
     limits: Intake  # the reader's memory and time limits
+
+
+@dataclass(frozen=True)
+class MailBatch:
+    """Several mails parsed in one exchange with the reader (a mailbox's group)."""
+
+    requests: tuple[MailRequest, ...]
+
+
+MailRead = ParsedMail | IntakeError  # a mail of a batch: parsed, or why it cannot be read
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,10 @@ class Reader(Protocol):
 
     def mail(self, request: MailRequest) -> ParsedMail: ...
 
+    def mails(self, batch: MailBatch) -> list[MailRead]:
+        """Each mail of ``batch``, parsed or refused, in order (one exchange for all)."""
+        ...
+
 
 class InProcessReader:
     """Reads in this process: what the sandbox's child does with each request."""
@@ -84,3 +99,13 @@ class InProcessReader:
         return parse_mail(data, fallback_date=request.fallback,
                           max_attachment_bytes=request.max_attachment_bytes,
                           convert_msg=msg_to_mime)
+
+    def mails(self, batch: MailBatch) -> list[MailRead]:
+        return [_read_one(self, request) for request in batch.requests]
+
+
+def _read_one(reader: Reader, request: MailRequest) -> MailRead:
+    try:
+        return reader.mail(request)
+    except IntakeError as exc:
+        return exc

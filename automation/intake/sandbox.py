@@ -40,7 +40,7 @@ from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
 from automation.intake.mail import ParsedMail
-from automation.intake.reader import HeadRequest, MailRequest, SheetRequest
+from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest, SheetRequest
 from automation.intake.spreadsheet import SpreadsheetIntake, Table
 
 log = logging.getLogger(__name__)
@@ -140,14 +140,33 @@ class SandboxReader:
             raise IntakeError(messages.unreadable(request.name, messages.READER_BUG))
         return result
 
+    def mails(self, batch: MailBatch) -> list[MailRead]:
+        """The batch's mails in one exchange with the child; when the child dies or answers
+        oddly, each mail is read again alone, so that only the one that kills it is refused."""
+        if not batch.requests:
+            return []
+        first = batch.requests[0]
+        limits = _limits(first.limits)
+        wall = Limits(limits.memory_bytes, limits.cpu_seconds * len(batch.requests))
+        try:
+            answer = self.read(batch, limits, name=first.name, wall=wall)
+        except IntakeError:
+            answer = None
+        if (isinstance(answer, list) and len(answer) == len(batch.requests)
+                and all(isinstance(a, ParsedMail | str) for a in answer)):
+            return [a if isinstance(a, ParsedMail) else IntakeError(a) for a in answer]
+        return [_read_alone(self, request) for request in batch.requests]
+
     # -- one read --------------------------------------------------------------------------------
 
-    def read(self, request: object, limits: Limits, *, name: str) -> Any:
-        """The child's answer to ``request``; :class:`IntakeError` (French) when refused."""
+    def read(self, request: object, limits: Limits, *, name: str,
+             wall: Limits | None = None) -> Any:
+        """The child's answer to ``request``; :class:`IntakeError` (French) when refused.
+        ``wall`` sets the wall-clock safety net when it is not ``limits``' (a batch)."""
         payload = pickle.dumps((limits, request), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             try:
-                answer = self._exchange(payload, limits)
+                answer = self._exchange(payload, wall or limits)
             except _Died as died:
                 why = (messages.reader_too_long(limits.cpu_seconds) if died.too_long
                        else messages.reader_crashed(limits.memory_bytes / 2**20))
@@ -255,6 +274,13 @@ class SandboxReader:
         """End the child (it also ends by itself when this process goes away)."""
         with self._lock:
             self._stop()
+
+
+def _read_alone(reader: SandboxReader, request: MailRequest) -> MailRead:
+    try:
+        return reader.mail(request)
+    except IntakeError as exc:
+        return exc
 
 
 _SHARED: SandboxReader | None = None

@@ -19,7 +19,14 @@ from typing import IO, Any
 
 from automation.errors import IntakeError
 from automation.intake import messages
-from automation.intake.reader import HeadRequest, InProcessReader, MailRequest, SheetRequest
+from automation.intake.mail import ParsedMail
+from automation.intake.reader import (
+    HeadRequest,
+    InProcessReader,
+    MailBatch,
+    MailRequest,
+    SheetRequest,
+)
 from automation.intake.sandbox import (
     ANSWER_BUG,
     ANSWER_MEMORY,
@@ -52,8 +59,17 @@ def _limit(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (budget, cpu_hard))
 
 
-def _answer(request: object) -> tuple[Any, ...]:
+def _answer(request: object, limits: Limits) -> tuple[Any, ...]:
     reader = InProcessReader()
+    if isinstance(request, MailBatch):  # each mail under its own budget, refused on its own
+        answers: list[ParsedMail | str] = []
+        for each in request.requests:
+            _limit(limits)
+            try:
+                answers.append(reader.mail(each))
+            except IntakeError as exc:
+                answers.append(str(exc))
+        return (ANSWER_OK, answers)
     if isinstance(request, SheetRequest):
         return (ANSWER_OK, reader.spreadsheet(request))
     if isinstance(request, HeadRequest):
@@ -81,7 +97,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         _limit(limits)
         fatal = False
         try:
-            answer = _answer(request)
+            answer = _answer(request, limits)
         except IntakeError as exc:
             answer = (ANSWER_REFUSED, str(exc))
         except MemoryError:

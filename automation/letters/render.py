@@ -1,34 +1,46 @@
 """Rendering one letter from a docxtpl template, with errors a person can act on.
 
-Every letter gets a new :class:`DocxTemplate`, ``autoescape=True`` (without it a ``&`` in a
-complaint silently cuts the letter short) and ``StrictUndefined`` (without it a typo in a tag
-prints nothing). docxtpl, Jinja, zip and lxml errors become one :class:`TemplateError` that
-names the template and the paragraph.
+Each template is prepared once per process (:mod:`automation.letters.prepared`: its parts
+compiled once, the parts without variables kept as they are) and known by its content, so a
+template the office edits is prepared again at its next letter. Letters render with
+``autoescape=True`` (without it a ``&`` in a complaint silently cuts the letter short) and
+``StrictUndefined`` (without it a typo in a tag prints nothing). docxtpl, Jinja, zip and lxml
+errors become one :class:`TemplateError` that names the template and the paragraph.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
 import secrets
-import zipfile
-import zlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
 import jinja2
-from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
 from automation import crashpoints
 from automation.errors import LetterError, TemplateError
-from automation.letters.typography import sentence
+from automation.letters.prepared import (
+    PROPERTIES,
+    PartFailure,
+    PreparedTemplate,
+    Unreadable,
+    environment,
+    prepare,
+)
 from automation.text import clean_text
+
+__all__ = ["check_template", "clean_context", "environment", "render_letter",
+           "template_variables"]
 
 _PARAGRAPH: Final = re.compile(r"<w:p([ >])")
 _TAG: Final = re.compile(r"<[^>]+>")
@@ -38,37 +50,9 @@ _NOT_XML: Final = re.compile("[\ufffe\uffff]")  # non-characters XML 1.0 refuses
 _SHOWN: Final = 80  # characters of a paragraph quoted in a message
 # What a template's own code can raise while it runs (a filter on the wrong type, …).
 _RUNTIME: Final = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
-# What opening something that is not a sound .docx raises.
-_UNREADABLE: Final = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
-                      etree.XMLSyntaxError, OSError, zlib.error, EOFError)
-
-
-def environment() -> jinja2.Environment:
-    """The Jinja environment of every letter: escaped values, unknown names are errors, and
-    the filter ``sentence`` (a value ending a sentence gets its full stop)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["sentence"] = sentence
-    return env
-
-
-class _TracedTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hints
-    """A DocxTemplate that remembers which part it renders, to say where an error is."""
-
-    part_name = ""
-    source = ""
-
-    def render_xml_part(self, src_xml: str, part: Any, context: Any,
-                        jinja_env: Any = None) -> Any:
-        self.part_name, self.source = str(part.partname), src_xml
-        return super().render_xml_part(src_xml, part, context, jinja_env)
-
-    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
-        self.part_name, self.source = "properties", ""
-        super().render_properties(context, jinja_env)
-
-    def fix_tables(self, xml: str) -> Any:
-        etree.fromstring(xml)  # docxtpl parses with recover=True, which hides a broken body
-        return super().fix_tables(xml)
+_KEPT: Final = 32  # prepared templates kept per process (an office has about ten)
+_prepared: OrderedDict[bytes, PreparedTemplate | PartFailure | Unreadable] = OrderedDict()
+_prepared_lock = threading.Lock()
 
 
 def render_letter(template: Path, context: Mapping[str, object], out: Path, *,
@@ -77,30 +61,66 @@ def render_letter(template: Path, context: Mapping[str, object], out: Path, *,
 
     ``identifier`` is stored in the document's properties, to recognise the letter later.
     """
-    doc = _open(template)
+    prepared = prepared_template(template)
     try:
-        doc.render(clean_context(context), jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{template}: syntax error {_where(doc, exc.lineno)}: {exc.message}",
-                            template=template) from exc
-    except jinja2.UndefinedError as exc:
-        line = _template_line(exc.__traceback__)
-        name = _missing_name(str(exc.message), _line_text(doc.source, line))
-        raise TemplateError(f"{template}: unknown variable '{name}' {_where(doc, line)} "
-                            f"(available: {', '.join(sorted(context))})",
-                            template=template) from exc
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"{template}: the letter is not valid Word XML after rendering "
-                            f"{_where(doc, None)} ({exc}); check the tags there",
-                            template=template) from exc
-    except _RUNTIME as exc:
-        raise TemplateError(f"{template}: the template failed "
-                            f"{_where(doc, _template_line(exc.__traceback__))}: {exc}",
-                            template=template) from exc
-    if identifier:
-        doc.docx.core_properties.identifier = clean_context(identifier)
-    _save(doc, out, template)
+        data = prepared.render(clean_context(context), identifier=clean_context(identifier))
+    except PartFailure as failure:
+        raise _template_error(template, failure, context) from failure.error
+    _save(data, out, template)
     return out
+
+
+def prepared_template(template: Path) -> PreparedTemplate:
+    """``template`` prepared, once per content; :class:`TemplateError` when it cannot be."""
+    if not template.is_file():
+        raise TemplateError(f"{template}: template not found", template=template)
+    try:
+        data = template.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{template}: not a readable Word document (.docx): {exc}",
+                            template=template) from exc
+    key = hashlib.sha256(data).digest()
+    with _prepared_lock:
+        found = _prepared.get(key)
+        if found is None:
+            try:
+                found = prepare(data)
+            except (PartFailure, Unreadable) as exc:
+                found = exc
+            _prepared[key] = found
+            while len(_prepared) > _KEPT:
+                _prepared.popitem(last=False)
+        _prepared.move_to_end(key)
+    if isinstance(found, Unreadable):
+        raise TemplateError(f"{template}: not a readable Word document (.docx): {found}",
+                            template=template) from found
+    if isinstance(found, PartFailure):
+        raise _template_error(template, found, {}) from found.error
+    return found
+
+
+def _template_error(template: Path, failure: PartFailure,
+                    context: Mapping[str, object]) -> TemplateError:
+    """The error of a part, in words that name the template and the paragraph."""
+    exc, part, source = failure.error, failure.part, failure.source
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"{template}: syntax error {_where(part, source, exc.lineno)}: "
+                             f"{exc.message}", template=template)
+    if isinstance(exc, jinja2.UndefinedError):
+        line = _template_line(exc.__traceback__)
+        name = _missing_name(str(exc.message), _line_text(source, line))
+        return TemplateError(f"{template}: unknown variable '{name}' "
+                             f"{_where(part, source, line)} "
+                             f"(available: {', '.join(sorted(context))})", template=template)
+    if isinstance(exc, etree.XMLSyntaxError):
+        return TemplateError(f"{template}: the letter is not valid Word XML after rendering "
+                             f"{_where(part, source, None)} ({exc}); check the tags there",
+                             template=template)
+    if isinstance(exc, _RUNTIME):
+        return TemplateError(f"{template}: the template failed "
+                             f"{_where(part, source, _template_line(exc.__traceback__))}: {exc}",
+                             template=template)
+    raise exc
 
 
 def check_template(template: Path, context: Mapping[str, object]) -> list[str]:
@@ -125,7 +145,7 @@ def template_variables(template: Path) -> list[str]:
     return sorted(_used_names(_open(template), template))
 
 
-def _used_names(doc: _TracedTemplate, template: Path) -> set[str]:
+def _used_names(doc: Any, template: Path) -> set[str]:
     """``name`` and ``name.attr`` for each variable read; names the template sets are left out."""
     source = _source(doc)
     try:
@@ -155,23 +175,20 @@ def clean_context(value: Any) -> Any:
     return value
 
 
-def _open(template: Path) -> _TracedTemplate:
-    if not template.is_file():
-        raise TemplateError(f"{template}: template not found", template=template)
-    doc = _TracedTemplate(template)
-    try:
-        doc.init_docx()
-    except _UNREADABLE as exc:
-        raise TemplateError(f"{template}: not a readable Word document (.docx): {exc}",
-                            template=template) from exc
+def _open(template: Path) -> Any:
+    """docxtpl's template, for reading its variables (the template prepared first, which
+    says what is wrong with a file that is not a sound template)."""
+    prepared_template(template)
+    doc = DocxTemplate(template)
+    doc.init_docx()
     return doc
 
 
-def _save(doc: _TracedTemplate, out: Path, template: Path) -> None:
+def _save(data: bytes, out: Path, template: Path) -> None:
     tmp: Path | None = None
     try:
         tmp = _new_file(out.parent, f".{out.stem[:40]}.", ".tmp")
-        doc.save(tmp)
+        tmp.write_bytes(data)
         crashpoints.reached("during-letter-write")
         tmp.replace(out)
     except OSError as exc:
@@ -195,7 +212,7 @@ def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
     raise FileExistsError(f"{folder}: no free temporary name")
 
 
-def _source(doc: _TracedTemplate) -> str:
+def _source(doc: Any) -> str:
     """The Jinja source docxtpl builds: body, then headers and footers."""
     parts = [doc.patch_xml(doc.get_xml())]
     for uri in (doc.HEADER_URI, doc.FOOTER_URI):
@@ -204,11 +221,11 @@ def _source(doc: _TracedTemplate) -> str:
     return "".join(parts)
 
 
-def _where(doc: _TracedTemplate, lineno: int | None) -> str:
-    part = doc.part_name
+def _where(part: str, source: str, lineno: int | None) -> str:
     place = ("in the header" if "header" in part else "in the footer" if "footer" in part
-             else "in the document properties" if part == "properties" else "in the body")
-    text = _line_text(doc.source, lineno)
+             else "in the footnotes" if "footnotes" in part
+             else "in the document properties" if part == PROPERTIES else "in the body")
+    text = _line_text(source, lineno)
     return f"{place}, paragraph « {text} »" if text else place
 
 

@@ -17,9 +17,14 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from datetime import datetime
-from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email import encoders, policy
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import Final
 
@@ -32,7 +37,9 @@ from automation.text import one_line
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS: Final = {"starttls": 587, "tls": 465, "none": 25}
-_POLICY: Final = policy.default.clone(linesep="\r\n")
+_POLICY: Final = policy.compat32.clone(linesep="\r\n")
+_TEXT: Final = Charset("utf-8")
+_TEXT.body_encoding = QP  # a body a person can read in the raw message
 
 
 def reply_subject(subject: str) -> str:
@@ -53,33 +60,67 @@ def references_of(references: str, *message_ids: str) -> str:
 def reply_message(*, from_address: str, to: str, subject: str, body: str,
                   attachment: Path | None = None, in_reply_to: str = "",
                   references: str = "", when: datetime | None = None,
-                  draft: bool = False) -> EmailMessage:
-    """The answer to a mail; ``draft`` marks it so that Outlook opens a saved .eml for editing."""
-    message = EmailMessage(policy=_POLICY)
-    message["From"] = from_address
+                  draft: bool = False, message_id: str = "") -> Message:
+    """The answer to a mail; ``draft`` marks it so that Outlook opens a saved .eml for editing.
+    ``message_id`` is its Message-ID (default: a new one).
+
+    Built with the email package's MIME classes and its ``compat32`` policy, names and
+    subjects encoded (RFC 2047, RFC 2231 for the file name) as :mod:`email.policy`'s default
+    would; a third of the cost, which counts when a first sync answers thousands of mails.
+    """
+    message = MIMEMultipart(policy=_POLICY) if attachment is not None else _text(body)
+    message["From"] = _addresses(from_address)
     if to:  # a draft may leave it for a person to fill
-        message["To"] = to
-    message["Subject"] = one_line(subject)
+        message["To"] = _addresses(to)
+    message["Subject"] = _text_header(one_line(subject))  # type: ignore[assignment]  # compat32 writes a Header
     message["Date"] = format_datetime((when or datetime.now()).astimezone())
-    domain = from_address.rpartition("@")[2].strip(">") or None
-    message["Message-ID"] = make_msgid(domain=domain)
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or None
+    message["Message-ID"] = message_id or make_msgid(domain=domain)
     if in_reply_to:
         message["In-Reply-To"] = in_reply_to
         message["References"] = references_of(references, in_reply_to)
     if draft:
         message["X-Unsent"] = "1"
-    message.set_content(body)
-    if attachment is not None:
-        try:
-            data = attachment.read_bytes()
-        except OSError as exc:
-            raise LetterError(f"the letter to attach cannot be read: {attachment} "
-                              f"({exc.strerror})") from exc
-        kind = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
-        maintype, _, subtype = kind.partition("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype,
-                               filename=attachment.name)
+    if attachment is None:
+        return message
+    message.attach(_text(body))
+    try:
+        data = attachment.read_bytes()
+    except OSError as exc:
+        raise LetterError(f"the letter to attach cannot be read: {attachment} "
+                          f"({exc.strerror})") from exc
+    kind = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+    maintype, _, subtype = kind.partition("/")
+    part = MIMEBase(maintype, subtype, policy=_POLICY)
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    name: str | tuple[str, str, str] = attachment.name
+    if not attachment.name.isascii():
+        name = ("utf-8", "", attachment.name)
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    message.attach(part)
     return message
+
+
+def _text(body: str) -> Message:
+    """The text part (ending with a line end, as the default policy's ``set_content`` does)."""
+    part = MIMENonMultipart("text", "plain", policy=_POLICY)
+    part.set_payload(body if body.endswith("\n") else body + "\n", _TEXT)
+    return part
+
+
+def _addresses(value: str) -> str:
+    """``Hélène Lefèvre <h@x.fr>, …`` with each name encoded when it is not ASCII (an address
+    that is not ASCII itself is left as it was written)."""
+    try:
+        return ", ".join(formataddr((one_line(name), address), charset="utf-8")
+                         for name, address in getaddresses([value]) if address)
+    except UnicodeEncodeError:
+        return value
+
+
+def _text_header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 class SmtpSender:
@@ -111,7 +152,7 @@ class SmtpSender:
     def label(self) -> str:
         return f"smtp:{self.settings.host}:{self.port}"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Send ``message`` to its To/Cc recipients; :class:`MailboxError` when it fails."""
         try:
             with self._connect() as server:

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 # The row's field naming the recipient → the field holding their postal address.
 ADDRESS_OF: Final = {"prescriber": "prescriber_address"}
 DEFAULT_ADDRESS: Final = "address"
+PER_TRANSACTION: Final = 50  # letters recorded together (the journal stays free for others)
 
 
 @dataclass(frozen=True)
@@ -49,42 +50,58 @@ class LetterOutcome:
     path: Path | None
     error: str = ""
     waiting: bool = False  # the error may go away by itself: the letter is tried again
+    row: StoredRow | None = None  # the row it was written for
 
 
 def produce_pending(office: Office, *, retry_failed: bool = False) -> list[LetterOutcome]:
-    """Render every pending letter (and, with ``retry_failed``, those that failed before)."""
+    """Render every pending letter (and, with ``retry_failed``, those that failed before).
+
+    The letters are written and recorded as prepared, :data:`PER_TRANSACTION` to a journal
+    transaction (one sync of the journal, not one a letter); then those that also go by mail
+    are mailed, each recorded as sent as soon as it left.
+    """
     statuses = [LetterStatus.PENDING, *([LetterStatus.FAILED] if retry_failed else [])]
     outcomes: list[LetterOutcome] = []
     addresses = _Addresses(office)
-    for job in office.journal.letters(statuses=statuses):
-        row = office.journal.row(job.register, job.record_id)
-        if row is None:  # cannot happen: letters are queued with their row
-            continue
-        now = office.clock.now()
-        key = job.recipient_key or REGISTERS_BY_KEY[job.register].person_key
-        try:
-            path = produce_letter(
-                kind=LetterKind(job.kind), org=office.config.organisation,
-                templates_dir=office.config.templates_dir, outbox_dir=office.config.outbox_dir,
-                row=row, today=now.date(), person=str(row.values.get(key) or ""),
-                extra={"recipient_address": addresses.of(row, key)})
-        except TemplateError as exc:
-            office.journal.letter_failed(job, str(exc), now=now)
-            log.error("%s %s: letter not produced: %s", job.record_id, job.kind, exc)
-            outcomes.append(LetterOutcome(job, None, str(exc)))
-            continue
-        except LetterError as exc:
-            if str(exc) != job.error:
-                log.error("%s %s: letter not written, tried again until it can be: %s",
-                          job.record_id, job.kind, exc)
-            office.journal.letter_waits(job, str(exc), now=now)
-            outcomes.append(LetterOutcome(job, None, str(exc), waiting=True))
-            continue
-        office.journal.letter_done(job, path, now=now)
-        if mail_letter(office, LetterKind(job.kind), row, path) == "sent":
-            mark_job_sent(office, job, on=today(office), how=SentHow.SMTP)
-        outcomes.append(LetterOutcome(job, path))
+    jobs = office.journal.letters(statuses=statuses)
+    for start in range(0, len(jobs), PER_TRANSACTION):
+        with office.journal.transaction():
+            for job in jobs[start:start + PER_TRANSACTION]:
+                outcome = _produce(office, job, addresses)
+                if outcome is not None:
+                    outcomes.append(outcome)
+    for outcome in outcomes:
+        if outcome.path is not None and outcome.row is not None and mail_letter(
+                office, LetterKind(outcome.job.kind), outcome.row, outcome.path) == "sent":
+            mark_job_sent(office, outcome.job, on=today(office), how=SentHow.SMTP)
     return outcomes
+
+
+def _produce(office: Office, job: LetterJob, addresses: _Addresses) -> LetterOutcome | None:
+    """One letter written to the outbox, and the journal told (prepared, failed, waiting)."""
+    row = office.journal.row(job.register, job.record_id)
+    if row is None:  # cannot happen: letters are queued with their row
+        return None
+    now = office.clock.now()
+    key = job.recipient_key or REGISTERS_BY_KEY[job.register].person_key
+    try:
+        path = produce_letter(
+            kind=LetterKind(job.kind), org=office.config.organisation,
+            templates_dir=office.config.templates_dir, outbox_dir=office.config.outbox_dir,
+            row=row, today=now.date(), person=str(row.values.get(key) or ""),
+            extra={"recipient_address": addresses.of(row, key)})
+    except TemplateError as exc:
+        office.journal.letter_failed(job, str(exc), now=now)
+        log.error("%s %s: letter not produced: %s", job.record_id, job.kind, exc)
+        return LetterOutcome(job, None, str(exc))
+    except LetterError as exc:
+        if str(exc) != job.error:
+            log.error("%s %s: letter not written, tried again until it can be: %s",
+                      job.record_id, job.kind, exc)
+        office.journal.letter_waits(job, str(exc), now=now)
+        return LetterOutcome(job, None, str(exc), waiting=True)
+    office.journal.letter_done(job, path, now=now)
+    return LetterOutcome(job, path, row=row)
 
 
 class _Addresses:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from email.utils import formataddr
@@ -23,12 +24,12 @@ from pathlib import Path
 from automation.arrival import Arrival, Parent, Source
 from automation.errors import HeaderMismatch, IntakeError, LetterError
 from automation.intake.attachment_use import AttachmentUse, attachment_use
-from automation.intake.classify import Classification, Classifier
+from automation.intake.classify import Classification
 from automation.intake.declarant import author_of
 from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail
 from automation.intake.mail_records import mail_office, mail_record
-from automation.intake.reader import HeadRequest, MailRequest
+from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest
 from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
 from automation.letters.naming import safe_stem, unique_path
@@ -43,29 +44,44 @@ from automation.sources.mailbox import MailItem, MailSource, Reply
 log = logging.getLogger(__name__)
 
 ATTACHMENTS_FOLDER = "{record_id} pièces jointes"  # under outbox/
+PDF_FOLDER = ".pdf"  # under outbox/: letters converted to attach to a sent reply
+_ANSWER_KEY = re.compile(r"[^A-Za-z0-9._-]")  # what a Message-ID's left part may hold here
+Pdfs = Mapping[Path, Path] | None  # a pass's letters → their PDF copies (None: none made)
 
 
-def read_mail(office: Office, arrival: Arrival) -> ParsedMail:
+def read_mail(office: Office, arrival: Arrival, *,
+              parsed: MailRead | None = None) -> ParsedMail:
     """The parsed mail; :class:`IntakeError` (French) when it is not a mail that can be read.
-
-    A saved mail without a Date header is dated by its file (when it was saved), a fetched
-    one by the moment it arrived here.
-    """
-    fallback = office.clock.now()
-    saved = not arrival.source.is_mailbox
-    if saved and arrival.stamp is not None:
-        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    ``parsed`` is the reader's answer when it was read with others (:func:`read_mails`)."""
     try:
-        return office.reader.mail(MailRequest(
-            arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
-            max_attachment_bytes=office.config.mail.max_attachment_bytes,
-            limits=office.config.intake))
+        if parsed is None:
+            return office.reader.mail(mail_request(office, arrival))
+        if isinstance(parsed, IntakeError):
+            raise parsed
+        return parsed
     except IntakeError as exc:
         raise IntakeError(str(exc), path=arrival.path) from exc
 
 
+def read_mails(office: Office, arrivals: Sequence[Arrival]) -> list[MailRead]:
+    """The mails of ``arrivals``, read in one exchange with the reader."""
+    return office.reader.mails(MailBatch(tuple(mail_request(office, a) for a in arrivals)))
+
+
+def mail_request(office: Office, arrival: Arrival) -> MailRequest:
+    """What the reader needs to parse the mail. A saved mail without a Date header is dated
+    by its file (when it was saved), a fetched one by the moment it arrived here."""
+    fallback = office.clock.now()
+    saved = not arrival.source.is_mailbox
+    if saved and arrival.stamp is not None:
+        fallback = datetime.fromtimestamp(arrival.stamp.mtime_ns / 1e9).astimezone()
+    return MailRequest(arrival.name, arrival.data or b"", saved=saved, fallback=fallback,
+                       max_attachment_bytes=office.config.mail.max_attachment_bytes,
+                       limits=office.config.intake)
+
+
 def classify(office: Office, mail: ParsedMail, arrival: Arrival) -> Classification:
-    return Classifier.from_config(office.config.mail).classify(mail, folder=arrival.folder)
+    return office.classifier().classify(mail, folder=arrival.folder)
 
 
 def mail_row(office: Office, mail: ParsedMail, arrival: Arrival,
@@ -148,25 +164,33 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
 
 
 def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
-           mailbox: tuple[MailSource, MailItem] | None) -> str:
+           mailbox: tuple[MailSource, MailItem] | None,
+           pdfs: Pdfs = None, again: bool = False) -> str:
     """Send or save the acknowledgment as a reply to the declarant, once; "" when there is
-    none to give (no letter, or nobody outside the office to answer)."""
+    none to give (no letter, or nobody outside the office to answer). A sent answer carries
+    the letter as PDF: from ``pdfs`` (the pass's, made by :func:`pdf_copies`), else converted
+    here. ``again``: the mail was recorded before (it comes again after a crash), so its
+    draft may already be saved."""
     config = office.config
     mode = config.letters.send_mode(mailbox=mailbox is not None)
-    letter = _letter_of(office, entry, LetterKind.ACKNOWLEDGMENT)
-    author = author_of(mail, mail_office(config).own)
-    if mode == "none" or letter is None or not author.address:
+    letter = answer_letter(office, mail, entry, mailbox=mailbox)
+    if letter is None:
         return ""
+    author = author_of(mail, mail_office(config).own)
     attachment = letter
-    if mode == "send" and config.letters.pdf and libreoffice_available():
+    if pdfs is not None:
+        attachment = pdfs.get(letter, letter)
+    elif _pdf_wanted(office, mode):
         try:
-            attachment = convert_to_pdf([letter], letter.parent / ".pdf")[0]
+            attachment = convert_to_pdf([letter], letter.parent / PDF_FOLDER)[0]
         except LetterError as exc:
             log.warning("%s: PDF not produced, the .docx is attached: %s", entry.record_id, exc)
     reply = Reply(subject=reply_subject(author.subject),
                   body=_reply_body(office, author.sent, entry.record_id), attachment=attachment,
                   to_address=author.address, to_name=author.name,
-                  in_reply_to=author.message_id)
+                  in_reply_to=author.message_id,
+                  key=_ANSWER_KEY.sub("-", f"answer.{entry.record_id}.{entry.fingerprint[:16]}"),
+                  maybe_saved=again)
     if mailbox is not None:
         source, item = mailbox
         source.reply(item, reply, send=mode == "send")
@@ -188,6 +212,43 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
         answered = "draft"
     office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
     return answered
+
+
+def answer_letter(office: Office, mail: ParsedMail, entry: MailEntry, *,
+                  mailbox: tuple[MailSource, MailItem] | None) -> Path | None:
+    """The letter an answer to this mail would carry; None when no answer is due (none
+    asked for, already given, no letter, nobody outside the office to answer)."""
+    mode = office.config.letters.send_mode(mailbox=mailbox is not None)
+    if mode == "none" or entry.replied:
+        return None
+    letter = _letter_of(office, entry, LetterKind.ACKNOWLEDGMENT)
+    if letter is None or not author_of(mail, mail_office(office.config).own).address:
+        return None
+    return letter
+
+
+def pdf_copies(office: Office, answers: Sequence[tuple[ParsedMail, MailEntry,
+                                                      tuple[MailSource, MailItem] | None]]
+               ) -> Pdfs:
+    """The letters the pass's sent answers carry, as PDF, converted in one LibreOffice call
+    (letter → PDF); None when answers carry no PDF (drafts, ``letters.pdf`` off, no
+    LibreOffice). A failed conversion is logged and the answers carry the .docx."""
+    letters = [letter for mail, entry, mailbox in answers
+               if _pdf_wanted(office, office.config.letters.send_mode(mailbox=mailbox is not None))
+               and (letter := answer_letter(office, mail, entry, mailbox=mailbox)) is not None]
+    if not letters:
+        return None
+    try:
+        pdfs = convert_to_pdf(letters, office.config.outbox_dir / PDF_FOLDER)
+    except LetterError as exc:
+        log.warning("%d letter(s): PDF not produced, the .docx is attached: %s",
+                    len(letters), exc)
+        return {}
+    return dict(zip(letters, pdfs, strict=True))
+
+
+def _pdf_wanted(office: Office, mode: str) -> bool:
+    return mode == "send" and office.config.letters.pdf and libreoffice_available()
 
 
 def _letter_of(office: Office, entry: MailEntry, kind: LetterKind) -> Path | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final, Protocol, runtime_checkable
 
 from automation.arrival import Arrival, Source
@@ -23,6 +23,7 @@ from automation.errors import AutomationError, MailboxError
 from automation.intake.mail import mail_fingerprint
 from automation.pipeline import store
 from automation.pipeline.events import log_mail
+from automation.pipeline.group import Failed, handing_over, run_group
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF: Final = 5.0
 MAX_BACKOFF: Final = 300.0
 FLUSH_EVERY: Final = 200  # mails recorded between two workbook writes in a long first sync
+GROUP: Final = 20  # mails taken through the runner together
 STATE_ERROR: Final = "mailbox_error"
 STATE_SINCE: Final = "mailbox_since"
 STATE_LAST_MAIL: Final = "last_mail"
@@ -88,36 +90,70 @@ def ingest_mail_item(office: Office, source: MailSource, item: MailItem, *,
 
 def poll_once(office: Office, source: MailSource, *,
               lock: threading.Lock | None = None) -> list[Report]:
-    """Fetch and handle every new mail; raise :class:`MailboxError` on an outage."""
+    """Fetch and handle every new mail; raise :class:`MailboxError` on an outage.
+
+    Mails go through the runner a group at a time (:func:`~.group.run_group`: one journal
+    transaction for the group's rows, its letters in one pass, their PDF copies in one
+    LibreOffice call); each is marked processed once its row is safe and its answer given.
+    """
     lock = lock or threading.Lock()
     reports: list[Report] = []
     complete = True
-    for item in source.fetch_new():
-        place = f"{source.name} {item.folder}"
-        with lock:
-            try:
-                report = ingest_mail_item(office, source, item)
-            except MailboxError:
-                raise
-            except Exception:  # one bad mail never stops the others; it is fetched again
-                log.exception("%s: mail %s could not be handled", place, item.key)
-                complete = False
-                continue
-            office.journal.set_state(STATE_LAST_MAIL,
-                                     f"{office.clock.now().isoformat()} {report.subject}")
-        if not report.left_for_a_person:
-            source.mark_processed(item)
-        log_mail(report)
-        reports.append(report)
-        if len(reports) % FLUSH_EVERY == 0:
-            with lock:
-                store.flush(office)
+    written = 0
+    with handing_over(source):  # drafts and moves done on the side while the next group goes
+        for group in _groups(source.fetch_new()):
+            complete = _handle_group(office, source, group, lock, reports) and complete
+            if len(reports) - written >= FLUSH_EVERY:
+                written = len(reports)
+                with lock:
+                    store.flush(office)
     with lock:
         store.flush(office)  # the rows of the cycle, one workbook write per register
         office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     if complete:
         source.commit()
     return reports
+
+
+def _handle_group(office: Office, source: MailSource, group: list[MailItem],
+                  lock: threading.Lock, reports: list[Report]) -> bool:
+    """One group through the runner, each mail marked processed once handled; False when a
+    mail could not be handled (it is fetched again next time)."""
+    with lock:
+        outcomes = run_group(office, [(mail_arrival(source, item), (source, item))
+                                      for item in group])
+        handled = [o for o in outcomes if isinstance(o, Report)]
+        if handled:
+            office.journal.set_state(STATE_LAST_MAIL,
+                                     f"{office.clock.now().isoformat()} {handled[-1].subject}")
+    complete = True
+    for item, outcome in zip(group, outcomes, strict=True):
+        if isinstance(outcome, Failed):
+            if isinstance(outcome.error, MailboxError):
+                raise outcome.error
+            log.error("%s: mail %s could not be handled", outcome.report.place, item.key,
+                      exc_info=outcome.error)
+            complete = False  # one bad mail never stops the others; it is fetched again
+            continue
+        if not outcome.left_for_a_person:
+            source.mark_processed(item)
+        log_mail(outcome)
+        reports.append(outcome)
+    return complete
+
+
+def _groups(items: Iterator[MailItem]) -> Iterator[list[MailItem]]:
+    """Mails in groups of :data:`GROUP`, in the order fetched; a mail whose Message-ID is
+    already in the group starts the next one (the second is then seen as a duplicate)."""
+    group: list[MailItem] = []
+    for item in items:
+        if len(group) >= GROUP or (item.message_id and any(
+                item.message_id == other.message_id for other in group)):
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group
 
 
 class MailboxWorker:

@@ -18,6 +18,7 @@ from typing import Final
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
+from automation.intake.classify import Classifier
 from automation.intake.reader import Reader
 from automation.intake.sandbox import shared_reader
 from automation.pipeline.housekeeping import remove_leftovers
@@ -39,6 +40,13 @@ class Office:
     reader: Reader = field(default_factory=shared_reader)  # reads files where a crash is harmless
     _planning: tuple[tuple[int, int] | None, Planning] | None = field(
         default=None, init=False, repr=False)
+    _classifier: Classifier | None = field(default=None, init=False, repr=False)
+
+    def classifier(self) -> Classifier:
+        """The configuration's mail rules, compiled once."""
+        if self._classifier is None:
+            self._classifier = Classifier.from_config(self.config.mail)
+        return self._classifier
 
     @property
     def backup_dir(self) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from email.message import EmailMessage
+from email.message import Message
 
 from automation.clock import PARIS
 from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, send_digests
@@ -22,7 +22,7 @@ from automation.pipeline.office import Office
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[EmailMessage], None]
+Send = Callable[[Message], None]
 
 
 class Reminders:

@@ -26,8 +26,9 @@ later" and leaves nothing recorded and nothing moved. A new source only has to b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Final
 
 from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
@@ -36,7 +37,7 @@ from automation.intake import messages
 from automation.intake.attachment_use import AttachmentUse, RegisterRows
 from automation.intake.classify import Classification
 from automation.intake.mail import ParsedMail
-from automation.intake.reader import SheetRequest
+from automation.intake.reader import MailRead, SheetRequest
 from automation.intake.spreadsheet import SpreadsheetIntake
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps, store
@@ -44,7 +45,7 @@ from automation.pipeline.filing import file_arrival, rejection_copy
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report, Verdict
 from automation.procedures.enrich import enrich as complete_from_planning
-from automation.records import Record
+from automation.records import Record, StoredRow
 from automation.registers.journal import MailEntry, MailStatus, SourceStatus
 from automation.sources.files import readable_path, stamp_of
 from automation.sources.mailbox import MailItem, MailSource
@@ -70,6 +71,9 @@ class Job:
     use: AttachmentUse | None = None  # an attached spreadsheet: rows, or evidence
     opened: list[str] = field(default_factory=list)  # registers the new rows opened rows in
     entry: MailEntry | None = None  # a mail, once recorded
+    stored: list[StoredRow] = field(default_factory=list)  # its rows the journal took
+    parsed: MailRead | None = None  # a mail read beforehand with others
+    pdfs: mail_steps.Pdfs = None  # the pass's letters as PDF (None: made by settle)
     note: str = ""  # French, beside a file refused whole
 
     def end(self, verdict: Verdict, message: str = "") -> bool:
@@ -81,23 +85,22 @@ class Job:
 
 
 Stage = Callable[[Office, Job], bool]
+MailboxMail = tuple[MailSource, MailItem]
 
 
-def run(office: Office, arrival: Arrival, *, mailbox: tuple[MailSource, MailItem] | None = None,
+def run(office: Office, arrival: Arrival, *, mailbox: MailboxMail | None = None,
         batch: bool = False) -> Report:
     """Take ``arrival`` through every stage; ``batch`` leaves the workbook write to the
     caller (a mailbox cycle writes its mails' rows once)."""
-    job = Job(arrival, _report(arrival), mailbox)
-    stages: tuple[Stage, ...] = (guard, read, classify, enrich, record,
-                                 *(() if batch else (write,)), letters)
-    for stage in stages:
+    job = Job(arrival, report_of(arrival), mailbox)
+    for stage in (*BEFORE_RECORD, record, *(() if batch else (write,)), letters):
         if not stage(office, job):
             break
     settle(office, job)
     return job.report
 
 
-def _report(arrival: Arrival) -> Report:
+def report_of(arrival: Arrival) -> Report:
     return Report(name=arrival.name, place=arrival.place, source=arrival.source,
                   path=arrival.path)
 
@@ -131,7 +134,7 @@ def read(office: Office, job: Job) -> bool:
         if arrival.source is Source.ATTACHMENT:
             return job.end(Verdict.KEPT)  # a forwarded mail stays with the mail it came in
         try:
-            job.mail = mail_steps.read_mail(office, arrival)
+            job.mail = mail_steps.read_mail(office, arrival, parsed=job.parsed)
         except IntakeError as exc:
             office.journal.note_mail(MailEntry(arrival.fingerprint, MailStatus.UNREADABLE,
                                                place=arrival.place, reason=str(exc)),
@@ -196,7 +199,7 @@ def _with_attachment_notes(row: Record, children: list[Job]) -> Record:
 def _attachment(office: Office, arrival: Arrival, mail: Classification) -> Job:
     """An attached file: evidence kept with the mail, or — a spreadsheet that clearly is a
     list for a register — read, its rows waiting for the mail's record stage."""
-    job = Job(arrival, _report(arrival))
+    job = Job(arrival, report_of(arrival))
     try:
         if not guard(office, job):
             return job
@@ -231,41 +234,60 @@ def enrich(office: Office, job: Job) -> bool:
 
 
 def record(office: Office, job: Job) -> bool:
-    arrival = job.arrival
-    _check_unchanged(arrival)
-    every = [*job.records, *(r for child in job.children for r in child.records)]
+    record_all(office, [job])
+    return True
+
+
+def record_all(office: Office, jobs: Sequence[Job]) -> None:
+    """One journal transaction for the rows of every job (and of their attachments), their
+    letters, their ledger lines and mail entries: a crash anywhere resumes whole."""
+    for job in jobs:
+        _check_unchanged(job.arrival)
     now = office.clock.now()
     # Recorded before but not filed: a crash came in between, and this run finishes the job.
-    resumed = bool(arrival.path is not None and arrival.fingerprint and office.journal.
-                   source_status(arrival.fingerprint) is SourceStatus.RECORDED)
+    resumed = [bool(job.arrival.path is not None and job.arrival.fingerprint and office.journal.
+                    source_status(job.arrival.fingerprint) is SourceStatus.RECORDED)
+               for job in jobs]
 
     def ledger(result: store.RecordResult) -> None:
         crashpoints.reached("in-journal-transaction")
-        if arrival.path is not None and arrival.fingerprint:
-            office.journal.mark_source(arrival.fingerprint, name=arrival.name,
-                                       status=SourceStatus.RECORDED, now=now)
-        if job.mail is not None:
-            job.entry = _mail_entry(office, job, result)
-            office.journal.note_mail(job.entry, now=now)
-            _say_where_attachments_are(office, job, result)
+        for job in jobs:
+            arrival = job.arrival
+            if arrival.path is not None and arrival.fingerprint:
+                office.journal.mark_source(arrival.fingerprint, name=arrival.name,
+                                           status=SourceStatus.RECORDED, now=now)
+            if job.mail is not None:
+                job.entry = _mail_entry(office, job, result)
+                office.journal.note_mail(job.entry, now=now)
+                _say_where_attachments_are(office, job, result)
 
-    result = store.record(office, every, origin=f"{arrival.source.value}:{arrival.place}",
-                          also=ledger)
-    job.opened = sorted({row.register for row in result.followups})
+    every = [r for job in jobs for each in (job, *job.children) for r in each.records]
+    (origin,) = {origin_of(job) for job in jobs}  # one origin: the rows say where they came from
+    result = store.record(office, every, origin=origin, also=ledger)
     crashpoints.reached("after-journal-commit")
-    stored = {row.fingerprint for row in result.stored}
-    for each in (job, *job.children):
-        mine = {r.fingerprint for r in each.records}
-        each.report.accepted = len(mine & stored)
-        each.report.duplicates = len(mine - stored)
-        if each.report.verdict is None:
-            each.report.verdict = Verdict.RECORDED
-    if job.mail is not None:
-        assert job.entry is not None
-        job.report.record_id = job.entry.record_id
-        if not job.report.accepted and not resumed:
-            job.report.verdict = Verdict.DUPLICATE
-    return True
+    opened = sorted({row.register for row in result.followups})
+    credited: set[str] = set()  # a row stored once counts for the first job that brought it
+    for job, was_resumed in zip(jobs, resumed, strict=True):
+        job.opened = opened
+        for each in (job, *job.children):
+            mine = {r.fingerprint for r in each.records}
+            accepted = {row.fingerprint for row in result.stored} & mine - credited
+            credited |= accepted
+            each.report.accepted = len(accepted)
+            each.report.duplicates = len(mine) - len(accepted)
+            each.stored = [row for row in result.stored if row.fingerprint in accepted]
+            if each.report.verdict is None:
+                each.report.verdict = Verdict.RECORDED
+        if job.mail is not None:
+            assert job.entry is not None
+            job.report.record_id = job.entry.record_id
+            if not job.report.accepted and not was_resumed:
+                job.report.verdict = Verdict.DUPLICATE
+
+
+def origin_of(job: Job) -> str:
+    """What the journal's rows say they came from: ``imap:imap INBOX``, ``folder:…``."""
+    return f"{job.arrival.source.value}:{job.arrival.place}"
 
 
 def _mail_entry(office: Office, job: Job, result: store.RecordResult) -> MailEntry:
@@ -320,6 +342,10 @@ def letters(office: Office, job: Job) -> bool:
     return True
 
 
+BEFORE_RECORD: Final[tuple[Stage, ...]] = (guard, read, classify, enrich)
+AFTER_GUARD: Final[tuple[Stage, ...]] = BEFORE_RECORD[1:]
+
+
 def settle(office: Office, job: Job) -> None:
     """File the arrival away, send refused rows back, keep a mail's attachments, answer."""
     arrival, report = job.arrival, job.report
@@ -337,8 +363,9 @@ def settle(office: Office, job: Job) -> None:
         report.kept = mail_steps.keep_attachments(office, job.entry.record_id,
                                                   [child.arrival for child in job.children])
         if not job.entry.replied:
-            report.answered = mail_steps.answer(office, job.mail, job.entry,
-                                                mailbox=job.mailbox) if job.mail else ""
+            report.answered = mail_steps.answer(
+                office, job.mail, job.entry, mailbox=job.mailbox, pdfs=job.pdfs,
+                again=report.verdict is Verdict.DUPLICATE) if job.mail else ""
     report.attachments = [child.report for child in job.children]
     if arrival.path is not None:
         crashpoints.reached("before-file-move")

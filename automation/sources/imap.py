@@ -43,6 +43,7 @@ from automation.intake.mail import header_value, message_id_of, parse_mail, sour
 from automation.letters.smtp import SmtpSender, references_of, reply_message
 from automation.mail_config import MailConfig, is_loopback
 from automation.secrets import MAIL_PASSWORD_ENV, require_secret
+from automation.sources.imap_writer import ImapWriter
 from automation.sources.mailbox import MailItem, Reply
 from automation.sources.sent import SentMail, sent_mail_of
 from automation.sources.sync_state import SyncStateFile
@@ -64,6 +65,7 @@ class ImapSource:
     """One IMAP folder watched for new mail (implements :class:`MailSource`)."""
 
     name = "imap"
+    finds_own_drafts = True  # a draft is recognised by its Message-ID (Reply.key)
 
     def __init__(self, config: MailConfig, *, state_path: Path, password: str | None = None,
                  smtp: SmtpSender | None = None,
@@ -93,7 +95,10 @@ class ImapSource:
         self._imap: IMAPClient | None = None
         self._uidvalidity = 0
         self._keyword_ok = True
-        self._folders: dict[str, str] = {}
+        self._folders: dict[str, str] = {}  # a folder's name → as the server spells it
+        self._selected = ""  # the folder the connection has selected ("" unknown)
+        self._writer: ImapWriter | None = None  # drafts and moves, while handing over
+        self._handing_over = False
 
     @classmethod
     def from_config(cls, config: MailConfig, *, state_dir: Path,
@@ -142,7 +147,9 @@ class ImapSource:
                                raw=raw, folder=self.settings.folder)
 
     def commit(self) -> None:
-        """Persist the position after every mail handed out so far."""
+        """Persist the position after every mail handed out so far (once the drafts and
+        moves handed over are done)."""
+        self.flush()
         if self._pending != self._saved:
             self._state.save(f"{self._pending[0]}:{self._pending[1]}")
             self._saved = self._pending
@@ -150,7 +157,8 @@ class ImapSource:
     def mark_processed(self, item: MailItem) -> None:
         imap = self._client()
         with self._guard("marking a mail processed"):
-            self._select(imap)
+            if self._selected != self.settings.folder:
+                self._select(imap)
             uid = self._uid_of(imap, item)
             if uid is None:
                 log.info("%s: %s is no longer in %s", self.mailbox, item.key,
@@ -160,7 +168,10 @@ class ImapSource:
                 imap.add_flags([uid], [PROCESSED_KEYWORD if self._keyword_ok else FLAGGED])
                 return
             target = self._folder(imap, self.config.mail.processed_folder)
-            if imap.has_capability("MOVE"):
+            if imap.has_capability("MOVE") and self._handing_over:
+                self._writer_for().submit("moving a mail to the processed folder",
+                                          lambda other: other.move([uid], target))
+            elif imap.has_capability("MOVE"):
                 imap.move([uid], target)
             else:
                 imap.copy([uid], target)
@@ -171,21 +182,25 @@ class ImapSource:
                     imap.expunge()
 
     def reply(self, item: MailItem, reply: Reply, *, send: bool) -> None:
-        original = parse_mail(item.raw, fallback_date=datetime.now().astimezone())
         if reply.to_address:
             to = formataddr((reply.to_name, reply.to_address))
-        else:
+        else:  # the mail's own sender: read from its headers
+            original = parse_mail(item.raw, fallback_date=datetime.now().astimezone())
             to = formataddr((original.sender_name, original.reply_to)) if original.reply_to \
                 else ""
         if send and not to:
             raise MailboxError(f"{self.mailbox}: mail {item.key} gives no address to answer "
                                "to; save the answer as a draft instead", mailbox=self.mailbox)
         sender = self.config.smtp.from_address or self.settings.username
-        references = references_of(header_value(item.raw, "references"), original.message_id)
+        domain = sender.rpartition("@")[2].strip(">") or self.settings.host
+        own_id = f"<{reply.key}@{domain}>" if reply.key else ""
+        original_id = message_id_of(item.raw)  # as the parsed mail gives it
+        references = references_of(header_value(item.raw, "references"), original_id)
         message = reply_message(
             from_address=sender, to=to,
             subject=reply.subject, body=reply.body, attachment=reply.attachment,
-            in_reply_to=reply.in_reply_to or original.message_id, references=references)
+            in_reply_to=reply.in_reply_to or original_id, references=references,
+            message_id=own_id)
         if send:
             if self._smtp is None:
                 raise MailboxError("no SMTP server (mail.smtp.host) is configured: answers "
@@ -197,8 +212,65 @@ class ImapSource:
         imap = self._client()
         with self._guard("saving the draft answer"):
             drafts = self._drafts(imap)
-            imap.append(drafts, message.as_bytes(), flags=(DRAFT, SEEN),
-                        msg_time=datetime.now().astimezone())
+            if reply.maybe_saved and own_id:
+                self.flush()
+                if self._holds(imap, drafts, own_id):
+                    log.info("%s: the draft answer %s was saved before; not saved twice",
+                             self.mailbox, own_id)
+                    return
+            data, when = message.as_bytes(), datetime.now().astimezone()
+            if self._handing_over:
+                self._writer_for().submit("saving the draft answer", lambda other: other.append(
+                    drafts, data, flags=(DRAFT, SEEN), msg_time=when))
+            else:
+                imap.append(drafts, data, flags=(DRAFT, SEEN), msg_time=when)
+
+    @contextmanager
+    def handing_over(self) -> Iterator[None]:
+        """Inside, draft answers and moves are handed to a second connection and done while
+        the caller goes on; :meth:`flush` (and leaving) waits for them. The caller records
+        nothing that depends on them before it flushed."""
+        self._handing_over = True
+        try:
+            yield
+        finally:
+            self._handing_over = False
+        self.flush()
+
+    def flush(self) -> None:
+        """Wait for the drafts and moves handed over; :class:`MailboxError` if one failed."""
+        if self._writer is not None:
+            self._writer.wait()
+
+    def _writer_for(self) -> ImapWriter:
+        if self._writer is None:
+            self._writer = ImapWriter(self._writer_client, mailbox=self.mailbox,
+                                      network_errors=_NETWORK_ERRORS)
+        return self._writer
+
+    def _writer_client(self) -> IMAPClient:
+        """The second connection: logged in, the watched folder selected (moves go by UID)."""
+        imap = self._open()
+        try:
+            imap.login(self.settings.username, self._password)
+        except LoginError as exc:
+            with suppress(*_NETWORK_ERRORS):
+                imap.shutdown()
+            raise MailboxError(f"{self.mailbox}: the server refused the login "
+                               f"{self.settings.username!r} or its password",
+                               mailbox=self.mailbox) from exc
+        imap.select_folder(self.settings.folder)
+        return imap
+
+    def _holds(self, imap: IMAPClient, folder: str, message_id: str) -> bool:
+        """Whether ``folder`` holds a message of that Message-ID (the watched folder is
+        selected again afterwards)."""
+        self._selected = ""
+        imap.select_folder(folder, readonly=True)
+        try:
+            return bool(imap.search(["HEADER", "Message-ID", message_id]))
+        finally:
+            self._select(imap)
 
     def _save_sent(self, message: bytes) -> None:
         """A copy of an answer just sent, in the Sent folder. The answer is gone already: a
@@ -213,7 +285,11 @@ class ImapSource:
                         "folder: %s", self.mailbox, exc)
 
     def close(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
         imap, self._imap = self._imap, None
+        self._selected = ""
         if imap is not None:
             with suppress(*_NETWORK_ERRORS):
                 imap.logout()
@@ -227,6 +303,7 @@ class ImapSource:
         imap = self._client()
         with self._guard("reading the Sent folder"):
             folder = self._sent_folder(imap)
+            self._selected = ""
             info = imap.select_folder(folder, readonly=True)
             validity = int(info[b"UIDVALIDITY"])
             saved, last = _parse_state(position)
@@ -314,7 +391,9 @@ class ImapSource:
         return imap
 
     def _select(self, imap: IMAPClient) -> None:
+        self._selected = ""
         info = imap.select_folder(self.settings.folder)
+        self._selected = self.settings.folder
         self._uidvalidity = int(info[b"UIDVALIDITY"])
         flags = info.get(b"PERMANENTFLAGS", (rb"\*",))
         self._keyword_ok = rb"\*" in flags or PROCESSED_KEYWORD in flags
@@ -332,6 +411,7 @@ class ImapSource:
 
     def _drop(self) -> None:
         imap, self._imap = self._imap, None
+        self._selected = ""
         if imap is not None:
             with suppress(*_NETWORK_ERRORS):
                 imap.shutdown()
@@ -393,14 +473,21 @@ class ImapSource:
     def _drafts(self, imap: IMAPClient) -> str:
         if self.settings.drafts_folder:
             return self._folder(imap, self.settings.drafts_folder)
-        special = imap.find_special_folder(DRAFTS)
-        return str(special) if special else self._folder(imap, "Drafts")
+        return self._special(imap, DRAFTS, "Drafts")
 
     def _sent(self, imap: IMAPClient) -> str:
         if self.settings.sent_folder:
             return self._folder(imap, self.settings.sent_folder)
-        special = imap.find_special_folder(SENT)
-        return str(special) if special else self._folder(imap, "Sent")
+        return self._special(imap, SENT, "Sent")
+
+    def _special(self, imap: IMAPClient, flag: bytes, fallback: str) -> str:
+        """The folder the server flags ``flag`` (RFC 6154), else ``fallback``; looked up once
+        per connection."""
+        key = flag.decode("ascii")
+        if key not in self._folders:
+            special = imap.find_special_folder(flag)
+            self._folders[key] = str(special) if special else self._folder(imap, fallback)
+        return self._folders[key]
 
 
 def _parse_state(state: str | None) -> tuple[int, int]:

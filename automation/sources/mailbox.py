@@ -31,6 +31,9 @@ class Reply:
     complaint a colleague forwarded (:attr:`automation.intake.declarant.Author.address`).
     ``in_reply_to`` is the declarant's own message when it is known (a mail forwarded as an
     attachment); the answer then threads under it as well as under the mail.
+    ``key`` names this answer for good (the row's id and the mail's fingerprint): a backend
+    that finds its own drafts (``finds_own_drafts``) makes the draft's Message-ID from it,
+    and when ``maybe_saved`` (the mail comes again after a crash) it saves no second draft.
     """
 
     subject: str
@@ -39,6 +42,8 @@ class Reply:
     to_address: str = ""  # "" = the mail's Reply-To, else its sender
     to_name: str = ""
     in_reply_to: str = ""
+    key: str = ""
+    maybe_saved: bool = False
 
 
 class MailSource(Protocol):

@@ -10,7 +10,7 @@ which ``automation due`` lists until it is no longer needed.
 from __future__ import annotations
 
 from datetime import date, datetime
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import formataddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -76,7 +76,7 @@ def body_of(mail: DueMail, config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compose(mail: DueMail, config: Config, *, now: datetime, draft: bool) -> EmailMessage:
+def compose(mail: DueMail, config: Config, *, now: datetime, draft: bool) -> Message:
     message = reply_message(from_address=sender_of(config),
                             to=formataddr((mail.name, mail.address)) if "@" not in mail.name
                             else mail.address, subject=subject_of(mail),
@@ -91,7 +91,7 @@ def draft_name(mail: DueMail) -> str:
     return f"{safe_stem(f'{mail.session_ref} {what[mail.survey]} {step} - {mail.name}')}.eml"
 
 
-def write_draft(message: EmailMessage, mail: DueMail, outbox: Path) -> Path:
+def write_draft(message: Message, mail: DueMail, outbox: Path) -> Path:
     """The ``.eml`` draft in ``outbox``, never over another file."""
     outbox.mkdir(parents=True, exist_ok=True)
     path = unique_path(outbox, draft_name(mail))

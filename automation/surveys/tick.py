@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
 from automation.clock import paris_naive
@@ -28,7 +28,7 @@ from automation.surveys.schedule import DueMail, due_mails
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[EmailMessage], None]
+Send = Callable[[Message], None]
 
 
 @dataclass

@@ -53,6 +53,7 @@ class Database:
 
     def __init__(self, path: Path, schemas: Sequence[str]) -> None:
         self.path = path
+        self._nested = 0  # savepoints open inside the current transaction
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -100,7 +101,25 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside is committed together, or not at all."""
+        """Everything inside is committed together, or not at all.
+
+        Inside another transaction it is a savepoint: undone alone when it fails, committed
+        with the outer one (a pass that records many mails commits — and syncs — once).
+        """
+        if self._db.in_transaction:
+            self._nested += 1
+            name = f"inner{self._nested}"
+            self._db.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._nested -= 1
+            self._db.execute(f"RELEASE {name}")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield

@@ -1,0 +1,190 @@
+"""Several arrivals taken through the runner's stages together: a mailbox's mails, by group.
+
+Each arrival goes through the same stages as in :func:`~automation.pipeline.runner.run`,
+and what each stage costs once per *group* instead of once per mail is shared:
+
+* guard → read → classify → enrich, one arrival after another (a mail left for a person is
+  noted in the journal, all of them in one transaction);
+* **record**: one journal transaction for every row of the group, its letters and its mail
+  entries — the journal is synced once, and every row is safe before anything else happens;
+* **letters**: the pass's letters written, recorded as prepared together;
+* the answers' PDF copies made in one LibreOffice call (:func:`.mail_steps.pdf_copies`);
+* **settle**: each arrival settled. Draft answers saved in a mailbox that finds its own
+  drafts again (``finds_own_drafts``) are noted as given in one transaction once all are
+  saved: after a crash in between, the mails come again and the mailbox skips the drafts it
+  already holds. A sent answer is noted as soon as it left, as :func:`run` does.
+
+The rows are written to the workbooks by the caller (the mailbox cycle). An arrival that
+raises is :class:`Failed`, and the others go on; a mailbox that fails (:class:`MailboxError`)
+stops the group, as it stops a cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
+from automation import crashpoints
+from automation.arrival import Arrival, Form, Source
+from automation.errors import MailboxError
+from automation.pipeline import letters as letter_queue
+from automation.pipeline import mail_steps
+from automation.pipeline.office import Office
+from automation.pipeline.report import Report
+from automation.pipeline.runner import (
+    AFTER_GUARD,
+    Job,
+    MailboxMail,
+    Stage,
+    guard,
+    origin_of,
+    record_all,
+    report_of,
+    settle,
+)
+from automation.sources.mailbox import MailSource
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An arrival of a group that raised: nothing after the failing stage ran for it."""
+
+    report: Report
+    error: Exception
+
+
+def run_group(office: Office,
+              arrivals: Sequence[tuple[Arrival, MailboxMail | None]]) -> list[Report | Failed]:
+    """Take ``arrivals`` through the stages together; one outcome each, in their order."""
+    jobs = [Job(arrival, report_of(arrival), mailbox) for arrival, mailbox in arrivals]
+    failed: dict[int, Exception] = {}
+    ended: set[int] = set()
+    with office.journal.transaction():  # mails left for a person, noted together
+        _each(office, jobs, (guard,), failed, ended)
+        _read_mails_together(office, [job for i, job in enumerate(jobs)
+                                      if i not in failed and i not in ended])
+        _each(office, jobs, AFTER_GUARD, failed, ended)
+    live = [i for i in range(len(jobs)) if i not in failed and i not in ended]
+    failed.update(_record_together(office, [jobs[i] for i in live], live))
+    recorded = [jobs[i] for i in live if i not in failed]
+    try:
+        outcomes = letter_queue.produce_pending(office) if recorded else []
+    except Exception as exc:  # the letters stay pending in the journal: the next pass
+        log.exception("letters of the pass not produced")
+        failed.update((i, exc) for i in live if i not in failed)
+        outcomes, recorded = [], []
+    _give_letters(recorded, outcomes)
+    to_settle = [(i, job) for i, job in enumerate(jobs) if i not in failed]
+    pdfs = mail_steps.pdf_copies(office, [(job.mail, job.entry, job.mailbox)
+                                          for _, job in to_settle
+                                          if job.mail is not None and job.entry is not None])
+    if _answers_noted_together(office, [job for _, job in to_settle]):
+        with office.journal.transaction():
+            _settle_each(office, to_settle, pdfs, failed)
+            for source in {id(job.mailbox[0]): job.mailbox[0] for _, job in to_settle
+                           if job.mailbox is not None}.values():
+                flush(source)  # the drafts are saved before they are noted as given
+            crashpoints.reached("after-answers-saved")
+    else:
+        _settle_each(office, to_settle, pdfs, failed)
+    return [Failed(job.report, failed[i]) if i in failed else job.report
+            for i, job in enumerate(jobs)]
+
+
+def _each(office: Office, jobs: list[Job], stages: tuple[Stage, ...],
+          failed: dict[int, Exception], ended: set[int]) -> None:
+    """``stages`` for every job still going; a job that ends or raises goes no further."""
+    for index, job in enumerate(jobs):
+        if index in failed or index in ended:
+            continue
+        try:
+            if not all(stage(office, job) for stage in stages):
+                ended.add(index)
+        except Exception as exc:  # noqa: BLE001 - one arrival's failure never stops the others
+            failed[index] = exc
+
+
+def _read_mails_together(office: Office, jobs: list[Job]) -> None:
+    """The group's mails parsed in one exchange with the reader, for the read stage."""
+    mails = [job for job in jobs if job.arrival.form is Form.MAIL
+             and job.arrival.source is not Source.ATTACHMENT]
+    if len(mails) > 1:
+        for job, parsed in zip(mails, mail_steps.read_mails(office, [j.arrival for j in mails]),
+                               strict=True):
+            job.parsed = parsed
+
+
+def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.Pdfs,
+                 failed: dict[int, Exception]) -> None:
+    for index, job in jobs:
+        job.pdfs = pdfs
+        try:
+            settle(office, job)
+        except MailboxError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - said by the caller, the others go on
+            failed[index] = exc
+
+
+def flush(source: MailSource) -> None:
+    """Wait for what the mailbox was handed over (drafts, moves), if it hands over."""
+    wait = getattr(source, "flush", None)
+    if callable(wait):
+        wait()
+
+
+def handing_over(source: MailSource) -> AbstractContextManager[None]:
+    """The mailbox's :meth:`~automation.sources.imap.ImapSource.handing_over`, if it has one."""
+    over = getattr(source, "handing_over", None)
+    return over() if callable(over) else nullcontext()
+
+
+def _answers_noted_together(office: Office, jobs: list[Job]) -> bool:
+    """Whether the group's answers are drafts saved where they are found again."""
+    mailboxes = [job.mailbox for job in jobs if job.mail is not None]
+    return bool(mailboxes) and all(
+        mailbox is not None and getattr(mailbox[0], "finds_own_drafts", False)
+        and office.config.letters.send_mode(mailbox=True) == "draft" for mailbox in mailboxes)
+
+
+def _record_together(office: Office, jobs: list[Job],
+                     indexes: list[int]) -> dict[int, Exception]:
+    """Record ``jobs`` in one transaction per origin; when one fails, each of its jobs alone.
+    The failures, by index."""
+    failures: dict[int, Exception] = {}
+    start = 0
+    while start < len(jobs):
+        end = start + 1
+        while end < len(jobs) and origin_of(jobs[end]) == origin_of(jobs[start]):
+            end += 1
+        try:
+            record_all(office, jobs[start:end])
+        except Exception as exc:  # noqa: BLE001 - then each alone, to find which one fails
+            if end - start == 1:
+                failures[indexes[start]] = exc
+            else:
+                log.warning("%d mails could not be recorded together; each is recorded alone",
+                            end - start)
+                for index, job in zip(indexes[start:end], jobs[start:end], strict=True):
+                    try:
+                        record_all(office, [job])
+                    except Exception as alone:  # noqa: BLE001 - said by the caller
+                        failures[index] = alone
+        start = end
+    return failures
+
+
+def _give_letters(jobs: list[Job], outcomes: list[letter_queue.LetterOutcome]) -> None:
+    """Each job's report lists the letters of its rows; letters left from before go to the
+    first."""
+    owner = {(row.register, row.record_id): job for job in jobs for row in job.stored}
+    for outcome in outcomes:
+        if outcome.path is None:
+            continue
+        job = owner.get((outcome.job.register, outcome.job.record_id), jobs[0] if jobs else None)
+        if job is not None:
+            job.report.letters.append(outcome.path)
