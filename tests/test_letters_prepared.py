@@ -20,6 +20,7 @@ import docx
 import pytest
 from docxtpl import DocxTemplate
 
+from automation.audit.document import TEMPLATE as AUDIT_TEMPLATE
 from automation.errors import TemplateError
 from automation.letters import LetterKind, convert_to_pdf, letter_context, render_letter
 from automation.letters.render import clean_context, environment
@@ -30,7 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULTS = REPO / "automation" / "defaults"
 OFFICE_TEMPLATE = REPO / "tests" / "data" / "tpl-office-accuse-reception.docx"
 KIND_OF = {kind.template: kind for kind in LetterKind}
-TEMPLATES = [*sorted(DEFAULTS.glob("*.docx")), OFFICE_TEMPLATE]
+# The audit pack's document is no letter: docxtpl renders it (images, loops over sections).
+TEMPLATES = [*sorted(p for p in DEFAULTS.glob("*.docx") if p.name != AUDIT_TEMPLATE),
+             OFFICE_TEMPLATE]
 IDENTITY = "REC-2026-0001|accuse-reception-reclamation|Marie Dupont"
 
 
