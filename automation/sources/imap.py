@@ -250,15 +250,7 @@ class ImapSource:
 
     def _writer_client(self) -> IMAPClient:
         """The second connection: logged in, the watched folder selected (moves go by UID)."""
-        imap = self._open()
-        try:
-            imap.login(self.settings.username, self._password)
-        except LoginError as exc:
-            with suppress(*_NETWORK_ERRORS):
-                imap.shutdown()
-            raise MailboxError(f"{self.mailbox}: the server refused the login "
-                               f"{self.settings.username!r} or its password",
-                               mailbox=self.mailbox) from exc
+        imap = self._logged_in()
         imap.select_folder(self.settings.folder)
         return imap
 
@@ -366,19 +358,24 @@ class ImapSource:
     def _client(self) -> IMAPClient:
         if self._imap is None:
             with self._guard("connecting"):
-                imap = self._open()
-                try:
-                    imap.login(self.settings.username, self._password)
-                except LoginError as exc:
-                    with suppress(*_NETWORK_ERRORS):
-                        imap.shutdown()
-                    raise MailboxError(
-                        f"{self.mailbox}: the server refused the login {self.settings.username!r} "
-                        "or its password", mailbox=self.mailbox) from exc
+                imap = self._logged_in()
                 self._imap = imap
                 self._select(imap)
         assert self._imap is not None
         return self._imap
+
+    def _logged_in(self) -> IMAPClient:
+        """A new connection, logged in (a refused login closes it)."""
+        imap = self._open()
+        try:
+            imap.login(self.settings.username, self._password)
+        except LoginError as exc:
+            with suppress(*_NETWORK_ERRORS):
+                imap.shutdown()
+            raise MailboxError(f"{self.mailbox}: the server refused the login "
+                               f"{self.settings.username!r} or its password",
+                               mailbox=self.mailbox) from exc
+        return imap
 
     def _open(self) -> IMAPClient:
         if self._connect_hook is not None:
