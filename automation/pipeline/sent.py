@@ -23,8 +23,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -234,6 +232,9 @@ def _only_letter_of_id(jobs: Sequence[LetterJob], name: str) -> LetterJob | None
 
 
 def _attachment_names(path: Path) -> list[str]:
+    from email import policy
+    from email.parser import BytesParser
+
     try:
         if path.stat().st_size > MAX_EML_BYTES:
             return []
