@@ -25,10 +25,11 @@ from .spine import write_xlsx
 from .test_register_watch import COMPLAINT
 
 # Libraries only the commands that write workbooks and letters, draw charts or reach a
-# mailbox need; each costs from 30 ms (jinja2) to 0.5 s (exchangelib) to import.
+# mailbox need, each from 30 ms (jinja2) to 0.5 s (exchangelib) to import; and ``holidays``,
+# whose French days of the years in use are shipped as a table.
 HEAVY: Final = ("openpyxl", "docxtpl", "docx", "jinja2", "matplotlib", "numpy", "PIL",
                 "exchangelib", "msal", "imapclient", "watchdog", "keyring", "requests",
-                "aiosmtpd", "extract_msg", "oxmsg")
+                "aiosmtpd", "extract_msg", "oxmsg", "holidays")
 # What reading a register needs, so ``status`` may load them (to count what is late) but
 # ``--help`` never does.
 READERS: Final = ("python_calamine", "lxml")
