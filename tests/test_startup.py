@@ -9,6 +9,7 @@ proof that does not depend on how fast the machine is (the times are in
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from automation import cli
+from automation.cli import COMMANDS, main
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import Office
 
@@ -67,7 +70,7 @@ def run_cli(tmp_path: Path, *args: str, preamble: str = "") -> Run:
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert out.exists(), done.stderr
     found = json.loads(out.read_text(encoding="utf-8"))
-    return Run(found["code"], done.stdout, frozenset(found["modules"]))
+    return Run(found["code"], done.stdout + done.stderr, frozenset(found["modules"]))
 
 
 def test_help_loads_no_heavy_library_nor_a_register_reader(tmp_path: Path) -> None:
@@ -97,7 +100,25 @@ def test_status_of_a_small_office_loads_no_heavy_library(office: Office,
     assert sorted(run.modules & set(HEAVY)) == []
 
 
+def test_a_mistyped_command_is_named_with_the_command_meant(tmp_path: Path) -> None:
+    run = run_cli(tmp_path, "statu")
+    assert run.code == 2
+    assert "No such command 'statu'. Did you mean 'status'?" in run.output
+
+
 def test_the_probe_sees_a_heavy_library_when_one_is_loaded(tmp_path: Path) -> None:
     run = run_cli(tmp_path, "--help", preamble="import openpyxl")
     assert run.code == 0
     assert "openpyxl" in run.modules
+
+
+def test_every_command_is_found_in_the_module_the_table_names() -> None:
+    """The lazy table of commands is the whole CLI: each of them, in the module named."""
+    modules = {f"automation.cli.{module}" for module in COMMANDS.values()}
+    for name in (path.stem for path in Path(cli.__file__).parent.glob("*.py")):
+        importlib.import_module(f"automation.cli.{name}")  # every module adds its commands
+    assert set(main.commands) == set(COMMANDS)
+    for name, command in main.commands.items():
+        assert command.callback is not None
+        assert command.callback.__module__ == f"automation.cli.{COMMANDS[name]}", name
+    assert {c.callback.__module__ for c in main.commands.values() if c.callback} == modules
