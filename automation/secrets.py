@@ -13,9 +13,6 @@ import os
 from collections.abc import Mapping
 from typing import Final
 
-import keyring
-from keyring.errors import KeyringError
-
 from automation.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -34,6 +31,9 @@ def lookup_secret(env_var: str, username: str, *, service: str = KEYRING_SERVICE
         return value
     if not username:
         return None
+    import keyring  # its backends take a while to load: only when a secret is looked up
+    from keyring.errors import KeyringError
+
     try:
         stored = keyring.get_password(service, username)
     except (KeyringError, OSError) as exc:  # no usable keyring backend on this machine

@@ -80,13 +80,14 @@ class Figures:
 
 @dataclass(frozen=True)
 class ChildRun:
-    """A command run in a child process: wall time, peak memory, what it said."""
+    """A command run in a child process: wall time, peak memory, what it said, CPU time."""
 
     seconds: float
     peak_mb: float
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system, of the child and of the processes it waited for
 
 
 def quick() -> bool:
@@ -117,7 +118,8 @@ def figures(values: Sequence[float], unit: str = "s") -> Figures:
 
 def run_child(argv: Sequence[str | Path], *, cwd: Path | None = None,
               env: dict[str, str] | None = None) -> ChildRun:
-    """Run ``argv``; its wall time and its peak resident memory (MB) as the kernel counts it.
+    """Run ``argv``; its wall time, CPU time and peak resident memory (MB) as the kernel
+    counts them.
 
     The child is reaped with ``wait4``, whose usage is the child's own: its ``ru_maxrss`` is
     the largest resident set of the child and of each process it waited for (a sandboxed
@@ -134,7 +136,8 @@ def run_child(argv: Sequence[str | Path], *, cwd: Path | None = None,
         err.seek(0)
         return ChildRun(seconds, usage.ru_maxrss / 1024,  # kilobytes on Linux
                         process.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"))
+                        err.read().decode("utf-8", "replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 def peak_mb() -> float:

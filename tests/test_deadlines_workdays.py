@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from automation.deadlines.workdays import WorkCalendar, public_holidays
+from automation.deadlines import workdays
+from automation.deadlines.workdays import (
+    HOLIDAYS_TABLE,
+    SHIPPED_YEARS,
+    SUBDIVISIONS,
+    WorkCalendar,
+    library_holidays,
+    public_holidays,
+)
 
 FRANCE = WorkCalendar()
 ALSACE = WorkCalendar(subdivision="67")
@@ -72,6 +82,25 @@ def test_alsace_moselle_adds_good_friday_and_saint_stephen() -> None:
     # Thursday 2 April 2026 + 1: Good Friday is off in Alsace, Monday 6 is Easter Monday.
     assert ALSACE.add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)
     assert FRANCE.add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 3)
+
+
+def test_the_shipped_holidays_are_the_librarys_for_every_year_and_subdivision() -> None:
+    """The table counting uses without importing ``holidays`` says what the library says
+    (after upgrading it: ``python scripts/holidays_table.py --write``)."""
+    table = json.loads((Path(workdays.__file__).parent / HOLIDAYS_TABLE).read_text("utf-8"))
+    assert table["years"] == [SHIPPED_YEARS.start, SHIPPED_YEARS.stop - 1]
+    for department in ("", *SUBDIVISIONS):
+        code = SUBDIVISIONS.get(department)
+        for year in SHIPPED_YEARS:
+            assert public_holidays(year, department) == library_holidays(year, code), (
+                department, year)
+
+
+def test_a_year_beyond_the_shipped_table_comes_from_the_library() -> None:
+    beyond = SHIPPED_YEARS.stop
+    assert public_holidays(beyond) == library_holidays(beyond, None)
+    assert date(beyond, 7, 14) in public_holidays(beyond)
+    assert date(beyond, 12, 26) in public_holidays(beyond, "68")
 
 
 def test_unknown_subdivision_is_refused() -> None:

@@ -5,13 +5,19 @@ guard (:class:`_Guarded`): an ``AutomationError`` becomes a clean message and ex
 any other exception is written in full to the log (:mod:`automation.logs`) and the console
 gets one French sentence saying what to do, with exit status 3 — never a traceback. Ctrl-C
 outside ``watch`` stops with status 130 and a French word.
+
+A command's module is imported when the command is looked up (:data:`COMMANDS`), and the
+modules import at their top only click, rich and light parts of the package: the work of a
+command, and the libraries it needs, are imported inside its function. ``automation status``
+loads no module of the other commands, and ``automation --help`` loads no library.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 
@@ -20,9 +26,34 @@ from automation.errors import AutomationError
 
 from .common import EXIT_CRASH, EXIT_INTERRUPTED, console, fail, start_logging
 
+# Each top-level command, and the module of this package that defines it.
+COMMANDS: Final = {
+    "adopt": "adopt", "audit-pack": "audit", "doctor": "doctor", "due": "commands",
+    "indicators": "indicators", "ingest": "commands", "init": "commands",
+    "letters": "status", "mail": "mail", "publish": "indicators", "referentiel": "indicators",
+    "rgpd": "rgpd", "service": "service", "status": "status", "surveys": "surveys",
+    "watch": "commands",
+}
+
 
 class _Guarded(click.Group):
-    """A group whose commands never end on a traceback."""
+    """A group whose commands never end on a traceback, each imported when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"{__name__}.{module}")  # adds its commands to ``main``
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in COMMANDS:  # a typo: click suggests among the loaded ones
+            for module in sorted(set(COMMANDS.values())):
+                importlib.import_module(f"{__name__}.{module}")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -63,21 +94,3 @@ def main(ctx: click.Context, root: Path) -> None:
     """
     ctx.obj = root
     start_logging(root)
-
-
-def _register_commands() -> None:
-    # Imported for their side effect of adding commands to ``main``.
-    from automation.cli import (  # noqa: F401
-        adopt,
-        audit,
-        commands,
-        doctor,
-        indicators,
-        mail,
-        rgpd,
-        service,
-        surveys,
-    )
-
-
-_register_commands()

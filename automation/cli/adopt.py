@@ -5,18 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
-from automation.config import CONFIG_FILE, load_config
 from automation.errors import AutomationError
-from automation.registers.adopt import Adoption, adopt_register
-from automation.registers.adoption_record import record_adoption
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.registers.xlsx.columns import NewColumn, add_columns
+
+if TYPE_CHECKING:
+    from automation.registers.adopt import Adoption
 
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, console, fail
@@ -46,6 +44,10 @@ def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None, 
       automation adopt "registers/Registre réclamations.xlsx" --as reclamations --dry-run
       automation adopt "registers/Registre réclamations.xlsx" --as reclamations --add-columns
     """
+    from automation.config import CONFIG_FILE, load_config
+    from automation.registers.adopt import adopt_register
+    from automation.registers.adoption_record import record_adoption
+
     try:
         config = load_config(ctx.obj)
         adoption = adopt_register(workbook, register, sheet=sheet)
@@ -70,6 +72,9 @@ def adopt(ctx: click.Context, workbook: Path, register: str, sheet: str | None, 
 
 
 def _add(adoption: Adoption, lacking: tuple[str, ...], registers_dir: Path) -> Adoption:
+    from automation.registers.adopt import adopt_register
+    from automation.registers.xlsx.columns import NewColumn, add_columns
+
     schema = REGISTERS_BY_KEY[adoption.register]
     columns = [NewColumn(schema.field(k).header, schema.field(k).choices) for k in lacking]
     letters = add_columns(adoption.workbook, adoption.sheet, adoption.header_row, columns,
@@ -81,6 +86,8 @@ def _add(adoption: Adoption, lacking: tuple[str, ...], registers_dir: Path) -> A
 
 
 def refuse(adoption: Adoption, lacking: tuple[str, ...]) -> NoReturn:
+    from automation.config import CONFIG_FILE
+
     schema = REGISTERS_BY_KEY[adoption.register]
     console.print(f"[red]Rien n'est enregistré :[/red] {len(lacking)} champ(s) que l'outil "
                   "enregistre n'ont pas de colonne dans ce classeur ; leurs valeurs seraient "
@@ -97,6 +104,8 @@ def refuse(adoption: Adoption, lacking: tuple[str, ...]) -> NoReturn:
 
 def show_adoption(adoption: Adoption, *, adding: bool) -> None:
     """The tables ``adopt`` prints: columns, fields without a column, lists, numbering."""
+    from rich.table import Table
+
     schema = REGISTERS_BY_KEY[adoption.register]
     totals = f", ligne de totaux {adoption.totals_row}" if adoption.totals_row else ""
     table = Table(title=escape(f"{adoption.workbook.name} — feuille « {adoption.sheet} », "

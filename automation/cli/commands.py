@@ -8,25 +8,12 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
-from automation import __version__
-from automation.arrival import Source
-from automation.clock import SystemClock
-from automation.deadlines.dashboard import DASHBOARD_FILE
-from automation.deadlines.due import due_table
 from automation.errors import AutomationError, FileNotReady
-from automation.logs import detail
-from automation.pipeline.deadlines import due_now
-from automation.pipeline.events import log_file as log_file_report
-from automation.pipeline.files import in_inbox, ingest_file
-from automation.pipeline.reminders import smtp_send
-from automation.pipeline.report import Report
-from automation.pipeline.scaffold import init_office
-from automation.pipeline.watch import catch_up, prepare_inbox, run_watcher
 from automation.registers.schema import DEFAULT_REGISTERS
 
 from . import main
@@ -40,6 +27,9 @@ from .common import (
     start_logging,
     stop_on_signals,
 )
+
+if TYPE_CHECKING:
+    from automation.pipeline.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +46,9 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     Example:
       automation init /srv/qualite
     """
+    from automation.clock import SystemClock
+    from automation.pipeline.scaffold import init_office
+
     root = directory or ctx.obj
     try:
         created = init_office(root, clock=SystemClock())
@@ -86,6 +79,11 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
       automation ingest inbox/reclamations/plaintes-mars.xlsx
       automation ingest ~/Documents/plainte-dupont.eml --register reclamations
     """
+    from automation.arrival import Source
+    from automation.pipeline.events import log_file as log_file_report
+    from automation.pipeline.files import in_inbox, ingest_file
+    from automation.pipeline.watch import catch_up, prepare_inbox
+
     reports: list[Report] = []
     problems: list[str] = []
     with office_from(ctx) as office:
@@ -133,6 +131,11 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
     Example:
       automation watch --poll 5
     """
+    from automation import __version__
+    from automation.logs import detail
+    from automation.pipeline.reminders import smtp_send
+    from automation.pipeline.watch import run_watcher
+
     log_file = start_logging(ctx.obj, verbose=verbose)
     stop = threading.Event()
     stop_on_signals(stop)
@@ -153,6 +156,8 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
 
 def print_summary(reports: list[Report]) -> None:
     """One line per file or mail: what went where, and why."""
+    from rich.table import Table
+
     table = Table(title="Résumé")
     for column in ("Fichier", "Registre", "Acceptées", "Refusées", "Doublons", "Classé dans"):
         table.add_column(column)
@@ -191,6 +196,10 @@ def due(ctx: click.Context, include_later: bool) -> None:
     Example:
       automation due
     """
+    from automation.deadlines.dashboard import DASHBOARD_FILE
+    from automation.deadlines.due import due_table
+    from automation.pipeline.deadlines import due_now
+
     with office_from(ctx) as office:
         try:
             items = due_now(office, include_later=include_later)

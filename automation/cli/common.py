@@ -10,15 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
 from automation.errors import AutomationError
-from automation.pipeline.office import Office, open_office
-from automation.pipeline.status import view_office
+
+if TYPE_CHECKING:
+    from automation.pipeline.office import Office
 
 
 def _tolerant_streams() -> None:
@@ -83,6 +84,8 @@ def stop_on_signals(stop: threading.Event) -> None:
 @contextmanager
 def office_from(ctx: click.Context) -> Iterator[Office]:
     """The office named by ``--dir``, locked for writing; an error becomes status 2."""
+    from automation.pipeline.office import open_office
+
     try:
         with open_office(ctx.obj) as office:
             yield office
@@ -93,6 +96,8 @@ def office_from(ctx: click.Context) -> Iterator[Office]:
 @contextmanager
 def office_view(ctx: click.Context) -> Iterator[Office]:
     """The office named by ``--dir``, for reading beside a running watcher (no lock)."""
+    from automation.pipeline.status import view_office
+
     try:
         with view_office(ctx.obj) as office:
             yield office

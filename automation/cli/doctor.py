@@ -7,13 +7,8 @@ import sys
 import click
 from rich.markup import escape
 
-from automation.doctor import Verdict, examine, to_be_fixed
-from automation.service import run_program
-
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, console
-
-_STYLE = {Verdict.OK: "green", Verdict.NOTE: "yellow", Verdict.FIX: "red"}
 
 
 @main.command()
@@ -29,11 +24,15 @@ def doctor(ctx: click.Context, offline: bool) -> None:
     Example:
       automation --dir /srv/qualite doctor
     """
+    from automation.doctor import Verdict, examine, to_be_fixed
+    from automation.service import run_program
+
+    styles = {Verdict.OK: "green", Verdict.NOTE: "yellow", Verdict.FIX: "red"}
     findings = examine(ctx.obj, run=run_program, connect=not offline)
     console.print(f"Diagnostic de {ctx.obj.resolve()}", soft_wrap=True)
     width = max(len(v) for v in Verdict)
     for finding in findings:
-        style = _STYLE[finding.verdict]
+        style = styles[finding.verdict]
         console.print(f"[{style}]{finding.verdict:<{width}}[/{style}]  {finding.topic} : "
                       f"{escape(finding.text)}", soft_wrap=True)
     notes = [f for f in findings if f.verdict is Verdict.NOTE and f.fix]

@@ -9,34 +9,32 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from automation.clock import SystemClock
 from automation.errors import AutomationError
-from automation.indicators.load import office_report
-from automation.indicators.period import (
-    Period,
-    PeriodError,
-    parse_day,
-    parse_period,
-    period_between,
-    year,
-)
-from automation.indicators.publish import publish_office
-from automation.indicators.results import Report
-from automation.indicators.selection import Scope
-from automation.referential import Referential, referential, referential_for
-from automation.surveys.rates import invited_base
+
+if TYPE_CHECKING:
+    from automation.indicators.period import Period
+    from automation.indicators.results import Report
+    from automation.referential import Referential
 
 from . import main
 from .common import console, fail, office_view
 
 
 def _period(period: str | None, first: str | None, last: str | None, today: date) -> Period:
+    from automation.indicators.period import (
+        PeriodError,
+        parse_day,
+        parse_period,
+        period_between,
+        year,
+    )
+
     try:
         if first or last:
             if period or not (first and last):
@@ -72,6 +70,8 @@ def referentiel(version: str | None) -> None:
       automation referentiel
       automation referentiel --version 2019-v9
     """
+    from automation.referential import referential, referential_for
+
     try:
         chosen = referential(version) if version else referential_for(date.today())
     except AutomationError as exc:
@@ -95,6 +95,10 @@ def indicators(ctx: click.Context, period: str | None, first: str | None, last: 
       automation indicators --period 2026-T3
       automation indicators --period 2026 --training "Excel avancé" --json
     """
+    from automation.indicators.load import office_report
+    from automation.indicators.selection import Scope
+    from automation.surveys.rates import invited_base
+
     now = SystemClock().now()
     scope = Scope(_period(period, first, last, now.date()), training, trainer, session)
     with office_view(ctx) as office:
@@ -119,6 +123,9 @@ def publish(ctx: click.Context, period: str | None, first: str | None, last: str
     Example:
       automation publish --period 2026
     """
+    from automation.indicators.publish import publish_office
+    from automation.surveys.rates import invited_base
+
     now = SystemClock().now()
     chosen = _period(period, first, last, now.date())
     with office_view(ctx) as office:
@@ -136,6 +143,8 @@ def publish(ctx: click.Context, period: str | None, first: str | None, last: str
 
 
 def print_report(report: Report) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]Indicateurs — {escape(report.period.label)} — "
                   f"{escape(report.scope_label)}[/bold] (référentiel "
                   f"{report.referential_version})")
@@ -154,6 +163,8 @@ def print_report(report: Report) -> None:
 
 
 def print_referential(ref: Referential) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]{escape(ref.title)}[/bold]")
     console.print(f"{escape(ref.decree)} · {escape(ref.guide)} · en vigueur à partir du "
                   f"{ref.in_force_from:%d/%m/%Y} · {len(ref.indicators)} indicateurs")

@@ -6,13 +6,8 @@ import sys
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
-from automation.config import load_config
 from automation.errors import AutomationError
-from automation.mail_backends_config import exchange_online_warning
-from automation.pipeline.mailbox import open_source, poll_once
-from automation.sources.graph import GraphSource
 
 from . import main
 from .common import EXIT_USAGE, console, fail, office_from
@@ -37,6 +32,10 @@ def check(ctx: click.Context) -> None:
     Example:
       automation mail check
     """
+    from automation.config import load_config
+    from automation.mail_backends_config import exchange_online_warning
+    from automation.pipeline.mailbox import open_source
+
     try:
         config = load_config(ctx.obj)
         kind = config.mail.mail.source
@@ -66,6 +65,8 @@ def pending(ctx: click.Context) -> None:
     Example:
       automation mail pending
     """
+    from rich.table import Table
+
     with office_from(ctx) as office:
         left = office.journal.mails_left()
         table = Table(title=f"Courriels à traiter par une personne ({len(left)})")
@@ -86,6 +87,10 @@ def fetch(ctx: click.Context) -> None:
     Example:
       automation mail fetch
     """
+    from rich.table import Table
+
+    from automation.pipeline.mailbox import open_source, poll_once
+
     with office_from(ctx) as office:
         try:
             source = open_source(office.config)
@@ -119,6 +124,9 @@ def login(ctx: click.Context) -> None:
     Example:
       automation mail login
     """
+    from automation.config import load_config
+    from automation.sources.graph import GraphSource
+
     try:
         config = load_config(ctx.obj)
         source = GraphSource.from_settings(config.graph, state_dir=config.registers_dir)

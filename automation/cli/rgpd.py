@@ -6,28 +6,19 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from automation.errors import AutomationError, RegisterLocked
-from automation.pipeline.office import Office
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.rgpd.export import default_path, write_export
-from automation.rgpd.fields import RETENTION_DATES
-from automation.rgpd.person import Person, looks_like_email
-from automation.rgpd.requests import (
-    Done,
-    anonymise_scope,
-    cutoff_year,
-    purge_scope,
-    retention_reason,
-)
-from automation.rgpd.requests import anonymise as anonymise_person
-from automation.rgpd.requests import purge as purge_rows
-from automation.rgpd.scope import Scope, survey
-from automation.rgpd.targets import person_target
+
+if TYPE_CHECKING:
+    from automation.pipeline.office import Office
+    from automation.rgpd.person import Person
+    from automation.rgpd.requests import Done
+    from automation.rgpd.scope import Scope
 
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, console, fail, office_from
@@ -46,6 +37,8 @@ def rgpd() -> None:
 
 
 def _person(name: str, emails: tuple[str, ...]) -> Person:
+    from automation.rgpd.person import Person, looks_like_email
+
     if looks_like_email(name):
         return Person.of([], [name, *emails])
     return Person.of([name], emails)
@@ -66,6 +59,10 @@ def export(ctx: click.Context, name: str, emails: tuple[str, ...], output: Path 
     Example:
       automation rgpd export "Zoé Dupré" --email zoe.dupre@exemple.fr
     """
+    from automation.rgpd.export import default_path, write_export
+    from automation.rgpd.scope import survey
+    from automation.rgpd.targets import person_target
+
     with office_from(ctx) as office:
         try:
             target = person_target(office, _person(name, emails), preview=True)
@@ -104,6 +101,9 @@ def anonymise(ctx: click.Context, name: str, emails: tuple[str, ...], yes: bool,
       automation rgpd anonymise "Zoé Dupré" --dry-run
       automation rgpd anonymise zoe.dupre@exemple.fr --yes
     """
+    from automation.rgpd.requests import anonymise as anonymise_person
+    from automation.rgpd.requests import anonymise_scope
+
     person = _person(name, emails)
     with office_from(ctx) as office:
         try:
@@ -130,6 +130,9 @@ def purge(ctx: click.Context, yes: bool, dry_run: bool) -> None:
       automation rgpd purge --dry-run
       automation rgpd purge --yes
     """
+    from automation.rgpd.requests import cutoff_year, purge_scope, retention_reason
+    from automation.rgpd.requests import purge as purge_rows
+
     with office_from(ctx) as office:
         try:
             scope = purge_scope(office)
@@ -183,6 +186,8 @@ def _confirmed(yes: bool, question: str) -> bool:
 
 def show_dates(office: Office, scope: Scope) -> None:
     """Which date decides each register's rows, and how many rows are past their period."""
+    from automation.rgpd.fields import RETENTION_DATES
+
     counts = Counter(r.register for r in scope.changed_rows if r.about)
     console.print("Date qui décide de l'année de chaque ligne :")
     for key, fields in RETENTION_DATES.items():
@@ -194,6 +199,8 @@ def show_dates(office: Office, scope: Scope) -> None:
 
 def show_scope(office: Office, scope: Scope, *, title: str) -> None:
     """What will be rewritten and removed, for the person to check before confirming."""
+    from rich.table import Table
+
     table = Table(title=title)
     for column in ("Registre", "N°", "Ligne", "Concerne", "Colonnes remplacées"):
         table.add_column(column)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 from rich.markup import escape
 
 from automation.errors import AutomationError
-from automation.service import Plan, carry_out, run_program
-from automation.service.manage import install_plan, service_state, uninstall_plan
+
+if TYPE_CHECKING:
+    from automation.service import Plan
 
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, console, fail
@@ -76,6 +77,8 @@ def install(ctx: click.Context, office: Path | None, dry_run: bool, system: bool
     Example:
       sudo automation service install --dir /srv/qualite
     """
+    from automation.service.manage import install_plan
+
     root = _root(ctx, office)
     if not (root / "automation.toml").is_file() and not (root / "registers").is_dir():
         console.print(f"[red]Erreur :[/red] {root} n'est pas un dossier de l'outil : créez-le "
@@ -96,6 +99,8 @@ def uninstall(ctx: click.Context, office: Path | None, dry_run: bool, system: bo
     Example:
       sudo automation service uninstall --dir /srv/qualite
     """
+    from automation.service.manage import uninstall_plan
+
     if _apply(uninstall_plan(_root(ctx, office), name=name, system=system), dry_run=dry_run):
         console.print("Service arrêté et supprimé ; le dossier de l'office n'a pas été "
                       "touché.")
@@ -113,6 +118,9 @@ def status(ctx: click.Context, office: Path | None, system: bool | None, name: s
     Example:
       automation service status --dir /srv/qualite
     """
+    from automation.service import run_program
+    from automation.service.manage import service_state
+
     state = service_state(_root(ctx, office), run=run_program, name=name, system=system)
     if not state.installed:
         console.print(f"Service : non installé ({state.system}, {state.name}) ; pour "
@@ -126,6 +134,8 @@ def status(ctx: click.Context, office: Path | None, system: bool | None, name: s
 
 def _apply(plan: Plan, *, dry_run: bool) -> bool:
     """Show ``plan``, then carry it out unless ``dry_run``; True once done."""
+    from automation.service import carry_out, run_program
+
     _show(plan, dry_run=dry_run)
     if dry_run:
         return False

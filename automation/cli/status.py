@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
-from rich.table import Table
-
-from automation.deadlines.rules import as_date
-from automation.letters.catalog import LetterKind
-from automation.pipeline import store
-from automation.pipeline.followup import follow_up
-from automation.pipeline.sent import declare_sent, today
-from automation.pipeline.status import OfficeStatus, is_busy, office_status
-from automation.pipeline.writeback import write_back
-from automation.registers.journal import LetterJob, LetterStatus
 
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, console, office_from, office_view
+
+if TYPE_CHECKING:
+    from automation.pipeline.status import OfficeStatus
+    from automation.registers.journal import LetterJob
 
 
 @main.command()
@@ -38,6 +33,8 @@ def status(ctx: click.Context) -> None:
     Example:
       automation status
     """
+    from automation.pipeline.status import office_status
+
     with office_view(ctx) as office:
         print_status(office_status(office))
 
@@ -64,6 +61,11 @@ def letters(ctx: click.Context, pending: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from automation.pipeline import store
+    from automation.pipeline.followup import follow_up
+    from automation.pipeline.status import is_busy
+    from automation.registers.journal import LetterStatus
+
     with office_view(ctx) as office:
         jobs = office.journal.letters(statuses=[LetterStatus.PENDING, LetterStatus.FAILED])
         prepared = office.journal.letters(statuses=[LetterStatus.DONE])
@@ -109,6 +111,10 @@ def letters_sent(ctx: click.Context, record_ids: tuple[str, ...], on: str) -> No
       automation letters sent REC-2026-0001
       automation letters sent ANN-2026-0003 ANN-2026-0004 --on 24/11/2026
     """
+    from automation.pipeline.sent import declare_sent, today
+    from automation.pipeline.status import is_busy
+    from automation.pipeline.writeback import write_back
+
     with office_view(ctx) as office:
         busy = is_busy(office)
         day = _day(on, default=today(office))
@@ -131,6 +137,8 @@ def letters_sent(ctx: click.Context, record_ids: tuple[str, ...], on: str) -> No
 
 
 def _day(text: str, *, default: date) -> date:
+    from automation.deadlines.rules import as_date
+
     if not text.strip():
         return default
     found = as_date(text)
@@ -144,6 +152,8 @@ def _day(text: str, *, default: date) -> date:
 
 
 def print_status(state: OfficeStatus) -> None:
+    from rich.table import Table
+
     states = state.states
     if state.busy:
         since = _when(states.get("watcher_started", ""))
@@ -201,6 +211,8 @@ def print_letters(jobs: list[LetterJob]) -> None:
 
     One entry per letter, the error in full: it names the template and the place to fix.
     """
+    from automation.registers.journal import LetterStatus
+
     if not jobs:
         console.print("Aucun courrier en attente.")
         return
@@ -229,6 +241,8 @@ def print_prepared(jobs: list[LetterJob]) -> None:
 
 
 def _letter_label(kind: str) -> str:
+    from automation.letters.catalog import LetterKind
+
     try:
         return LetterKind(kind).label
     except ValueError:

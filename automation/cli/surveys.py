@@ -7,19 +7,11 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
-from automation.config import CONFIG_FILE, load_config
 from automation.errors import AutomationError
-from automation.surveys.adoption import adopt_form, record_form
-from automation.surveys.rates import by_training, office_rates
-from automation.surveys.schedule import COLD, HOT
-from automation.surveys.tick import tick
 
 from . import main
 from .common import EXIT_FAILED, EXIT_OK, console, fail, office_from
-
-SURVEY_CHOICES = {"chaud": HOT, "froid": COLD}
 
 
 @main.group()
@@ -35,7 +27,7 @@ def surveys() -> None:
 @surveys.command()
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--name", help="The form's name in automation.toml (default: the file name).")
-@click.option("--survey", type=click.Choice(sorted(SURVEY_CHOICES)),
+@click.option("--survey", type=click.Choice(["chaud", "froid"]),
               help="Every answer of this form is « À chaud » or « À froid ».")
 @click.option("--training", help="Every answer of this form is about this training.")
 @click.option("--field", "fields", multiple=True, metavar="QUESTION=FIELD",
@@ -59,10 +51,16 @@ def adopt(ctx: click.Context, export: Path, name: str | None, survey: str | None
       automation surveys adopt "Enquête(1-12).xlsx" --training "Excel avancé" \\
           --field "Le rythme était-il adapté ?=content" --scale "Le rythme=1-4"
     """
+    from rich.table import Table
+
+    from automation.config import CONFIG_FILE, load_config
+    from automation.surveys.adoption import adopt_form, record_form
+    from automation.surveys.schedule import COLD, HOT
+
     try:
         config = load_config(ctx.obj)
         adoption = adopt_form(export, name=name or "",
-                              survey=SURVEY_CHOICES.get(survey or "", ""),
+                              survey={"chaud": HOT, "froid": COLD}.get(survey or "", ""),
                               training=training or "", fields=fields, scales=scales)
     except AutomationError as exc:
         fail(exc)
@@ -103,6 +101,10 @@ def invite(ctx: click.Context, drafts: bool) -> None:
     Example:
       automation surveys invite
     """
+    from rich.table import Table
+
+    from automation.surveys.tick import tick
+
     with office_from(ctx) as office:
         try:
             report = tick(office, drafts=drafts or None)
@@ -141,6 +143,10 @@ def rates(ctx: click.Context) -> None:
     Example:
       automation surveys rates
     """
+    from rich.table import Table
+
+    from automation.surveys.rates import by_training, office_rates
+
     with office_from(ctx) as office:
         try:
             found = office_rates(office)

@@ -17,34 +17,59 @@ The counting convention, used by every deadline of the package:
   else the next working day.
 
 Public holidays come from the ``holidays`` library (metropolitan France; Alsace-Moselle adds
-Good Friday and 26 December). A :class:`WorkCalendar` is a frozen value: the functions here
-depend on nothing else.
+Good Friday and 26 December). Importing it loads every country it knows (0.2–0.3 s, more than
+the rest of ``automation status``), so the library's French holidays of the years
+:data:`SHIPPED_YEARS` are shipped with the package as a table written from it
+(``french_holidays.json``, by ``scripts/holidays_table.py --write``; a test checks it against
+the installed library); other years are asked of the library. A :class:`WorkCalendar` is a
+frozen value: the functions here depend on nothing else.
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from importlib import resources
 from typing import Final
 
 from automation.clock import PARIS
 
 # Department numbers of Alsace-Moselle, to the subdivision codes of the ``holidays`` library.
 SUBDIVISIONS: Final[dict[str, str]] = {"57": "57", "67": "6AE", "68": "6AE"}
+SHIPPED_YEARS: Final = range(2000, 2061)  # the years of french_holidays.json
+HOLIDAYS_TABLE: Final = "french_holidays.json"
 _WEEKEND: Final = 5  # date.weekday(): Saturday = 5, Sunday = 6
 
 
 @lru_cache(maxsize=256)
 def public_holidays(year: int, subdivision: str = "") -> frozenset[date]:
     """French public holidays of ``year`` ("" = metropolitan France, or "57", "67", "68")."""
-    import holidays  # imported here: loading the configuration should not need it
-
     subdiv = SUBDIVISIONS.get(subdivision) if subdivision else None
     if subdivision and subdiv is None:
         raise ValueError(f"unknown holiday subdivision {subdivision!r}")
+    if year in SHIPPED_YEARS:
+        prefix = f"{year:04d}-"
+        return frozenset(date.fromisoformat(day) for day in _shipped()[subdiv or ""]
+                         if day.startswith(prefix))
+    return library_holidays(year, subdiv)
+
+
+def library_holidays(year: int, subdiv: str | None) -> frozenset[date]:
+    """The ``holidays`` library's French holidays of ``year`` (``subdiv``: its own code)."""
+    import holidays  # imported here: it loads every country it knows
+
     return frozenset(holidays.country_holidays("FR", subdiv=subdiv, years=year))
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, list[str]]:
+    """The shipped table: subdivision code ("" for metropolitan France) → ISO days."""
+    text = resources.files(__package__).joinpath(HOLIDAYS_TABLE).read_text(encoding="utf-8")
+    table: dict[str, list[str]] = json.loads(text)["days"]
+    return table
 
 
 def as_day(moment: date | datetime) -> date:

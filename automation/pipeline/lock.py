@@ -19,9 +19,10 @@ import contextlib
 import errno
 import os
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from filelock import FileLock, Timeout
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_NAME: Final = ".automation.lock"
 # Errors by which a file system says it cannot lock a folder (rather than "it is locked").
@@ -59,6 +60,8 @@ class OfficeLock:
         return True
 
     def _acquire_file_lock(self) -> bool:
+        from filelock import FileLock, Timeout  # Windows, and folders that cannot be locked
+
         lock = FileLock(self.lock_file)
         try:
             lock.acquire(timeout=0)

@@ -13,23 +13,55 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from automation.clock import Clock, SystemClock
 from automation.config import Config, load_config
 from automation.errors import OfficeBusy
-from automation.intake.classify import Classifier
-from automation.intake.reader import Reader
-from automation.intake.sandbox import shared_reader
 from automation.pipeline.housekeeping import remove_leftovers
 from automation.pipeline.lock import LOCK_NAME, OfficeLock
-from automation.procedures.planning import REGISTER as PLANNING
-from automation.procedures.planning import Planning, load_planning
 from automation.registers.journal import Journal
+
+if TYPE_CHECKING:
+    from automation.intake.classify import Classifier
+    from automation.intake.mail import ParsedMail
+    from automation.intake.reader import (
+        HeadRequest,
+        MailBatch,
+        MailRead,
+        MailRequest,
+        Reader,
+        SheetRequest,
+    )
+    from automation.intake.spreadsheet import SpreadsheetIntake, Table
+    from automation.procedures.planning import Planning
 
 __all__ = ["LOCK_NAME", "Office", "open_office"]
 LOCK_POLL: Final = 0.1  # seconds between two tries while waiting for the lock
 log = logging.getLogger(__name__)
+
+
+class SharedReader:
+    """The process's sandbox reader (:func:`automation.intake.sandbox.shared_reader`), loaded
+    on the first read: an office opened to look at it (``automation status``) reads no
+    arrival, and need not import the spreadsheet and mail readers."""
+
+    def _reader(self) -> Reader:
+        from automation.intake.sandbox import shared_reader
+
+        return shared_reader()
+
+    def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:
+        return self._reader().spreadsheet(request)
+
+    def first_rows(self, request: HeadRequest) -> list[Table]:
+        return self._reader().first_rows(request)
+
+    def mail(self, request: MailRequest) -> ParsedMail:
+        return self._reader().mail(request)
+
+    def mails(self, batch: MailBatch) -> list[MailRead]:
+        return self._reader().mails(batch)
 
 
 @dataclass
@@ -37,13 +69,15 @@ class Office:
     config: Config
     journal: Journal
     clock: Clock
-    reader: Reader = field(default_factory=shared_reader)  # reads files where a crash is harmless
+    reader: Reader = field(default_factory=SharedReader)  # reads files where a crash is harmless
     _planning: tuple[tuple[int, int] | None, Planning] | None = field(
         default=None, init=False, repr=False)
     _classifier: Classifier | None = field(default=None, init=False, repr=False)
 
     def classifier(self) -> Classifier:
         """The configuration's mail rules, compiled once."""
+        from automation.intake.classify import Classifier
+
         if self._classifier is None:
             self._classifier = Classifier.from_config(self.config.mail)
         return self._classifier
@@ -54,6 +88,9 @@ class Office:
 
     def planning(self) -> Planning:
         """The office's planning, read again only when its workbook changed."""
+        from automation.procedures.planning import REGISTER as PLANNING
+        from automation.procedures.planning import load_planning
+
         path = self.config.binding(PLANNING).path
         try:
             status = path.stat()

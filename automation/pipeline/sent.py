@@ -23,20 +23,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from automation.clock import paris_naive
 from automation.docprops import DC_IDENTIFIER, core_property
 from automation.letters.catalog import LetterKind, SentHow, status_when_sent
 from automation.pipeline.office import Office
-from automation.pipeline.writeback import write_back
 from automation.records import CellValue
 from automation.registers.journal import LetterJob, LetterStatus
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.sources.folder import FolderWatcher
+
+if TYPE_CHECKING:
+    from automation.sources.folder import FolderWatcher
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +232,9 @@ def _only_letter_of_id(jobs: Sequence[LetterJob], name: str) -> LetterJob | None
 
 
 def _attachment_names(path: Path) -> list[str]:
+    from email import policy
+    from email.parser import BytesParser
+
     try:
         if path.stat().st_size > MAX_EML_BYTES:
             return []
@@ -268,6 +270,8 @@ class SentFolder:
             return
         if mark_job_sent(self.office, job, on=today(self.office), how=SentHow.FILED,
                          ref=path.name):
+            from automation.pipeline.writeback import write_back  # the workbook writer
+
             write_back(self.office, [job.register])
 
     def give_up(self, path: Path, error: BaseException) -> None:
@@ -276,6 +280,8 @@ class SentFolder:
 
 def sent_folder_watcher(office: Office, *, poll: float) -> FolderWatcher:
     """The watcher of ``outbox/envoyés/`` (created if missing)."""
+    from automation.sources.folder import FolderWatcher
+
     folder = sent_folder(office)
     folder.mkdir(parents=True, exist_ok=True)
     watch = office.config.watch

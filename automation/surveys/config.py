@@ -114,11 +114,13 @@ SURVEY_SECTIONS: Final = {SECTION: Surveys}
 def load_surveys(table: Mapping[str, Any], environ: Mapping[str, str], *,
                  where: str = "") -> tuple[Surveys, tuple[FormEntry, ...]]:
     """The ``[surveys]`` section and its ``[[surveys.forms]]`` entries."""
-    # form_entries reads answers' scales with intake, which imports the configuration
-    from automation.surveys.form_entries import form_entries
-
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: [surveys] must be a table")
     settings_table = {k: v for k, v in table.items() if k != FORMS_KEY}
     settings = build_section(SECTION, Surveys, settings_table, environ, where=where)
-    return settings, form_entries(table.get(FORMS_KEY, []), where=where)
+    if FORMS_KEY not in table:  # no form declared: the answers' readers need not be loaded
+        return settings, ()
+    # form_entries reads answers' scales with intake, which imports the configuration
+    from automation.surveys.form_entries import form_entries
+
+    return settings, form_entries(table[FORMS_KEY], where=where)
