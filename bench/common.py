@@ -1,0 +1,209 @@
+"""What every benchmark shares: repetitions, medians and min–max, a figure beside its baseline.
+
+A benchmark measures its own figure and a baseline in the same run, three times each, and
+reports them on one line::
+
+    from common import ChildRun, measure, report, run_child
+
+    ours = measure(lambda office: ingest(office), repeat=3, setup=fresh_office)
+    floor = measure(lambda _: physical_floor(register))
+    report("append 50 rows into 100,000", ours, floor, target=2.0)
+    report("peak memory", run.peak_mb, limit=150, unit="MB")   # an absolute bound
+
+which prints::
+
+    append 50 rows into 100,000   1.23 s (1.20–1.31)
+        | baseline 0.80 s (0.79–0.82)  ratio 1.54  ≤ 2  ok          (on one line)
+
+``measure`` times a callable (``setup``, untimed, gives each repetition its argument);
+``collect`` keeps values the callable returns (a child's own time, mails per second, MB);
+``run_child`` runs a command in a child process and gives its wall time and its peak
+memory (the largest resident set of the child and of every process it waited for — the
+kernel's own figure, read with ``wait4``). ``report`` prints and returns whether the target
+was met; ``exit_status()`` is 1 when a target was missed in this process.
+
+When ``run.py`` runs the benchmarks it sets ``BENCH_RESULTS`` to a file where each report
+is also written as one JSON line, and prints them all again as a summary at the end.
+``BENCH_QUICK=1`` asks a benchmark for a smaller version of itself (``quick()``), for
+checking that it still runs; its figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+REPEAT = 3
+_missed: list[str] = []
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The values of one figure over its repetitions, in ``unit``."""
+
+    values: tuple[float, ...]
+    unit: str = "s"
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def low(self) -> float:
+        return min(self.values)
+
+    @property
+    def high(self) -> float:
+        return max(self.values)
+
+    def scaled(self, factor: float, unit: str) -> Figures:
+        return Figures(tuple(v * factor for v in self.values), unit)
+
+    def text(self) -> str:
+        if len(self.values) == 1:
+            return f"{_number(self.median)} {self.unit}"
+        return (f"{_number(self.median)} {self.unit} "
+                f"({_number(self.low)}–{_number(self.high)})")
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """A command run in a child process: wall time, peak memory, what it said."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def quick() -> bool:
+    """Whether the benchmark was asked for a small version of itself (``BENCH_QUICK=1``)."""
+    return os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
+
+def measure(fn: Callable[[T], object], repeat: int = REPEAT,
+            setup: Callable[[], T] | None = None, unit: str = "s") -> Figures:
+    """Time ``fn(setup())`` ``repeat`` times (``setup`` untimed; ``None`` when not given)."""
+    values = []
+    for _ in range(repeat):
+        argument = setup() if setup is not None else None
+        started = time.perf_counter()
+        fn(argument)  # type: ignore[arg-type]  # None when no setup, as documented
+        values.append(time.perf_counter() - started)
+    return Figures(tuple(values), unit)
+
+
+def collect(fn: Callable[[], float], repeat: int = REPEAT, unit: str = "s") -> Figures:
+    """Keep the value ``fn()`` returns, ``repeat`` times (a child's own timing, a rate…)."""
+    return Figures(tuple(float(fn()) for _ in range(repeat)), unit)
+
+
+def figures(values: Sequence[float], unit: str = "s") -> Figures:
+    return Figures(tuple(float(v) for v in values), unit)
+
+
+def run_child(argv: Sequence[str | Path], *, cwd: Path | None = None,
+              env: dict[str, str] | None = None) -> ChildRun:
+    """Run ``argv``; its wall time and its peak resident memory (MB) as the kernel counts it.
+
+    The child is reaped with ``wait4``, whose usage is the child's own: its ``ru_maxrss`` is
+    the largest resident set of the child and of each process it waited for (a sandboxed
+    reader, a converter), each counted alone.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env,
+                                   stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return ChildRun(seconds, usage.ru_maxrss / 1024,  # kilobytes on Linux
+                        process.returncode, out.read().decode("utf-8", "replace"),
+                        err.read().decode("utf-8", "replace"))
+
+
+def peak_mb() -> float:
+    """This process's own peak resident memory so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(name: str, value: Figures | float, baseline: Figures | float | None = None, *,
+           target: float | None = None, limit: float | None = None, unit: str = "s",
+           baseline_name: str = "baseline", higher_is_better: bool = False) -> bool:
+    """Print ``value`` beside ``baseline`` and their ratio; whether the target was met.
+
+    ``target`` bounds the ratio of medians (``value / baseline``; with ``higher_is_better``
+    it is a lower bound), ``limit`` bounds the median itself, in its unit.
+    """
+    mine = value if isinstance(value, Figures) else Figures((float(value),), unit)
+    base = (baseline if isinstance(baseline, Figures) or baseline is None
+            else Figures((float(baseline),), mine.unit))
+    parts = [f"{name:<44} {mine.text():<26}"]
+    ratio = None
+    met = True
+    if base is not None:
+        ratio = mine.median / base.median if base.median else float("inf")
+        parts.append(f"| {baseline_name} {base.text():<26} ratio {ratio:6.2f}")
+        if target is not None:
+            ok = ratio >= target if higher_is_better else ratio <= target
+            parts.append(f"{'≥' if higher_is_better else '≤'} {_number(target)}")
+            met = met and ok
+    if limit is not None:
+        ok = mine.median >= limit if higher_is_better else mine.median <= limit
+        parts.append(f"{'≥' if higher_is_better else '≤'} {_number(limit)} {mine.unit}")
+        met = met and ok
+    if target is not None or limit is not None:
+        parts.append("ok" if met else "MISSED")
+    line = "  ".join(parts)
+    print(line, flush=True)
+    if not met:
+        _missed.append(name)
+    _record({"bench": Path(sys.argv[0]).name, "name": name, "line": line, "met": met,
+             "median": mine.median, "min": mine.low, "max": mine.high, "unit": mine.unit,
+             "baseline": None if base is None else base.median, "ratio": ratio,
+             "target": target, "limit": limit})
+    return met
+
+
+def note(text: str) -> None:
+    """A line of context (a set-up time, a size) that is no figure."""
+    print(f"  {text}", flush=True)
+
+
+def exit_status() -> int:
+    """1 when a target was missed in this process, else 0."""
+    return 1 if _missed else 0
+
+
+def _record(entry: dict[str, Any]) -> None:
+    target = os.environ.get("BENCH_RESULTS")
+    if target:
+        with Path(target).open("a", encoding="utf-8") as out:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _number(value: float) -> str:
+    if value != value:  # NaN
+        return "?"
+    if abs(value) >= 100:
+        return f"{value:,.0f}".replace(",", " ")
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    if abs(value) >= 0.1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
