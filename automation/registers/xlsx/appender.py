@@ -16,6 +16,7 @@ reused), its last data row and its totals row.
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -24,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from automation.clock import paris_naive
 from automation.errors import RegisterError, RegisterLocked
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.binding import RegisterBinding
@@ -54,13 +54,20 @@ from automation.registers.xlsx.replace import (
     replace_atomically,
 )
 from automation.registers.xlsx.rows import find_layout, merge_row
+from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan_register
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
+from automation.registers.xlsx.streamed import (
+    StreamedPart,
+    Unstreamable,
+    journal_rows,
+    plan_streamed,
+    write_streamed,
+)
 from automation.registers.xlsx.styles import StyleBook
 from automation.text import fold
 
-JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
-                          "record_id": "N°", "detail": "Détail"}
+log = logging.getLogger(__name__)
 _CALC_PR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*?(?=/?>)")
 _AFTER_CALC_PR: Final = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
@@ -72,8 +79,10 @@ class XmlAppender:
     """The :class:`~automation.registers.writer.RegisterWriter` of every register workbook."""
 
     def __init__(self, binding: RegisterBinding, *, backup_dir: Path,
-                 backups_kept: int = 30) -> None:
+                 backups_kept: int = 30, streaming: bool = True) -> None:
         self.binding = binding
+        # False: every append reads the sheet part whole (the path a sketch falls back on).
+        self.streaming = streaming
         self.path = binding.path
         self.backup_dir = backup_dir
         self.backups_kept = backups_kept
@@ -82,13 +91,36 @@ class XmlAppender:
 
     def highest_id(self, year: int) -> int:
         with self._open() as package:
-            sheet = self._sheet(package, [])
-            return self.binding.id_scheme.highest(self._ids(package, sheet), year)
+            try:
+                return scan_register(package, package.archive, self.binding).ids.highest(year)
+            except SketchTooShort:
+                sheet = self._sheet(package, [])
+                return self.binding.id_scheme.highest(self._ids(package, sheet), year)
 
     def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote], *,
                renumber: Renumber | None = None) -> AppendResult:
         check_not_locked(self.path)
         stamp = self._stamp()
+        if not self.streaming:
+            return self._append_whole(rows, notes, renumber, stamp)
+        try:
+            with self._open() as package:
+                styles = self._styles(package)
+                planned = plan_streamed(self.binding, package, styles, rows, notes, renumber)
+                if planned.streamed or planned.replaced:
+                    if styles.changed and styles.part:
+                        planned.replaced[styles.part] = styles.render()
+                    self._ask_recalculation(package, planned.replaced)
+        except Unstreamable as exc:
+            log.debug("%s: appended reading the whole sheet: %s", self.path.name, exc)
+            return self._append_whole(rows, notes, renumber, stamp)
+        if planned.streamed or planned.replaced:
+            self._replace(planned.replaced, stamp, streamed=planned.streamed)
+        return AppendResult(planned.written, planned.present, planned.renamed)
+
+    def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
+                      renumber: Renumber | None, stamp: FileStamp) -> AppendResult:
+        """The append reading the sheet part whole, for what a sketch cannot decide."""
         with self._open() as package:
             sheet = self._sheet(package, [row.values for row in rows])
             ids = self._ids(package, sheet)
@@ -323,12 +355,7 @@ class XmlAppender:
         layout = find_layout(xml, package.shared_strings(), JOURNAL_HEADERS)
         if layout is None or not {"when", "action"} <= set(layout.columns):
             return
-        rows: list[dict[int, CellValue]] = []
-        for note in notes:
-            values: dict[str, CellValue] = {
-                "when": paris_naive(note.when), "action": note.action, "source": note.source,
-                "record_id": note.record_id, "detail": note.detail}
-            rows.append({layout.columns[k]: v for k, v in values.items() if k in layout.columns})
+        rows = journal_rows(notes, layout)
         writer = CellWriter(styles, prefix=xml.prefix, date1904=package.date1904())
         journal = RegisterSheet(part, JOURNAL_SHEET, xml, layout)
         replaced.update(splice_rows(package, journal, rows, writer, register=False).parts)
@@ -356,10 +383,14 @@ class XmlAppender:
         if new != package.read(part):
             replaced[part] = new
 
-    def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp) -> None:
+    def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp, *,
+                 streamed: Mapping[str, StreamedPart] | None = None) -> None:
         def write(temporary: Path) -> None:
             try:
-                write_package(self.path, temporary, replaced)
+                if streamed:
+                    write_streamed(self.path, temporary, replaced, streamed)
+                else:
+                    write_package(self.path, temporary, replaced)
             except (PackageError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
                 raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,
                                     path=self.path) from exc

@@ -95,6 +95,11 @@ class Package:
     def close(self) -> None:
         self._zip.close()
 
+    @property
+    def archive(self) -> zipfile.ZipFile:
+        """The open zip, for reading a member as a stream (:mod:`.zipio`)."""
+        return self._zip
+
     def has(self, part: str) -> bool:
         return part in self._names
 

@@ -1,0 +1,158 @@
+"""Appending streaming gives the very workbook the whole-part append gives.
+
+Each office workbook of ``tests/data`` (Excel's, LibreOffice's and openpyxl's logs, a table
+with a totals row, the office register with its Journal sheet, a macro workbook, registers
+written by an older version) is copied twice; the same rows are appended to one copy by the
+streaming appender and to the other by the appender that reads the sheet part whole. Every
+member of the two packages must be the same bytes once inflated, and the same in the same
+order; openpyxl reads the same cells from both. The registers are also grown past what a
+sketch keeps (header rows, last rows), so that most rows are copied through the stream,
+and LibreOffice opens a streamed one and computes its totals.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import warnings
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from automation.records import CellValue, ChangeNote, StoredRow
+from automation.registers.adopt import adopt_register
+from automation.registers.binding import RegisterBinding
+from automation.registers.schema import RECLAMATIONS
+from automation.registers.xlsx.appender import XmlAppender
+from tests.libreoffice import recalculated
+
+DATA = Path(__file__).resolve().parent / "data"
+WORKBOOKS = ("reg-log-reclamations-excel.xlsx", "reg-log-reclamations-libreoffice.xlsx",
+             "reg-log-reclamations-openpyxl.xlsx", "reg-log-reclamations-table.xlsx",
+             "reg-office-reclamations.xlsx", "reg-office-reclamations-macro.xlsm",
+             "reg-journal-0.1.0-reclamations.xlsx")
+WHEN = datetime(2026, 11, 23, 9, 30)
+WHOLE = "reading the whole sheet"
+
+
+def binding_for(path: Path) -> RegisterBinding:
+    adoption = adopt_register(path, "reclamations", sheet=None, today=date(2026, 11, 23))
+    return RegisterBinding(RECLAMATIONS, path, sheet=adoption.sheet, columns=adoption.mapping,
+                           adopted=True, values=adoption.values,
+                           ids=adoption.ids.pattern if adoption.ids else "")
+
+
+def rows_for(binding: RegisterBinding, first: int, count: int) -> list[StoredRow]:
+    """``count`` complaints filling every column the workbook has, ids from ``first`` on."""
+    rows: list[StoredRow] = []
+    for number in range(first, first + count):
+        values: dict[str, CellValue] = {
+            "received_on": date(2026, 11, 20), "channel": "Email", "stakeholder": "Apprenant",
+            "name": f"Camille Martin {number}", "email": f"camille{number}@exemple.fr",
+            "training": "Anglais B1", "nature": "Réclamation", "status": "Nouvelle",
+            "subject": f"Salle trop froide {number}", "description": "Chauffage\nen panne",
+            "responded_on": date(2026, 11, 25), "source": "mail-0042.eml",
+            "imported_at": WHEN}
+        kept = {k: v for k, v in values.items() if k in binding.columns or not binding.adopted}
+        record_id = binding.id_scheme.format(2026, number)
+        rows.append(StoredRow("reclamations", record_id, {**kept, "id": record_id},
+                              "mail-0042.eml"))
+    return rows
+
+
+def notes_for(rows: list[StoredRow]) -> list[ChangeNote]:
+    return [ChangeNote(WHEN, "Ajout", r.source, r.record_id, "Réclamation enregistrée")
+            for r in rows]
+
+
+def append(path: Path, rows: list[StoredRow], *, streaming: bool) -> tuple[str, ...]:
+    appender = XmlAppender(binding_for(path), backup_dir=path.parent / ".backup",
+                           streaming=streaming)
+    return appender.append(rows, notes_for(rows)).written
+
+
+def members(path: Path) -> list[tuple[str, int, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        return [(i.filename, i.compress_type, archive.read(i)) for i in archive.infolist()]
+
+
+def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with warnings.catch_warnings():  # openpyxl warns of the extensions it does not read
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()]
+            for ws in workbook.worksheets}
+
+
+def twins(name: str, tmp_path: Path) -> tuple[Path, Path]:
+    pair = []
+    for side in ("streamed", "whole"):
+        folder = tmp_path / side
+        folder.mkdir()
+        pair.append(Path(shutil.copy(DATA / name, folder / name)))
+    return pair[0], pair[1]
+
+
+def next_number(path: Path) -> int:
+    binding = binding_for(path)
+    return XmlAppender(binding, backup_dir=path.parent / ".backup").highest_id(2026) + 1
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_streamed_append_writes_the_same_package_as_the_whole_part_append(
+        name: str, count: int, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    streamed, whole = twins(name, tmp_path)
+    first = next_number(whole)
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.appender")
+    done = append(streamed, rows_for(binding_for(streamed), first, count), streaming=True)
+    assert WHOLE not in caplog.text
+    assert append(whole, rows_for(binding_for(whole), first, count), streaming=False) == done
+    assert len(done) == count
+    assert members(streamed) == members(whole)
+    assert cells(streamed) == cells(whole)
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_a_grown_register_streams_its_middle_rows_through_unchanged(
+        name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    streamed, whole = twins(name, tmp_path)
+    first = next_number(whole)
+    for path in (streamed, whole):  # beyond the header rows and the window a sketch keeps
+        append(path, rows_for(binding_for(path), first, 120), streaming=False)
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.appender")
+    done = append(streamed, rows_for(binding_for(streamed), first + 120, 5), streaming=True)
+    assert WHOLE not in caplog.text
+    assert append(whole, rows_for(binding_for(whole), first + 120, 5), streaming=False) == done
+    assert members(streamed) == members(whole)
+    assert cells(streamed) == cells(whole)
+
+
+def test_a_row_already_written_is_found_by_the_streaming_scan(tmp_path: Path) -> None:
+    streamed, _ = twins("reg-office-reclamations.xlsx", tmp_path)
+    binding = binding_for(streamed)
+    first = next_number(streamed)
+    append(streamed, rows_for(binding, first, 150), streaming=True)
+    before = members(streamed)
+    retried = rows_for(binding, first + 10, 1)  # a retry after a crash: in the middle rows
+    result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(retried, [])
+    assert result.written == ()
+    assert result.already_present == (retried[0].record_id,)
+    assert members(streamed) == before
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_a_streamed_register_and_counts_its_rows(tmp_path: Path) -> None:
+    streamed, _ = twins("reg-log-reclamations-excel.xlsx", tmp_path)
+    binding = binding_for(streamed)
+    first = next_number(streamed)
+    append(streamed, rows_for(binding, first, 120), streaming=False)
+    append(streamed, rows_for(binding, first + 120, 3), streaming=True)
+    sheets = recalculated(streamed, tmp_path / "lo")
+    rows = sheets["Réclamations 2026"]
+    total = next(r for r in rows if r and r[0] == "TOTAL")
+    assert total[1] == str(4 + 123)  # the log's four rows and ours
+    assert any(r and r[0] == binding.id_scheme.format(2026, first + 122) for r in rows)
