@@ -7,7 +7,8 @@ streaming appender and to the other by the appender that reads the sheet part wh
 member of the two packages must be the same bytes once inflated, and the same in the same
 order; openpyxl reads the same cells from both. The registers are also grown past what a
 sketch keeps (header rows, last rows), so that most rows are copied through the stream,
-and LibreOffice opens a streamed one and computes its totals.
+and LibreOffice opens a streamed one and computes its totals. The rows an append reads back
+from its sketch (to remember its own write) are those a whole read of the workbook gives.
 """
 
 from __future__ import annotations
@@ -22,11 +23,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from automation.clock import PARIS, FixedClock
+from automation.pipeline.files import ingest_file
+from automation.pipeline.office import open_office
+from automation.pipeline.scaffold import init_office
+from automation.pipeline.snapshots import current_rows, rows_by_id, seen_file
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.adopt import adopt_register
 from automation.registers.binding import RegisterBinding
+from automation.registers.reader import read_rows
 from automation.registers.schema import RECLAMATIONS
 from automation.registers.xlsx.appender import XmlAppender
+from automation.registers.xlsx.replace import file_stamp
 from tests.libreoffice import recalculated
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -156,3 +164,45 @@ def test_libreoffice_opens_a_streamed_register_and_counts_its_rows(tmp_path: Pat
     total = next(r for r in rows if r and r[0] == "TOTAL")
     assert total[1] == str(4 + 123)  # the log's four rows and ours
     assert any(r and r[0] == binding.id_scheme.format(2026, first + 122) for r in rows)
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_the_rows_read_back_after_a_write_are_those_a_whole_read_gives(
+        name: str, tmp_path: Path) -> None:
+    path, _ = twins(name, tmp_path)
+    binding = binding_for(path)
+    first = next_number(path)
+    append(path, rows_for(binding, first, 60), streaming=False)
+    rows = rows_for(binding, first + 60, 4)
+    result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
+    assert result.rows is not None and len(result.written) == 4
+    whole = rows_by_id(read_rows(binding))
+    assert {rid: dict(values) for rid, values in result.rows.items()} == {
+        rid: whole[rid] for rid in result.written}
+    assert result.written_as == file_stamp(path)
+    assert [p.name for p in (tmp_path / ".b").iterdir() if "relu" in p.name] == []
+
+
+def test_an_ingest_remembers_its_own_rows_without_reading_the_register_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=PARIS))
+    init_office(tmp_path / "office", clock=clock)
+    with open_office(tmp_path / "office", clock=clock) as office:
+        for drop, count in (("premier.csv", 2), ("second.csv", 5)):
+            dropped = office.config.inbox_dir / "reclamations" / drop
+            write_drop(dropped, count, tag=drop)
+            caplog.clear()
+            caplog.set_level(logging.DEBUG, logger="automation.pipeline.snapshots")
+            assert ingest_file(office, dropped).accepted == count
+        assert "without reading it again" in caplog.text  # the second one
+        binding = office.config.binding("reclamations")
+        assert office.journal.snapshot("reclamations") == current_rows(binding)
+        assert len(current_rows(binding)) == 7
+        assert office.journal.register_seen("reclamations") == seen_file(binding.path)
+
+
+def write_drop(path: Path, count: int, *, tag: str) -> None:
+    lines = ["Date de réception;Canal;Partie prenante;Nom du déclarant;Nature;Objet"]
+    lines += [f"{10 + n:02d}/11/2026;Email;Apprenant;Jeanne Martin {tag} {n};Réclamation;"
+              f"Salle trop froide {n}" for n in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

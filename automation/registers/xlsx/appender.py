@@ -46,6 +46,7 @@ from automation.registers.xlsx.locate import (
     missing_columns_error,
 )
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
+from automation.registers.xlsx.readback import extract, read_back
 from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
@@ -58,6 +59,7 @@ from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.streamed import (
+    StreamedAppend,
     StreamedPart,
     Unstreamable,
     journal_rows,
@@ -114,9 +116,23 @@ class XmlAppender:
         except Unstreamable as exc:
             log.debug("%s: appended reading the whole sheet: %s", self.path.name, exc)
             return self._append_whole(rows, notes, renumber, stamp)
-        if planned.streamed or planned.replaced:
-            self._replace(planned.replaced, stamp, streamed=planned.streamed)
-        return AppendResult(planned.written, planned.present, planned.renamed)
+        if not planned.streamed and not planned.replaced:
+            return AppendResult(planned.written, planned.present, planned.renamed)
+        written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed)
+        return AppendResult(planned.written, planned.present, planned.renamed,
+                            read_from=stamp, written_as=written_as,
+                            rows=self._read_back(planned))
+
+    def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
+        """The rows just written, as the register reader reads them (:mod:`.readback`)."""
+        part = planned.streamed.get(planned.part)
+        if part is None:
+            return {}
+        extracted = extract(part.new_sketch(), header=planned.header, first=planned.first,
+                            last=planned.last)
+        if extracted is None:
+            return None
+        return read_back(self.binding, planned.part, extracted, self.backup_dir)
 
     def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
                       renumber: Renumber | None, stamp: FileStamp) -> AppendResult:
@@ -384,7 +400,9 @@ class XmlAppender:
             replaced[part] = new
 
     def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp, *,
-                 streamed: Mapping[str, StreamedPart] | None = None) -> None:
+                 streamed: Mapping[str, StreamedPart] | None = None) -> FileStamp | None:
+        """Replace the workbook; the new file's size and time (None if it changed since)."""
+        written: list[FileStamp] = []
         def write(temporary: Path) -> None:
             try:
                 if streamed:
@@ -409,5 +427,14 @@ class XmlAppender:
                         raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,
                                             path=self.path) from exc
 
+        def checked(temporary: Path) -> None:
+            check(temporary)
+            written.append(file_stamp(temporary))  # os.replace keeps its size and time
+
         replace_atomically(self.path, write, backup_dir=self.backup_dir, keep=self.backups_kept,
-                           check=check, expected=stamp)
+                           check=checked, expected=stamp)
+        try:
+            now = file_stamp(self.path)
+        except OSError:
+            return None
+        return now if written and now == written[-1] else None

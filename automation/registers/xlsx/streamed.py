@@ -47,6 +47,7 @@ from automation.registers.xlsx.scan import (
     scan_journal,
     scan_register,
 )
+from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
 from automation.registers.xlsx.styles import StyleBook
@@ -67,6 +68,13 @@ class StreamedPart:
     fixed: Transform | None = None  # applied to a left-out row's formulas that reach ``at``
     at: int = 0
 
+    def new_sketch(self) -> SheetXml:
+        """The sketch as it is once the edits are applied."""
+        sketch = self.sketch
+        rows = [self.pieces.get(p.number, p.lead + p.data) for p in sketch.rows]
+        return SheetXml(self.pieces.get(0, sketch.head) + b"".join(rows)
+                        + self.pieces.get(-1, sketch.tail), sketch.part)
+
 
 @dataclass
 class StreamedAppend:
@@ -77,6 +85,10 @@ class StreamedAppend:
     renamed: dict[str, str]
     replaced: dict[str, bytes] = field(default_factory=dict)
     streamed: dict[str, StreamedPart] = field(default_factory=dict)
+    part: str = ""  # the register's sheet part
+    header: int = 0  # its header row, and the numbers of the new rows
+    first: int = 0
+    last: int = 0
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -129,6 +141,8 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
                                                       register=True)
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
+        planned.part, planned.header = sheet.part, sheet.layout.header_row
+        planned.first, planned.last = plan.first, plan.last
     if notes:
         _plan_journal(package, notes, writer.styles, planned)
     return planned
