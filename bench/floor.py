@@ -18,6 +18,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
 
 CHUNK = 1 << 20
@@ -36,13 +37,13 @@ def new_rows(rows: list[list[str]], first: int) -> bytes:
     out = []
     for offset, values in enumerate(rows):
         number = first + offset
-        cells = "".join(f'<c r="{_columns(i)}{number}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
-                        for i, v in enumerate(values, 1) if v)
+        cells = "".join(f'<c r="{_columns(i)}{number}" t="inlineStr"><is><t>{escape(v)}</t>'
+                        "</is></c>" for i, v in enumerate(values, 1) if v)
         out.append(f'<row r="{number}">{cells}</row>')
     return "".join(out).encode()
 
 
-def _spliced(source: zipfile.ZipExtFile, rows: list[list[str]], last_row: int) -> Iterator[bytes]:
+def _spliced(source: IO[bytes], rows: list[list[str]], last_row: int) -> Iterator[bytes]:
     """The sheet part in chunks, ``rows`` inserted before ``</sheetData>``."""
     held = b""
     while chunk := source.read(CHUNK):
@@ -57,7 +58,7 @@ def _spliced(source: zipfile.ZipExtFile, rows: list[list[str]], last_row: int) -
     yield held
 
 
-def _last_row(source: zipfile.ZipExtFile) -> int:
+def _last_row(source: IO[bytes]) -> int:
     """The number of the sheet's last row, from its ``<dimension>`` (read in the first chunk)."""
     head = source.read(4096)
     at = head.find(b"<dimension ref=\"")

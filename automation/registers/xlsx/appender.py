@@ -128,11 +128,12 @@ class XmlAppender:
         part = planned.streamed.get(planned.part)
         if part is None:
             return {}
-        extracted = extract(part.new_sketch(), header=planned.header, first=planned.first,
-                            last=planned.last)
+        extracted = extract(part.new_sketch(), planned.shared, header=planned.header,
+                            first=planned.first, last=planned.last)
         if extracted is None:
             return None
-        return read_back(self.binding, planned.part, extracted, self.backup_dir)
+        return read_back(self.binding, planned.part, extracted, self.backup_dir,
+                         strings=planned.strings_part)
 
     def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
                       renumber: Renumber | None, stamp: FileStamp) -> AppendResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,7 +196,7 @@ class SharedStrings(Sequence[str]):
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self._starts = [m.start() for m in _ITEM.finditer(data)]
+        self._starts = array("q", (m.start() for m in _ITEM.finditer(data)))
         self._cache: dict[int, str] = {}
 
     def __len__(self) -> int:
@@ -214,7 +215,9 @@ class SharedStrings(Sequence[str]):
             return self._cache[index]
         start = self._starts[index]  # IndexError as a list would
         end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.data)
-        item = _PHONETIC.sub(b"", self.data[start:end])
+        item = self.data[start:end]
+        if b"rPh" in item:
+            item = _PHONETIC.sub(b"", item)
         text = b"".join(t[1] or b"" for t in _TEXT.finditer(item)).decode("utf-8")
         value = decode_escapes(xml_unescape(text))
         self._cache[index] = value

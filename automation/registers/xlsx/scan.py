@@ -62,7 +62,10 @@ class IdIndex:
 
     def note(self, text: str) -> None:
         """``text`` is an id of the sheet: it counts towards its year's highest."""
-        parsed = self.scheme.parse(text)
+        self.note_parsed(self.scheme.parse(text))
+
+    def note_parsed(self, parsed: tuple[int | None, int] | None) -> None:
+        """An id of the sheet, parsed by its scheme (None: not one of its ids)."""
         if parsed is not None:
             period = parsed[0] or 0
             if parsed[1] > self.highest_by.get(period, 0):
@@ -242,6 +245,7 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
     wanted = frozenset(wanted)
     lines = frozenset(lines)
     texts: dict[int, str] = {}  # rows still in the window -> their id
+    parsed_ids: dict[int, tuple[int | None, int] | None] = {}  # the same, parsed
 
     def classify(piece: RowPiece) -> tuple[bool, bool]:
         number = piece.number
@@ -251,10 +255,10 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
         keep = number in lines
         if text:
             texts[number] = text
+            parsed = parsed_ids[number] = scheme.parse(text)
             if text in wanted:
                 keep = True
             elif floors:
-                parsed = scheme.parse(text)
                 keep = keep or (parsed is not None and (parsed[0] or 0) in floors
                                 and parsed[1] > floors[parsed[0] or 0])
             if keep and text not in ids.lines:
@@ -264,9 +268,8 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
         return anchor, keep
 
     def released(piece: RowPiece) -> None:
-        text = texts.pop(piece.number, None)
-        if text is not None:
-            ids.note(text)
+        if texts.pop(piece.number, None) is not None:
+            ids.note_parsed(parsed_ids.pop(piece.number))
 
     def every() -> Iterator[RowPiece]:
         yield from top

@@ -89,6 +89,8 @@ class StreamedAppend:
     header: int = 0  # its header row, and the numbers of the new rows
     first: int = 0
     last: int = 0
+    shared: Sequence[str] = ()  # the workbook's string table
+    strings_part: str | None = None
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -143,6 +145,9 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         planned.written = tuple(r.record_id for r in todo)
         planned.part, planned.header = sheet.part, sheet.layout.header_row
         planned.first, planned.last = plan.first, plan.last
+        planned.shared = package.shared_strings()
+        planned.strings_part = next(iter(package.related(package.workbook_part,
+                                                         "sharedStrings")), None)
     if notes:
         _plan_journal(package, notes, writer.styles, planned)
     return planned
