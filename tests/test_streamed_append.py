@@ -206,3 +206,33 @@ def write_drop(path: Path, count: int, *, tag: str) -> None:
     lines += [f"{10 + n:02d}/11/2026;Email;Apprenant;Jeanne Martin {tag} {n};Réclamation;"
               f"Salle trop froide {n}" for n in range(count)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build_share_of_total(path: Path, rows: int) -> Path:
+    """A log whose every row divides by its totals row (« part du total »), as offices do."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Réclamations"
+    sheet.append(["N°", "Date de réception", "Nom du déclarant", "Objet", "Gravité", "Part"])
+    total = rows + 2
+    for n in range(1, rows + 1):
+        sheet.append([f"REC-2026-{n:04d}", date(2026, 1, 1 + n % 28), f"Déclarant {n}",
+                      f"Objet {n}", 1 + n % 3, f"=E{n + 1}/$E${total}"])
+    sheet.append(["TOTAL", None, None, None, f"=SUM(E2:E{rows + 1})", f"=SUM(F2:F{rows + 1})"])
+    workbook.save(path)
+    return path
+
+
+def test_rows_streamed_through_follow_a_totals_row_that_moves(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    streamed, whole = (build_share_of_total(tmp_path / f"{side}.xlsx", 150)
+                       for side in ("streamed", "whole"))
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.appender")
+    assert append(streamed, rows_for(binding_for(streamed), 151, 3), streaming=True)
+    assert WHOLE not in caplog.text
+    append(whole, rows_for(binding_for(whole), 151, 3), streaming=False)
+    assert members(streamed) == members(whole)
+    sheet = openpyxl.load_workbook(streamed)["Réclamations"]
+    assert sheet["F10"].value == "=E10/$E$155"  # a middle row, copied through the stream
+    assert sheet["A155"].value == "TOTAL"
