@@ -17,13 +17,11 @@ reused), its last data row and its totals row.
 from __future__ import annotations
 
 import logging
-import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Final
 
 from automation.errors import RegisterError, RegisterLocked
 from automation.records import CellValue, ChangeNote, StoredRow
@@ -46,7 +44,8 @@ from automation.registers.xlsx.locate import (
     missing_columns_error,
 )
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
-from automation.registers.xlsx.readback import extract, read_back
+from automation.registers.xlsx.readback import read_back_append
+from automation.registers.xlsx.recalc import ask_recalculation
 from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
@@ -59,7 +58,6 @@ from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.streamed import (
-    StreamedAppend,
     StreamedPart,
     Unstreamable,
     journal_rows,
@@ -70,11 +68,6 @@ from automation.registers.xlsx.styles import StyleBook
 from automation.text import fold
 
 log = logging.getLogger(__name__)
-_CALC_PR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*?(?=/?>)")
-_AFTER_CALC_PR: Final = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
-    rb"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)(?=[\s/>])|"
-    rb"</(?:[A-Za-z_][\w.-]*:)?workbook\s*>")
 
 
 class XmlAppender:
@@ -112,7 +105,7 @@ class XmlAppender:
                 if planned.streamed or planned.replaced:
                     if styles.changed and styles.part:
                         planned.replaced[styles.part] = styles.render()
-                    self._ask_recalculation(package, planned.replaced)
+                    ask_recalculation(package, planned.replaced)
         except Unstreamable as exc:
             log.debug("%s: appended reading the whole sheet: %s", self.path.name, exc)
             return self._append_whole(rows, notes, renumber, stamp)
@@ -121,19 +114,7 @@ class XmlAppender:
         written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed)
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
-                            rows=self._read_back(planned))
-
-    def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
-        """The rows just written, as the register reader reads them (:mod:`.readback`)."""
-        part = planned.streamed.get(planned.part)
-        if part is None:
-            return {}
-        extracted = extract(part.new_sketch(), planned.shared, header=planned.header,
-                            first=planned.first, last=planned.last)
-        if extracted is None:
-            return None
-        return read_back(self.binding, planned.part, extracted, self.backup_dir,
-                         strings=planned.strings_part)
+                            rows=read_back_append(self.binding, planned, self.backup_dir))
 
     def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
                       renumber: Renumber | None, stamp: FileStamp) -> AppendResult:
@@ -164,7 +145,7 @@ class XmlAppender:
                 return AppendResult((), tuple(present), renamed)
             if styles.changed and styles.part:
                 replaced[styles.part] = styles.render()
-            self._ask_recalculation(package, replaced)
+            ask_recalculation(package, replaced)
         self._replace(replaced, stamp)
         return AppendResult(tuple(r.record_id for r in todo), tuple(present), renamed)
 
@@ -213,7 +194,7 @@ class XmlAppender:
                 return UpdateResult(changed, kept, tuple(missing))
             if styles.changed and styles.part:
                 replaced[styles.part] = styles.render()
-            self._ask_recalculation(package, replaced)
+            ask_recalculation(package, replaced)
         self._replace(replaced, stamp)
         return UpdateResult(changed, kept, tuple(missing))
 
@@ -376,29 +357,6 @@ class XmlAppender:
         writer = CellWriter(styles, prefix=xml.prefix, date1904=package.date1904())
         journal = RegisterSheet(part, JOURNAL_SHEET, xml, layout)
         replaced.update(splice_rows(package, journal, rows, writer, register=False).parts)
-
-    def _ask_recalculation(self, package: Package, replaced: dict[str, bytes]) -> None:
-        """Set ``fullCalcOnLoad`` so formulas over the new rows (totals, dashboards) update."""
-        part = package.workbook_part
-        data = replaced.get(part) or package.read(part)
-        found = _CALC_PR.search(data)
-        if found is not None:
-            tag = found[0]
-            if b"fullCalcOnLoad=" in tag:
-                tag = re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', tag)
-            else:
-                tag = tag.rstrip() + b' fullCalcOnLoad="1"'
-            new = data[:found.start()] + tag + data[found.end():]
-        else:
-            after = _AFTER_CALC_PR.search(data)
-            if after is None:
-                return
-            prefix = re.match(rb"</?([A-Za-z_][\w.-]*:)?", after[0])
-            ns = (prefix[1] or b"") if prefix else b""
-            tag = b"<" + ns + b'calcPr fullCalcOnLoad="1"/>'
-            new = data[:after.start()] + tag + data[after.start():]
-        if new != package.read(part):
-            replaced[part] = new
 
     def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp, *,
                  streamed: Mapping[str, StreamedPart] | None = None) -> FileStamp | None:
