@@ -30,12 +30,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
 
-from build_office_workbooks import build_office_workbook  # noqa: E402
 from common import ChildRun, figures, note, quick, report, run_child  # noqa: E402
 from common import exit_status as missed  # noqa: E402
-from python_calamine import CalamineWorkbook  # noqa: E402
 
 REGISTER = "Registre réclamations.xlsx"
 SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -85,7 +82,9 @@ def make_office(folder: Path, size: int) -> Path:
     config.write_text(text.replace("# acknowledgment = true", "acknowledgment = false", 1),
                       encoding="utf-8")
     register = office / "registers" / REGISTER
-    build_office_workbook(register, rows=size)
+    built = run_child([sys.executable, "-c", _BUILD, HERE.parent / "tests", register, str(size)])
+    if built.returncode != 0:
+        raise SystemExit(f"the register could not be built:\n{built.stderr}")
     cli(office, "adopt", register, "--as", "reclamations", "--add-columns")
     warm = write_csv(office / "inbox" / "reclamations" / "premier-depot.csv", 1, tag="w")
     cli(office, "ingest", warm)
@@ -94,10 +93,22 @@ def make_office(folder: Path, size: int) -> Path:
     return template
 
 
+# Run in children: a child's peak memory counts the parent's as it was when the child was
+# forked, so this process never holds a register (neither to build it nor to check it).
+_COUNT = ("import sys; from python_calamine import CalamineWorkbook; "
+          "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0); "
+          "print(sum(1 for row in sheet.iter_rows() if str(row[0]).startswith('REC-')))")
+_BUILD = ("import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
+          "from build_office_workbooks import build_office_workbook; "
+          "build_office_workbook(Path(sys.argv[2]), rows=int(sys.argv[3]))")
+
+
 def ids_in(office: Path) -> int:
     """How many rows of the register have an id (read untimed, to check the run)."""
-    sheet = CalamineWorkbook.from_path(str(office / "registers" / REGISTER)).get_sheet_by_index(0)
-    return sum(1 for row in sheet.to_python() if str(row[0]).startswith("REC-"))
+    run = run_child([sys.executable, "-c", _COUNT, office / "registers" / REGISTER])
+    if run.returncode != 0:
+        raise SystemExit(f"the register cannot be read:\n{run.stderr}")
+    return int(run.stdout)
 
 
 def one(template: Path, rows: Path, count: int, scratch: Path) -> tuple[ChildRun, ChildRun]:
