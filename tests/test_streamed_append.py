@@ -34,6 +34,7 @@ from automation.registers.binding import RegisterBinding
 from automation.registers.reader import read_rows
 from automation.registers.schema import RECLAMATIONS
 from automation.registers.xlsx.appender import XmlAppender
+from automation.registers.xlsx.package import SharedStrings
 from automation.registers.xlsx.replace import file_stamp
 from tests.libreoffice import recalculated
 
@@ -236,3 +237,17 @@ def test_rows_streamed_through_follow_a_totals_row_that_moves(
     sheet = openpyxl.load_workbook(streamed)["Réclamations"]
     assert sheet["F10"].value == "=E10/$E$155"  # a middle row, copied through the stream
     assert sheet["A155"].value == "TOTAL"
+
+
+@pytest.mark.parametrize("size", [1, 5, 64, 1 << 20])
+def test_a_string_table_kept_in_a_file_reads_as_the_one_in_memory(size: int) -> None:
+    with zipfile.ZipFile(DATA / "reg-office-reclamations.xlsx") as archive:
+        data = archive.read("xl/sharedStrings.xml")
+    data = data.replace(b"<si>", b"<x:si ><si>", 3)  # prefixed tags too
+    in_memory = SharedStrings(data)
+    spooled = SharedStrings.spooled(iter([data[i:i + size] for i in range(0, len(data), size)]))
+    try:
+        assert len(spooled) == len(in_memory) > 20
+        assert [spooled.text(i) for i in range(len(spooled))] == list(in_memory)
+    finally:
+        spooled.close()

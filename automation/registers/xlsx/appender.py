@@ -44,7 +44,7 @@ from automation.registers.xlsx.locate import (
     missing_columns_error,
 )
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
-from automation.registers.xlsx.readback import read_back_append
+from automation.registers.xlsx.readback import read_back
 from automation.registers.xlsx.recalc import ask_recalculation
 from automation.registers.xlsx.replace import (
     FileStamp,
@@ -58,6 +58,7 @@ from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.streamed import (
+    StreamedAppend,
     StreamedPart,
     Unstreamable,
     journal_rows,
@@ -99,7 +100,7 @@ class XmlAppender:
         if not self.streaming:
             return self._append_whole(rows, notes, renumber, stamp)
         try:
-            with self._open() as package:
+            with self._open(spool_strings=True) as package:
                 styles = self._styles(package)
                 planned = plan_streamed(self.binding, package, styles, rows, notes, renumber)
                 if planned.streamed or planned.replaced:
@@ -114,7 +115,13 @@ class XmlAppender:
         written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed)
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
-                            rows=read_back_append(self.binding, planned, self.backup_dir))
+                            rows=self._read_back(planned))
+
+    def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
+        if planned.extracted is None:
+            return None
+        return read_back(self.binding, planned.part, planned.extracted, self.backup_dir,
+                         strings=planned.strings_part)
 
     def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
                       renumber: Renumber | None, stamp: FileStamp) -> AppendResult:
@@ -310,9 +317,9 @@ class XmlAppender:
                                 path=self.path) from exc
 
     @contextmanager
-    def _open(self) -> Iterator[Package]:
+    def _open(self, *, spool_strings: bool = False) -> Iterator[Package]:
         try:
-            with Package(self.path) as package:
+            with Package(self.path, spool_strings=spool_strings) as package:
                 yield package
         except PackageError as exc:
             raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,

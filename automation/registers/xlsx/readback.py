@@ -30,7 +30,6 @@ from automation.registers.reader import read_rows
 from automation.registers.xlsx.formulas import format_range, parse_range
 from automation.registers.xlsx.package import PackageError
 from automation.registers.xlsx.sheet import SheetXml
-from automation.registers.xlsx.streamed import StreamedAppend
 from automation.registers.xlsx.zipio import PackageWriter, ZipStreamError
 
 _REFERENCE: Final = re.compile(rb"(\sr=\")([A-Z]{0,3})([0-9]+)(\")")
@@ -114,15 +113,3 @@ def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Pat
         rows.setdefault(row.record_id, row.values)
     return rows
 
-
-def read_back_append(binding: RegisterBinding, planned: StreamedAppend, folder: Path,
-                     ) -> dict[str, dict[str, CellValue]] | None:
-    """The rows a streamed append just wrote (``planned``), by id; None when unknown."""
-    part = planned.streamed.get(planned.part)
-    if part is None:
-        return {}
-    extracted = extract(part.new_sketch(), planned.shared, header=planned.header,
-                        first=planned.first, last=planned.last)
-    if extracted is None:
-        return None
-    return read_back(binding, planned.part, extracted, folder, strings=planned.strings_part)

@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, overload
 
 from automation.errors import ColumnMissing, RegisterError
 from automation.registers.binding import RegisterBinding
@@ -28,7 +28,7 @@ from automation.registers.xlsx.locate import (
     RegisterSheet,
     header_layout,
 )
-from automation.registers.xlsx.package import Package, PackageError
+from automation.registers.xlsx.package import Package, PackageError, SharedStrings
 from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
 from automation.registers.xlsx.sketch import Sketch, SketchBuilder
@@ -102,6 +102,27 @@ class CellFinder:
         formula = body is not None and (b"<f>" in body or b"<f " in body or b":f" in body
                                         or b"<f/" in body)
         return _quick_text(match, shared).strip(), formula
+
+
+class Uncached(Sequence[str]):
+    """The string table read without keeping what is read (see :meth:`SharedStrings.text`)."""
+
+    def __init__(self, shared: SharedStrings) -> None:
+        self.shared = shared
+
+    def __len__(self) -> int:
+        return len(self.shared)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return self.shared[index]
+        return self.shared.text(index)
 
 
 @dataclass
@@ -244,6 +265,7 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
             floors[period] = min(floors.get(period, parsed[1]), parsed[1])
     wanted = frozenset(wanted)
     lines = frozenset(lines)
+    uncached = Uncached(shared)  # each id is read once: not worth keeping
     texts: dict[int, str] = {}  # rows still in the window -> their id
     parsed_ids: dict[int, tuple[int | None, int] | None] = {}  # the same, parsed
 
@@ -251,7 +273,7 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
         number = piece.number
         if number <= header:
             return False, False
-        text, formula = finder.text(piece, shared)
+        text, formula = finder.text(piece, uncached)
         keep = number in lines
         if text:
             texts[number] = text

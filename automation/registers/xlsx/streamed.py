@@ -40,6 +40,7 @@ from automation.registers.xlsx.identity import (
 from automation.registers.xlsx.locate import RegisterSheet
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
+from automation.registers.xlsx.readback import extract
 from automation.registers.xlsx.rows import Layout
 from automation.registers.xlsx.scan import (
     SketchTooShort,
@@ -86,11 +87,9 @@ class StreamedAppend:
     replaced: dict[str, bytes] = field(default_factory=dict)
     streamed: dict[str, StreamedPart] = field(default_factory=dict)
     part: str = ""  # the register's sheet part
-    header: int = 0  # its header row, and the numbers of the new rows
-    first: int = 0
-    last: int = 0
-    shared: Sequence[str] = ()  # the workbook's string table
-    strings_part: str | None = None
+    # Its header rows and new rows alone, to read them back (:mod:`.readback`)
+    extracted: bytes | None = None
+    strings_part: str | None = None  # the workbook's string table
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -143,9 +142,10 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
                                                       register=True)
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
-        planned.part, planned.header = sheet.part, sheet.layout.header_row
-        planned.first, planned.last = plan.first, plan.last
-        planned.shared = package.shared_strings()
+        planned.part = sheet.part
+        planned.extracted = extract(planned.streamed[sheet.part].new_sketch(),
+                                    package.shared_strings(), header=sheet.layout.header_row,
+                                    first=plan.first, last=plan.last)
         planned.strings_part = next(iter(package.related(package.workbook_part,
                                                          "sharedStrings")), None)
     if notes:
