@@ -1,85 +1,168 @@
-"""Append 50 rows to an office's 50,000-row register through the XML-level appender.
+"""Append k rows to an office's register through ``automation ingest``, beside the physical floor.
 
-Baseline, measured in the same run on a copy of the same workbook: one bare openpyxl load and
-save (which, besides, loses the x14 dropdown and the data bar). Target: the append — backup,
-read, splice, write, check, replace — in at most a quarter of the baseline.
+For each register size (rows already in the office's register: a table, validations, an x14
+dropdown, a Journal sheet, as ``tests/build_office_workbooks.py`` writes it) an office is
+made once: ``automation init``, the register adopted with ``automation adopt --add-columns``,
+and one file ingested, so that the journal knows the register as an office's journal does.
+Then, for each k, a CSV of k complaints is dropped into a fresh copy of that office and
+``automation ingest`` runs as a child process; beside it, in the same run, the physical
+floor (``floor.py``: every zip entry copied, the sheet part rewritten once, streaming) runs as
+its own child process on the same register and CSV. Figures: wall time of each (median and
+min–max of 3), their ratio (target ≤ 2), and the child's peak resident memory (≤ 150 MB).
+Acknowledgment letters are turned off in the office: they are measured by
+``bench_letters.py``, and here they would time docxtpl, not the append.
 
-    .venv/bin/python bench/bench_append.py [--existing 50000] [--rows 50]
+    .venv/bin/python bench/bench_append.py               # 1,000 and 10,000 rows; k = 1, 50, 1,000
+    BENCH_FULL=1 .venv/bin/python bench/bench_append.py  # up to 100,000 rows
+    .venv/bin/python bench/bench_append.py --sizes 50000 --ks 50
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import shutil
 import sys
 import tempfile
 import time
-import warnings
-from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
 
-from build_office_workbooks import SHEET_NAME, build_office_workbook  # noqa: E402
+from common import ChildRun, figures, note, quick, report, run_child  # noqa: E402
+from common import exit_status as missed  # noqa: E402
 
-from automation.records import ChangeNote, StoredRow  # noqa: E402
-from automation.registers.adopt import adopt_register  # noqa: E402
-from automation.registers.binding import RegisterBinding  # noqa: E402
-from automation.registers.schema import RECLAMATIONS  # noqa: E402
-from automation.registers.xlsx.appender import XmlAppender  # noqa: E402
+REGISTER = "Registre réclamations.xlsx"
+SHEET_PART = "xl/worksheets/sheet1.xml"
+HEADERS = ("Date de réception", "Canal", "Partie prenante", "Nom du déclarant", "Email",
+           "Formation / session", "Nature", "Objet", "Description")
+SIZES = (1_000, 10_000)
+FULL_SIZES = (1_000, 10_000, 50_000, 100_000)
+KS = (1, 50, 1_000)
+TARGET = 2.0
+LIMIT_MB = 150.0
 
-TARGET_RATIO = 0.25
+
+def automation() -> Path:
+    return Path(sys.executable).parent / "automation"
 
 
-def new_rows(count: int, first: int) -> list[StoredRow]:
-    return [StoredRow("reclamations", f"REC-2026-{first + n}", {
-        "received_on": date(2026, 11, 20), "channel": "Email", "stakeholder": "Apprenant",
-        "name": f"Nouveau déclarant {n}", "email": f"nouveau{n}@exemple.fr",
-        "training": "Anglais B1", "nature": "Réclamation", "subject": f"Objet {n}",
-        "description": "=SOMME(A1:A9) reste du texte", "status": "Nouvelle",
-        "source": "mail.eml"}, "mail.eml") for n in range(count)]
+def write_csv(path: Path, count: int, *, tag: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(HEADERS)
+        for n in range(count):
+            out.writerow([f"{1 + n % 28:02d}/11/2026", "Email", "Apprenant",
+                          f"Déclarant {tag} {n}", f"declarant.{tag}.{n}@exemple.fr",
+                          "Anglais B1", "Réclamation", f"Objet {tag} {n}",
+                          f"Description {tag} {n} : salle trop froide, le matin"])
+    return path
+
+
+def cli(office: Path, *args: str | Path) -> ChildRun:
+    run = run_child([automation(), "--dir", office, *args])
+    if run.returncode != 0:
+        raise SystemExit(f"automation {' '.join(map(str, args))} failed ({run.returncode}):\n"
+                         f"{run.stdout}\n{run.stderr}")
+    return run
+
+
+def make_office(folder: Path, size: int) -> Path:
+    """An office whose register holds ``size`` rows, adopted, seen once by the journal; kept
+    as ``template-SIZE``, copied back to ``office`` for each run (the journal knows the
+    register by its path: each run finds it where it was seen)."""
+    office = folder / "office"
+    if office.exists():
+        shutil.rmtree(office)
+    cli(office, "init")
+    config = office / "automation.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("# acknowledgment = true", "acknowledgment = false", 1),
+                      encoding="utf-8")
+    register = office / "registers" / REGISTER
+    built = run_child([sys.executable, "-c", _BUILD, HERE.parent / "tests", register, str(size)])
+    if built.returncode != 0:
+        raise SystemExit(f"the register could not be built:\n{built.stderr}")
+    cli(office, "adopt", register, "--as", "reclamations", "--add-columns")
+    warm = write_csv(office / "inbox" / "reclamations" / "premier-depot.csv", 1, tag="w")
+    cli(office, "ingest", warm)
+    template = folder / f"template-{size}"
+    shutil.copytree(office, template)
+    return template
+
+
+# Run in children: a child's peak memory counts the parent's as it was when the child was
+# forked, so this process never holds a register (neither to build it nor to check it).
+_COUNT = ("import sys; from python_calamine import CalamineWorkbook; "
+          "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0); "
+          "print(sum(1 for row in sheet.iter_rows() if str(row[0]).startswith('REC-')))")
+_BUILD = ("import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
+          "from build_office_workbooks import build_office_workbook; "
+          "build_office_workbook(Path(sys.argv[2]), rows=int(sys.argv[3]))")
+
+
+def ids_in(office: Path) -> int:
+    """How many rows of the register have an id (read untimed, to check the run)."""
+    run = run_child([sys.executable, "-c", _COUNT, office / "registers" / REGISTER])
+    if run.returncode != 0:
+        raise SystemExit(f"the register cannot be read:\n{run.stderr}")
+    return int(run.stdout)
+
+
+def one(template: Path, rows: Path, count: int, scratch: Path) -> tuple[ChildRun, ChildRun]:
+    """``automation ingest`` of ``rows`` into a fresh copy of ``template``, then the floor."""
+    office = scratch / "office"
+    if office.exists():
+        shutil.rmtree(office)
+    shutil.copytree(template, office)
+    dropped = Path(shutil.copy(rows, office / "inbox" / "reclamations" / rows.name))
+    before = ids_in(office)
+    ours = cli(office, "ingest", dropped)
+    if ids_in(office) != before + count:
+        raise SystemExit(f"automation ingest did not append {count} rows:\n{ours.stdout}")
+    floor = run_child([sys.executable, HERE / "floor.py", template / "registers" / REGISTER,
+                       rows, scratch / "floor.xlsx", "--sheet", SHEET_PART])
+    if floor.returncode != 0:
+        raise SystemExit(f"floor.py failed:\n{floor.stderr}")
+    return ours, floor
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--existing", type=int, default=50_000, help="rows already in the register")
-    parser.add_argument("--rows", type=int, default=50, help="rows to append")
+    full = os.environ.get("BENCH_FULL", "") not in ("", "0")
+    parser.add_argument("--sizes", type=int, nargs="*",
+                        default=list(FULL_SIZES if full else (1_000,) if quick() else SIZES))
+    parser.add_argument("--ks", type=int, nargs="*", default=list((1,) if quick() else KS))
+    parser.add_argument("--repeat", type=int, default=1 if quick() else 3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-append-") as folder:
         root = Path(folder)
-        started = time.perf_counter()
-        register = build_office_workbook(root / "registre.xlsx", rows=args.existing)
-        print(f"built a {args.existing}-row register ({register.stat().st_size / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - started:.1f} s")
-        baseline_copy = shutil.copy(register, root / "baseline.xlsx")
-
-        adoption = adopt_register(register, "reclamations", sheet=SHEET_NAME)
-        binding = RegisterBinding(RECLAMATIONS, register, sheet=adoption.sheet,
-                                  columns=adoption.mapping, adopted=True)
-        appender = XmlAppender(binding, backup_dir=root / ".backup")
-        rows = new_rows(args.rows, args.existing + 1)
-        notes = [ChangeNote(datetime(2026, 11, 22, 10, 0), "Ajout", "mail.eml", r.record_id)
-                 for r in rows]
-        started = time.perf_counter()
-        result = appender.append(rows, notes)
-        ours = time.perf_counter() - started
-        assert len(result.written) == args.rows, result
-
-        started = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the x14 extensions it drops
-            workbook = openpyxl.load_workbook(baseline_copy)
-        workbook.save(baseline_copy)
-        baseline = time.perf_counter() - started
-
-    ratio = ours / baseline
-    print(f"xml appender, {args.rows} rows into {args.existing}: {ours:.2f} s")
-    print(f"openpyxl bare load + save of the same workbook: {baseline:.2f} s")
-    print(f"ratio: {ratio:.3f} (target <= {TARGET_RATIO})")
-    return 0 if ratio <= TARGET_RATIO else 1
+        for size in args.sizes:
+            started = time.perf_counter()
+            template = make_office(root, size)
+            register = template / "registers" / REGISTER
+            note(f"office with a {size:,}-row register ({register.stat().st_size / 1e6:.1f} MB)"
+                 f" made in {time.perf_counter() - started:.0f} s")
+            for k in args.ks:
+                ours: list[ChildRun] = []
+                floors: list[ChildRun] = []
+                for n in range(args.repeat):
+                    rows = write_csv(root / f"depot-{size}-{k}-{n}.csv", k, tag=f"{k}-{n}")
+                    mine, floor = one(template, rows, k, root)
+                    ours.append(mine)
+                    floors.append(floor)
+                name = f"ingest {k:,} rows into {size:,}"
+                report(name, figures([r.seconds for r in ours]),
+                       figures([r.seconds for r in floors]), target=TARGET,
+                       baseline_name="floor")
+                report(f"  peak memory, {k:,} into {size:,}",
+                       figures([r.peak_mb for r in ours], "MB"),
+                       figures([r.peak_mb for r in floors], "MB"), limit=LIMIT_MB,
+                       baseline_name="floor")
+            shutil.rmtree(template)
+    return missed()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from automation.registers.schema import RECLAMATIONS
 from automation.registers.xlsx import appender as xml_appender
 from automation.registers.xlsx.appender import XmlAppender
 from automation.registers.xlsx.formulas import RowMove, move_references, move_sqref, shift_formula
+from automation.registers.xlsx.streamed import StreamedPart
 from automation.text import clean_text
 from tests.build_office_workbooks import (
     HEADER_ROW,
@@ -422,15 +423,16 @@ def test_register_that_cannot_be_replaced_raises_register_locked(
 def test_crash_in_the_middle_of_the_write_leaves_the_original_intact(
         register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = register.read_bytes()
-    real = xml_appender.write_package
+    real = xml_appender.write_streamed
 
-    def crash(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
-        real(source, target, replaced)
+    def crash(source: Path, target: Path, replaced: dict[str, bytes],
+              streamed: dict[str, StreamedPart]) -> None:
+        real(source, target, replaced, streamed)
         with target.open("r+b") as half:
             half.truncate(target.stat().st_size // 2)
         raise OSError("disk full")
 
-    monkeypatch.setattr(xml_appender, "write_package", crash)
+    monkeypatch.setattr(xml_appender, "write_streamed", crash)
     with pytest.raises(RegisterError):
         appender_for(register).append([complaint(13)], [])
     assert register.read_bytes() == before

@@ -19,6 +19,7 @@ from automation.pipeline.office import Office
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import SeenFile, Values
 from automation.registers.reader import RegisterRead, read_rows
+from automation.registers.writer import AppendResult
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,17 @@ def rows_by_id(read: RegisterRead) -> dict[str, Values]:
 
 def remember_own_write(office: Office, binding: RegisterBinding, *,
                        appended: Collection[str] = (),
-                       written: Mapping[str, Collection[str]] | None = None) -> None:
-    """Take in what the tool just wrote: ``appended`` rows, ``written`` fields by row id."""
+                       written: Mapping[str, Collection[str]] | None = None,
+                       result: AppendResult | None = None) -> None:
+    """Take in what the tool just wrote: ``appended`` rows, ``written`` fields by row id.
+
+    ``result`` is the writer's account of an append: when the file it read was the one last
+    seen, and the file now is the one it wrote, the rows it read back are all that changed,
+    and the workbook is not read again.
+    """
+    if result is not None and not written and _take_in_own_append(office, binding, appended,
+                                                                   result):
+        return
     try:
         stamp = seen_file(binding.path)
         rows = current_rows(binding)
@@ -80,3 +90,26 @@ def remember_own_write(office: Office, binding: RegisterBinding, *,
     if not clean:
         log.info("%s changed while the tool wrote it: it will be compared again",
                  binding.path.name)
+
+
+def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Collection[str],
+                        result: AppendResult) -> bool:
+    fresh, before, after = result.rows, result.read_from, result.written_as
+    if fresh is None or before is None or after is None or not set(appended) <= set(fresh):
+        return False
+    journal, key, where = office.journal, binding.key, str(binding.path)
+    if journal.register_seen(key) != SeenFile(where, before.size, before.mtime_ns):
+        return False  # a person saved it since it was last compared: compared again
+    try:
+        stamp = seen_file(binding.path)
+    except OSError:
+        return False
+    if stamp != SeenFile(where, after.size, after.mtime_ns):
+        return False  # saved again since the write
+    now = office.clock.now()
+    with journal.transaction():
+        journal.keep_snapshots(key, {rid: dict(fresh[rid]) for rid in appended}, now=now)
+        journal.mark_register_seen(key, stamp, now=now)
+    log.debug("%s: its own %d new row(s) taken in without reading it again",
+              binding.path.name, len(appended))
+    return True

@@ -133,7 +133,7 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
         result.renamed.update(outcome.renamed)
         landed = [*outcome.written, *outcome.already_present]
         office.journal.mark_written(key, landed, now=now)
-        remember_own_write(office, binding, appended=landed)
+        remember_own_write(office, binding, appended=landed, result=outcome)
         result.written[key] = len(outcome.written)
         log.info("%s: %d row(s) written to %s", key, len(outcome.written), binding.path.name)
     return result

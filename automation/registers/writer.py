@@ -46,6 +46,12 @@ class AppendResult:
     already_present: tuple[str, ...] = ()  # ids found in the sheet and skipped (final ids)
     # journal id -> the id the row has in the workbook, when another row held the first one
     renamed: Mapping[str, str] = field(default_factory=dict)
+    # The file as the writer read it and as it wrote it, and the rows it wrote (by id) as the
+    # register reader reads them back: the caller remembers its own write without reading
+    # the file again. None when the writer could not tell.
+    read_from: FileStamp | None = None
+    written_as: FileStamp | None = None  # the new file as the writer wrote it
+    rows: Mapping[str, Mapping[str, CellValue]] | None = None
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,13 @@ reused), its last data row and its totals row.
 
 from __future__ import annotations
 
-import re
+import logging
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Final
 
-from automation.clock import paris_naive
 from automation.errors import RegisterError, RegisterLocked
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.binding import RegisterBinding
@@ -46,6 +44,8 @@ from automation.registers.xlsx.locate import (
     missing_columns_error,
 )
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
+from automation.registers.xlsx.readback import read_back
+from automation.registers.xlsx.recalc import ask_recalculation
 from automation.registers.xlsx.replace import (
     FileStamp,
     check_not_locked,
@@ -54,26 +54,31 @@ from automation.registers.xlsx.replace import (
     replace_atomically,
 )
 from automation.registers.xlsx.rows import find_layout, merge_row
+from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan_register
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
+from automation.registers.xlsx.streamed import (
+    StreamedAppend,
+    StreamedPart,
+    Unstreamable,
+    journal_rows,
+    plan_streamed,
+    write_streamed,
+)
 from automation.registers.xlsx.styles import StyleBook
 from automation.text import fold
 
-JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
-                          "record_id": "N°", "detail": "Détail"}
-_CALC_PR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*?(?=/?>)")
-_AFTER_CALC_PR: Final = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
-    rb"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)(?=[\s/>])|"
-    rb"</(?:[A-Za-z_][\w.-]*:)?workbook\s*>")
+log = logging.getLogger(__name__)
 
 
 class XmlAppender:
     """The :class:`~automation.registers.writer.RegisterWriter` of every register workbook."""
 
     def __init__(self, binding: RegisterBinding, *, backup_dir: Path,
-                 backups_kept: int = 30) -> None:
+                 backups_kept: int = 30, streaming: bool = True) -> None:
         self.binding = binding
+        # False: every append reads the sheet part whole (the path a sketch falls back on).
+        self.streaming = streaming
         self.path = binding.path
         self.backup_dir = backup_dir
         self.backups_kept = backups_kept
@@ -82,13 +87,45 @@ class XmlAppender:
 
     def highest_id(self, year: int) -> int:
         with self._open() as package:
-            sheet = self._sheet(package, [])
-            return self.binding.id_scheme.highest(self._ids(package, sheet), year)
+            try:
+                return scan_register(package, package.archive, self.binding).ids.highest(year)
+            except SketchTooShort:
+                sheet = self._sheet(package, [])
+                return self.binding.id_scheme.highest(self._ids(package, sheet), year)
 
     def append(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote], *,
                renumber: Renumber | None = None) -> AppendResult:
         check_not_locked(self.path)
         stamp = self._stamp()
+        if not self.streaming:
+            return self._append_whole(rows, notes, renumber, stamp)
+        try:
+            with self._open(spool_strings=True) as package:
+                styles = self._styles(package)
+                planned = plan_streamed(self.binding, package, styles, rows, notes, renumber)
+                if planned.streamed or planned.replaced:
+                    if styles.changed and styles.part:
+                        planned.replaced[styles.part] = styles.render()
+                    ask_recalculation(package, planned.replaced)
+        except Unstreamable as exc:
+            log.debug("%s: appended reading the whole sheet: %s", self.path.name, exc)
+            return self._append_whole(rows, notes, renumber, stamp)
+        if not planned.streamed and not planned.replaced:
+            return AppendResult(planned.written, planned.present, planned.renamed)
+        written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed)
+        return AppendResult(planned.written, planned.present, planned.renamed,
+                            read_from=stamp, written_as=written_as,
+                            rows=self._read_back(planned))
+
+    def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
+        if planned.extracted is None:
+            return None
+        return read_back(self.binding, planned.part, planned.extracted, self.backup_dir,
+                         strings=planned.strings_part)
+
+    def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
+                      renumber: Renumber | None, stamp: FileStamp) -> AppendResult:
+        """The append reading the sheet part whole, for what a sketch cannot decide."""
         with self._open() as package:
             sheet = self._sheet(package, [row.values for row in rows])
             ids = self._ids(package, sheet)
@@ -115,7 +152,7 @@ class XmlAppender:
                 return AppendResult((), tuple(present), renamed)
             if styles.changed and styles.part:
                 replaced[styles.part] = styles.render()
-            self._ask_recalculation(package, replaced)
+            ask_recalculation(package, replaced)
         self._replace(replaced, stamp)
         return AppendResult(tuple(r.record_id for r in todo), tuple(present), renamed)
 
@@ -164,7 +201,7 @@ class XmlAppender:
                 return UpdateResult(changed, kept, tuple(missing))
             if styles.changed and styles.part:
                 replaced[styles.part] = styles.render()
-            self._ask_recalculation(package, replaced)
+            ask_recalculation(package, replaced)
         self._replace(replaced, stamp)
         return UpdateResult(changed, kept, tuple(missing))
 
@@ -280,9 +317,9 @@ class XmlAppender:
                                 path=self.path) from exc
 
     @contextmanager
-    def _open(self) -> Iterator[Package]:
+    def _open(self, *, spool_strings: bool = False) -> Iterator[Package]:
         try:
-            with Package(self.path) as package:
+            with Package(self.path, spool_strings=spool_strings) as package:
                 yield package
         except PackageError as exc:
             raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,
@@ -323,43 +360,21 @@ class XmlAppender:
         layout = find_layout(xml, package.shared_strings(), JOURNAL_HEADERS)
         if layout is None or not {"when", "action"} <= set(layout.columns):
             return
-        rows: list[dict[int, CellValue]] = []
-        for note in notes:
-            values: dict[str, CellValue] = {
-                "when": paris_naive(note.when), "action": note.action, "source": note.source,
-                "record_id": note.record_id, "detail": note.detail}
-            rows.append({layout.columns[k]: v for k, v in values.items() if k in layout.columns})
+        rows = journal_rows(notes, layout)
         writer = CellWriter(styles, prefix=xml.prefix, date1904=package.date1904())
         journal = RegisterSheet(part, JOURNAL_SHEET, xml, layout)
         replaced.update(splice_rows(package, journal, rows, writer, register=False).parts)
 
-    def _ask_recalculation(self, package: Package, replaced: dict[str, bytes]) -> None:
-        """Set ``fullCalcOnLoad`` so formulas over the new rows (totals, dashboards) update."""
-        part = package.workbook_part
-        data = replaced.get(part) or package.read(part)
-        found = _CALC_PR.search(data)
-        if found is not None:
-            tag = found[0]
-            if b"fullCalcOnLoad=" in tag:
-                tag = re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', tag)
-            else:
-                tag = tag.rstrip() + b' fullCalcOnLoad="1"'
-            new = data[:found.start()] + tag + data[found.end():]
-        else:
-            after = _AFTER_CALC_PR.search(data)
-            if after is None:
-                return
-            prefix = re.match(rb"</?([A-Za-z_][\w.-]*:)?", after[0])
-            ns = (prefix[1] or b"") if prefix else b""
-            tag = b"<" + ns + b'calcPr fullCalcOnLoad="1"/>'
-            new = data[:after.start()] + tag + data[after.start():]
-        if new != package.read(part):
-            replaced[part] = new
-
-    def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp) -> None:
+    def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp, *,
+                 streamed: Mapping[str, StreamedPart] | None = None) -> FileStamp | None:
+        """Replace the workbook; the new file's size and time (None if it changed since)."""
+        written: list[FileStamp] = []
         def write(temporary: Path) -> None:
             try:
-                write_package(self.path, temporary, replaced)
+                if streamed:
+                    write_streamed(self.path, temporary, replaced, streamed)
+                else:
+                    write_package(self.path, temporary, replaced)
             except (PackageError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
                 raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,
                                     path=self.path) from exc
@@ -378,5 +393,14 @@ class XmlAppender:
                         raise RegisterError(f"{self.path}: {exc}", register=self.binding.key,
                                             path=self.path) from exc
 
+        def checked(temporary: Path) -> None:
+            check(temporary)
+            written.append(file_stamp(temporary))  # os.replace keeps its size and time
+
         replace_atomically(self.path, write, backup_dir=self.backup_dir, keep=self.backups_kept,
-                           check=check, expected=stamp)
+                           check=checked, expected=stamp)
+        try:
+            now = file_stamp(self.path)
+        except OSError:
+            return None
+        return now if written and now == written[-1] else None

@@ -30,6 +30,7 @@ Renumber = Callable[[StoredRow, int], str]  # (row, highest number in the sheet)
 
 def sort_out(binding: RegisterBinding, package: Package, sheet: RegisterSheet,
              ids: Mapping[str, int], rows: Sequence[StoredRow], renumber: Renumber | None,
+             *, highest_of: Callable[[int], int] | None = None,
              ) -> tuple[list[StoredRow], list[str], dict[str, str]]:
     """Rows to write (under their final id), ids already present, ids changed.
 
@@ -37,6 +38,9 @@ def sort_out(binding: RegisterBinding, package: Package, sheet: RegisterSheet,
     person gave another row, or lies at or under the highest id of the sheet (a person
     numbered rows meanwhile), is written under the next id above the highest — unless it
     is already there under such an id (written so before a crash).
+
+    ``highest_of(year)`` gives the sheet's highest number when ``ids`` holds only some of
+    its ids (those of ``rows`` and the ones above them, found by a streaming scan).
     """
     shared = package.shared_strings()
     skip = frozenset(sheet.calculated) | {sheet.layout.columns["id"]}
@@ -58,7 +62,9 @@ def sort_out(binding: RegisterBinding, package: Package, sheet: RegisterSheet,
             continue
         parsed = scheme.parse(row.record_id)
         if parsed is not None and parsed[0] not in highest:
-            highest[parsed[0]] = scheme.highest(ids, parsed[0] or 0)
+            year = parsed[0] or 0
+            highest[parsed[0]] = max(scheme.highest(ids, year),
+                                     highest_of(year) if highest_of is not None else 0)
         overtaken = parsed is not None and parsed[1] <= highest[parsed[0]]
         if line is None and not overtaken:
             todo[row.record_id] = row
@@ -72,7 +78,7 @@ def sort_out(binding: RegisterBinding, package: Package, sheet: RegisterSheet,
             renamed[row.record_id] = earlier
             present.append(earlier)
             continue
-        new_id = _free_id(binding, row, known, renumber)
+        new_id = _free_id(binding, row, known, renumber, highest_of)
         known.add(new_id)
         renamed[row.record_id] = new_id
         todo[new_id] = replace(row, record_id=new_id,
@@ -101,14 +107,15 @@ def _written_before(binding: RegisterBinding, sheet: RegisterSheet, row: StoredR
 
 
 def _free_id(binding: RegisterBinding, row: StoredRow, known: set[str],
-             renumber: Renumber | None) -> str:
+             renumber: Renumber | None, highest_of: Callable[[int], int] | None) -> str:
     """The next id above every one ``known``: the caller's (the journal's) when it gives it."""
     scheme = binding.id_scheme
     parsed = scheme.parse(row.record_id)
     stamped = row.values.get("imported_at")
     year = (parsed[0] if parsed is not None and parsed[0] is not None
             else stamped.year if isinstance(stamped, date) else date.today().year)
-    highest = scheme.highest(known, year)
+    highest = max(scheme.highest(known, year),
+                  highest_of(year) if highest_of is not None else 0)
     while True:
         new_id = renumber(row, highest) if renumber is not None else scheme.format(
             year, highest + 1)

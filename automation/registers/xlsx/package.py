@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +26,7 @@ PKG_REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationship
 _PARSER: Final = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _ESCAPED_CHAR: Final = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ITEM: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])")
+_ITEM_REACH: Final = 256  # longer than any ``<prefix:si`` tag and the character after it
 _PHONETIC: Final = re.compile(rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)rPh(?=[\s/>]).*?</(?P=p)rPh\s*>",
                               re.DOTALL)
 _TEXT: Final = re.compile(
@@ -74,8 +77,10 @@ class Package:
     """An open workbook package, read-only: a file, or bytes in a stream. Use as a context
     manager."""
 
-    def __init__(self, path: Path | IO[bytes]) -> None:
+    def __init__(self, path: Path | IO[bytes], *, spool_strings: bool = False) -> None:
         self.path = path
+        # The string table kept in a temporary file rather than in memory (a streaming append).
+        self.spool_strings = spool_strings
         try:
             self._zip = zipfile.ZipFile(path)
         except (OSError, zipfile.BadZipFile) as exc:
@@ -94,6 +99,13 @@ class Package:
 
     def close(self) -> None:
         self._zip.close()
+        if self._shared_strings is not None:
+            self._shared_strings.close()
+
+    @property
+    def archive(self) -> zipfile.ZipFile:
+        """The open zip, for reading a member as a stream (:mod:`.zipio`)."""
+        return self._zip
 
     def has(self, part: str) -> bool:
         return part in self._names
@@ -163,8 +175,19 @@ class Package:
         """The shared string table, read item by item when an item is asked for."""
         if self._shared_strings is None:
             parts = self.related(self.workbook_part, "sharedStrings")[:1]
-            self._shared_strings = SharedStrings(self.read(parts[0]) if parts else b"")
+            if parts and self.spool_strings and self.has(parts[0]):
+                self._shared_strings = SharedStrings.spooled(self._chunks(parts[0]))
+            else:
+                self._shared_strings = SharedStrings(self.read(parts[0]) if parts else b"")
         return self._shared_strings
+
+    def _chunks(self, part: str) -> Iterator[bytes]:
+        try:
+            with self._zip.open(part) as member:
+                while chunk := member.read(1 << 20):
+                    yield chunk
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise PackageError(f"part {part} cannot be read: {exc}") from exc
 
     def _main_part(self) -> str:
         for rel in self.relationships(""):
@@ -190,8 +213,42 @@ class SharedStrings(Sequence[str]):
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self._starts = [m.start() for m in _ITEM.finditer(data)]
+        self._starts = array("q", (m.start() for m in _ITEM.finditer(data)))
         self._cache: dict[int, str] = {}
+        self._file: IO[bytes] | None = None
+        self._size = len(data)
+
+    @classmethod
+    def spooled(cls, chunks: Iterator[bytes]) -> SharedStrings:
+        """The table of the part given in ``chunks``, kept in a temporary file (``data`` is
+        then empty): a few hundred thousand strings take no memory but their offsets."""
+        table = cls(b"")
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the table
+        held = b""
+        base = 0  # the offset of ``held`` in the part
+        for chunk in chunks:
+            spool.write(chunk)
+            held += chunk
+            safe = max(len(held) - _ITEM_REACH, 0)  # an item tag starting here is whole
+            table._starts.extend(m.start() + base for m in _ITEM.finditer(held, 0, len(held))
+                                 if m.start() < safe)
+            base += safe
+            held = held[safe:]
+        table._starts.extend(m.start() + base for m in _ITEM.finditer(held))
+        table._size = base + len(held)
+        table._file = spool
+        return table
+
+    def close(self) -> None:
+        """Let the temporary file of a spooled table go (its texts read so far stay)."""
+        if self._file is not None:
+            self._file.close()
+
+    def _item(self, start: int, end: int) -> bytes:
+        if self._file is None:
+            return self.data[start:end]
+        self._file.seek(start)
+        return self._file.read(end - start)
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -207,13 +264,21 @@ class SharedStrings(Sequence[str]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index in self._cache:
             return self._cache[index]
-        start = self._starts[index]  # IndexError as a list would
-        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.data)
-        item = _PHONETIC.sub(b"", self.data[start:end])
-        text = b"".join(t[1] or b"" for t in _TEXT.finditer(item)).decode("utf-8")
-        value = decode_escapes(xml_unescape(text))
+        value = self.text(index)
         self._cache[index] = value
         return value
+
+    def text(self, index: int) -> str:
+        """Item ``index``, decoded without being kept (a scan of every id reads each once)."""
+        if index in self._cache:
+            return self._cache[index]
+        start = self._starts[index]  # IndexError as a list would
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size
+        item = self._item(start, end)
+        if b"rPh" in item:
+            item = _PHONETIC.sub(b"", item)
+        text = b"".join(t[1] or b"" for t in _TEXT.finditer(item)).decode("utf-8")
+        return decode_escapes(xml_unescape(text))
 
 
 def xml_unescape(text: str) -> str:

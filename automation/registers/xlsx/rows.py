@@ -83,6 +83,13 @@ def resolve_formula(sheet: SheetXml, cell: CellXml) -> str | None:
         return cell.formula
     if attrs.get("t") != "shared" or "si" not in attrs:
         return None
+    target = split_cell(cell.attrs.get("r", ""))
+    if sheet.masters is not None:
+        found = sheet.masters.get(attrs["si"])
+        where = split_cell(found[0]) if found is not None else None
+        if found is None or where is None or target is None:
+            return None
+        return shift_formula(found[1], rows=target[0] - where[0], cols=target[1] - where[1])
     master = re.compile(rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)f(?=\s)(?P<a>[^>]*\bsi=\""
                         + attrs["si"].encode() + rb"\"[^>]*)>(?P<t>[^<]+)</(?P=p)f\s*>")
     for match in master.finditer(sheet.data, sheet.data_start, sheet.data_end):
@@ -90,7 +97,6 @@ def resolve_formula(sheet: SheetXml, cell: CellXml) -> str | None:
             continue
         opening = sheet.data.rfind(b"<" + sheet.prefix.encode() + b"c ", 0, match.start())
         where = split_cell(parse_attrs(sheet.data[opening:match.start()]).get("r", ""))
-        target = split_cell(cell.attrs.get("r", ""))
         if where is None or target is None:
             return None
         return shift_formula(unescape(match["t"].decode()), rows=target[0] - where[0],

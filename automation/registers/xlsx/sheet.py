@@ -139,9 +139,12 @@ class Edit:
 class SheetXml:
     """The bytes of one worksheet part, with its rows located."""
 
-    def __init__(self, data: bytes, part: str) -> None:
+    def __init__(self, data: bytes, part: str, *,
+                 masters: dict[str, tuple[str, str]] | None = None) -> None:
         self.data = data
         self.part = part
+        # A sketch (:mod:`.sketch`) lacks most rows: it brings its shared formulas' masters.
+        self.masters = masters
         if _ROOT.search(data, 0, 4096) is None:
             raise PackageError(f"part {part} is not a worksheet")
         opening = _SHEET_DATA.search(data)

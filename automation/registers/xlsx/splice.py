@@ -45,6 +45,19 @@ class Spliced:
     last: int
 
 
+@dataclass(frozen=True)
+class SplicePlan:
+    """An append planned but not applied: the edits of the sheet part (checked), the new
+    bytes of the other parts it changes, and the move of the rows under the new ones."""
+
+    edits: list[Edit]
+    parts: dict[str, bytes]  # the other parts (tables, workbook, other sheets)
+    first: int
+    last: int
+    move: RowMove
+    fixed: Transform  # what a data row's formulas become (references into moved rows move)
+
+
 def read_tables(package: Package, sheet: RegisterSheet) -> None:
     """The sheet's tables on its header row: their parts, calculated columns, totals row."""
     for part in package.related(sheet.part, "table"):
@@ -76,6 +89,16 @@ def splice_rows(package: Package, sheet: RegisterSheet, rows: Sequence[Mapping[i
 
     ``register`` is False for the Journal sheet: no totals row, nothing points at it.
     """
+    plan = plan_splice(package, sheet, rows, writer, forced=forced, register=register)
+    parts = {sheet.part: sheet.xml.apply(plan.edits), **plan.parts}
+    return Spliced(parts, plan.first, plan.last)
+
+
+def plan_splice(package: Package, sheet: RegisterSheet, rows: Sequence[Mapping[int, CellValue]],
+                writer: CellWriter, *, forced: frozenset[int] = frozenset(),
+                register: bool = True) -> SplicePlan:
+    """The edits of :func:`splice_rows`, not applied: ``sheet.xml`` may be a sketch
+    (:mod:`.sketch`), whose rows left out are data rows that only ``plan.fixed`` can touch."""
     shared = package.shared_strings()
     xml, layout = sheet.xml, sheet.layout
     if register:
@@ -122,14 +145,14 @@ def splice_rows(package: Package, sheet: RegisterSheet, rows: Sequence[Mapping[i
     if moved_tail != tail:
         edits.append(Edit(tail_start, tail_end, moved_tail))
     xml.check(edits)
-    parts = {sheet.part: xml.apply(edits)}
+    parts: dict[str, bytes] = {}
     for part, data in sheet.tables.items():
         table = move_table(data, move, header_row=layout.header_row)
         if table != data:
             parts[part] = table
     if register:
         parts.update(_pointing_parts(package, sheet, move))
-    return Spliced(parts, plan.first, plan.last)
+    return SplicePlan(edits, parts, plan.first, plan.last, move, fixed)
 
 
 def _around_the_data(xml: SheetXml, header: int, end: DataEnd, move: RowMove,

@@ -1,0 +1,383 @@
+"""One streaming pass over a register's sheet: its header, its sketch and its ids.
+
+The part is read in chunks (:mod:`.stream`); the first rows give the header
+(:func:`~.locate.header_layout`, as :func:`~.locate.locate` finds it), and then every row is
+looked at only through its id cell: a typed id makes it an *anchor* of the sketch
+(:mod:`.sketch`), its id counts towards the highest of its year, and the rows of the ids a
+write looks for are kept. What the sketch keeps is enough for every decision of a write or a
+read (the last data row, the totals block, the formula columns); should its window start on
+a row that turns out not to be data, the sheet is read again keeping every row
+(:class:`SketchTooShort`), as the whole part would be.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, overload
+
+from automation.errors import ColumnMissing, RegisterError
+from automation.registers.binding import RegisterBinding
+from automation.registers.ids import IdScheme
+from automation.registers.xlsx.footer import DataEnd, find_end, is_total_label
+from automation.registers.xlsx.formulas import column_letters
+from automation.registers.xlsx.locate import (
+    JOURNAL_SHEET,
+    RegisterSheet,
+    header_layout,
+)
+from automation.registers.xlsx.package import Package, PackageError, SharedStrings
+from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
+from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
+from automation.registers.xlsx.sketch import Sketch, SketchBuilder
+from automation.registers.xlsx.splice import read_tables
+from automation.registers.xlsx.stream import RowPiece, SheetStream
+from automation.registers.xlsx.zipio import ZipStreamError, chunks
+
+_CELL: Final = re.compile(rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])(?P<a>[^>]*?)"
+                          rb"(?:/>|>(?P<b>.*?)</(?P=p)c\s*>)", re.DOTALL)
+_ROOT: Final = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+
+
+class SketchTooShort(Exception):
+    """The sketch's window began on a row that was not data: read keeping every row."""
+
+
+@dataclass
+class IdIndex:
+    """The ids of a register's data rows, as much of them as a write needs: the highest
+    number per year, and the rows of the ids it looks for."""
+
+    scheme: IdScheme
+    lines: dict[str, int] = field(default_factory=dict)
+    highest_by: dict[int, int] = field(default_factory=dict)  # period (year, or 0) -> number
+
+    def get(self, record_id: str) -> int | None:
+        return self.lines.get(record_id)
+
+    def highest(self, year: int) -> int:
+        return self.highest_by.get(self.scheme.period(year), 0)
+
+    def note(self, text: str) -> None:
+        """``text`` is an id of the sheet: it counts towards its year's highest."""
+        self.note_parsed(self.scheme.parse(text))
+
+    def note_parsed(self, parsed: tuple[int | None, int] | None) -> None:
+        """An id of the sheet, parsed by its scheme (None: not one of its ids)."""
+        if parsed is not None:
+            period = parsed[0] or 0
+            if parsed[1] > self.highest_by.get(period, 0):
+                self.highest_by[period] = parsed[1]
+
+
+class CellFinder:
+    """The cell of one column in a row's bytes, found by its reference (``A12``)."""
+
+    def __init__(self, col: int) -> None:
+        self.col = col
+        self.letters = column_letters(col).encode()
+
+    def cell(self, piece: RowPiece) -> re.Match[bytes] | None:
+        data = piece.data
+        found = data.find(b' r="%s%d"' % (self.letters, piece.number))
+        if found > 0:
+            return _CELL.match(data, data.rfind(b"<", 0, found))
+        if b' r="' in data[data.find(b">") + 1:]:
+            return None  # cells with references, none of this column
+        col = 0
+        for match in _CELL.finditer(data):  # cells without references: count them
+            col = _cell(match, col).col
+            if col == self.col:
+                return match
+        return None
+
+    def text(self, piece: RowPiece, shared: Sequence[str]) -> tuple[str, bool]:
+        """The cell's text (stripped) and whether it holds a formula."""
+        match = self.cell(piece)
+        if match is None:
+            return "", False
+        body = match["b"]
+        formula = body is not None and (b"<f>" in body or b"<f " in body or b":f" in body
+                                        or b"<f/" in body)
+        return _quick_text(match, shared).strip(), formula
+
+
+class Uncached(Sequence[str]):
+    """The string table read without keeping what is read (see :meth:`SharedStrings.text`)."""
+
+    def __init__(self, shared: SharedStrings) -> None:
+        self.shared = shared
+
+    def __len__(self) -> int:
+        return len(self.shared)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return self.shared[index]
+        return self.shared.text(index)
+
+
+@dataclass
+class Scanned:
+    """A sheet read once: its sketch as a :class:`RegisterSheet`, where its data ends."""
+
+    sheet: RegisterSheet
+    sketch: Sketch
+    end: DataEnd
+    ids: IdIndex
+
+
+def part_stream(archive: zipfile.ZipFile, part: str) -> SheetStream:
+    try:
+        return SheetStream(chunks(archive, part), part)
+    except ZipStreamError as exc:
+        raise PackageError(str(exc)) from exc
+
+
+def _closing(head: bytes) -> bytes:
+    root = _ROOT.search(head)
+    prefix = root[1] or b"" if root is not None else b""
+    found = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData", head)
+    data_prefix = found[1] if found is not None else b""
+    tail = b"" if head.rstrip().endswith(b"/>") else b"</" + data_prefix + b"sheetData>"
+    return tail + b"</" + prefix + b"worksheet>"
+
+
+def top_of(stream: SheetStream, rows: Iterator[RowPiece],
+           *, scan: int = HEADER_SCAN_ROWS) -> tuple[list[RowPiece], RowPiece | None, SheetXml]:
+    """The first rows of ``stream`` (numbers up to ``scan``), the row after them, and a
+    :class:`SheetXml` of the head and those rows, to find the header in."""
+    top: list[RowPiece] = []
+    following: RowPiece | None = None
+    for piece in rows:
+        if piece.number > scan:
+            following = piece
+            break
+        top.append(piece)
+    data = stream.head + b"".join(p.lead + p.data for p in top)
+    if following is None and stream.tail:
+        data += stream.tail
+    else:
+        data += _closing(stream.head)
+    return top, following, SheetXml(data, stream.part)
+
+
+def sheet_top(archive: zipfile.ZipFile, part: str) -> SheetXml:
+    """The head and first rows of a sheet part, read without reading the rest."""
+    stream = part_stream(archive, part)
+    _, _, xml = top_of(stream, stream.rows())
+    return xml
+
+
+def locate_streaming(package: Package, archive: zipfile.ZipFile,
+                     binding: RegisterBinding) -> tuple[str, str, Layout, tuple[str, ...]]:
+    """The register's part, sheet name, header and lost columns, as :func:`locate` finds
+    them, each candidate sheet read only as far as its first rows."""
+    shared = package.shared_strings()
+    name = binding.sheet_name
+    part = package.sheet_part(name)
+    if part is None:
+        return _renamed(package, archive, binding)
+    layout = header_layout(sheet_top(archive, part), shared, binding)
+    if layout is None or "id" not in layout.columns:
+        found = ", ".join(f"« {h} »" for h in (layout.headers.values() if layout else ()))
+        raise ColumnMissing(
+            f"{binding.path.name}, feuille « {name} » : pas de colonne « "
+            f"{binding.header_of('id')} » dans les {HEADER_SCAN_ROWS} premières lignes "
+            f"(en-têtes trouvés : {found or 'aucun'})", register=binding.key, path=binding.path)
+    entry = next((e for e in package.sheets() if e.part == part), None)
+    missing = tuple(k for k in binding.expected_fields if k not in layout.columns)
+    return part, entry.name if entry else name, layout, missing
+
+
+def _renamed(package: Package, archive: zipfile.ZipFile,
+             binding: RegisterBinding) -> tuple[str, str, Layout, tuple[str, ...]]:
+    shared = package.shared_strings()
+    fits: list[tuple[str, str, Layout, tuple[str, ...]]] = []
+    for entry in package.sheets():
+        if entry.name == JOURNAL_SHEET:
+            continue
+        layout = header_layout(sheet_top(archive, entry.part), shared, binding)
+        if layout is None or "id" not in layout.columns:
+            continue
+        missing = tuple(k for k in binding.expected_fields if k not in layout.columns)
+        if len(missing) * 2 <= len(binding.expected_fields):
+            fits.append((entry.part, entry.name, layout, missing))
+    names = ", ".join(f"« {e.name} »" for e in package.sheets())
+    if len(fits) != 1:
+        raise RegisterError(
+            f"{binding.path.name} : pas de feuille « {binding.sheet_name} » (feuilles : "
+            f"{names}) ; indiquez la bonne dans automation.toml sous "
+            f"[registers.{binding.key}] sheet = \"…\"", register=binding.key,
+            path=binding.path)
+    return fits[0]
+
+
+Classify = Callable[[RowPiece], tuple[bool, bool]]  # row -> (anchor, keep)
+
+
+def build_sketch(stream: SheetStream, pieces: Iterator[RowPiece], classify: Classify | None, *,
+                 keep_all: bool = False,
+                 released: Callable[[RowPiece], None] | None = None) -> Sketch:
+    """The sketch of the rest of ``stream`` (``pieces``: its rows, the first ones included)."""
+    builder = SketchBuilder(stream.part, stream.head)
+    for piece in pieces:
+        if keep_all or classify is None:
+            builder.add(piece, keep=True)
+            continue
+        anchor, keep = classify(piece)
+        for gone in builder.add(piece, anchor=anchor, keep=keep):
+            if released is not None:
+                released(gone)
+    return builder.finish(stream.tail)
+
+
+def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding, *,
+                  wanted: Collection[str] = (), lines: Collection[int] = (),
+                  keep_all: bool = False) -> Scanned:
+    """Read the register's sheet once (module docstring); ``wanted``: ids whose rows a write
+    needs, with those of the ids above them in the same year; ``lines``: rows it needs."""
+    part, name, layout, missing = locate_streaming(package, archive, binding)
+    shared = package.shared_strings()
+    stream = part_stream(archive, part)
+    rows = stream.rows()
+    top, following, top_xml = top_of(stream, rows)
+    sheet = RegisterSheet(part, name, top_xml, layout, missing)
+    read_tables(package, sheet)
+    header = layout.header_row
+    totals = sheet.totals_row
+    finder = CellFinder(layout.columns["id"])
+    scheme = binding.id_scheme
+    ids = IdIndex(scheme)
+    floors: dict[int, int] = {}  # period -> lowest number looked for
+    for rid in wanted:
+        parsed = scheme.parse(rid)
+        if parsed is not None:
+            period = parsed[0] or 0
+            floors[period] = min(floors.get(period, parsed[1]), parsed[1])
+    wanted = frozenset(wanted)
+    lines = frozenset(lines)
+    uncached = Uncached(shared)  # each id is read once: not worth keeping
+    texts: dict[int, str] = {}  # rows still in the window -> their id
+    parsed_ids: dict[int, tuple[int | None, int] | None] = {}  # the same, parsed
+
+    def classify(piece: RowPiece) -> tuple[bool, bool]:
+        number = piece.number
+        if number <= header:
+            return False, False
+        text, formula = finder.text(piece, uncached)
+        keep = number in lines
+        if text:
+            texts[number] = text
+            parsed = parsed_ids[number] = scheme.parse(text)
+            if text in wanted:
+                keep = True
+            elif floors:
+                keep = keep or (parsed is not None and (parsed[0] or 0) in floors
+                                and parsed[1] > floors[parsed[0] or 0])
+            if keep and text not in ids.lines:
+                ids.lines[text] = number
+        anchor = bool(text) and not formula and (totals is None or number < totals) and not (
+            text[:1] in "TtSs" and is_total_label(text))
+        return anchor, keep
+
+    def released(piece: RowPiece) -> None:
+        if texts.pop(piece.number, None) is not None:
+            ids.note_parsed(parsed_ids.pop(piece.number))
+
+    def every() -> Iterator[RowPiece]:
+        yield from top
+        if following is not None:
+            yield following
+            yield from rows
+
+    sketch = build_sketch(stream, every(), classify, keep_all=keep_all, released=released)
+    sketch.take_strings(shared)
+    sheet = RegisterSheet(part, name, sketch.xml(), layout, missing)
+    read_tables(package, sheet)
+    end = find_end(sheet.xml, sketch.shared(), layout, totals_row=sheet.totals_row)
+    if not keep_all and sketch.window and end.anchor < sketch.window:
+        raise SketchTooShort(part)
+    for number, text in texts.items():
+        if header < number and (end.footer is None or number < end.footer):
+            ids.note(text)
+        elif text in ids.lines and ids.lines[text] == number:
+            del ids.lines[text]  # under the totals: no data row's id
+    if keep_all:
+        ids = _all_ids(sheet, sketch, end, scheme, wanted, floors)
+    return Scanned(sheet, sketch, end, ids)
+
+
+def _all_ids(sheet: RegisterSheet, sketch: Sketch, end: DataEnd, scheme: IdScheme,
+             wanted: Collection[str], floors: Mapping[int, int]) -> IdIndex:
+    ids = IdIndex(scheme)
+    shared = sketch.shared()
+    for number, text in sheet.xml.column(sheet.layout.columns["id"], shared):
+        text = text.strip()
+        if number <= sheet.layout.header_row or (end.footer is not None
+                                                 and number >= end.footer) or not text:
+            continue
+        ids.note(text)
+        parsed = scheme.parse(text)
+        if text in wanted or (parsed is not None and (parsed[0] or 0) in floors
+                              and parsed[1] > floors[parsed[0] or 0]):
+            ids.lines.setdefault(text, number)
+    return ids
+
+
+JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
+                          "record_id": "N°", "detail": "Détail"}
+
+
+@dataclass
+class ScannedJournal:
+    part: str
+    sheet: RegisterSheet
+    sketch: Sketch
+
+
+def scan_journal(package: Package, archive: zipfile.ZipFile, *,
+                 keep_all: bool = False) -> ScannedJournal | None:
+    """The workbook's ``Journal`` sheet read once, or None when it has none (or no header)."""
+    part = package.sheet_part(JOURNAL_SHEET)
+    if part is None:
+        return None
+    shared = package.shared_strings()
+    stream = part_stream(archive, part)
+    rows = stream.rows()
+    top, following, top_xml = top_of(stream, rows)
+    layout = find_layout(top_xml, shared, JOURNAL_HEADERS)
+    if layout is None or not {"when", "action"} <= set(layout.columns):
+        return None
+    when, action = CellFinder(layout.columns["when"]), CellFinder(layout.columns["action"])
+
+    def classify(piece: RowPiece) -> tuple[bool, bool]:
+        if piece.number <= layout.header_row:
+            return False, False
+        first, formula = when.text(piece, shared)
+        if not first or formula:
+            return False, False
+        second, formula = action.text(piece, shared)
+        return bool(second) and not formula, False
+
+    def every() -> Iterator[RowPiece]:
+        yield from top
+        if following is not None:
+            yield following
+            yield from rows
+
+    sketch = build_sketch(stream, every(), classify, keep_all=keep_all)
+    sketch.take_strings(shared)
+    sheet = RegisterSheet(part, JOURNAL_SHEET, sketch.xml(), layout)
+    end = find_end(sheet.xml, sketch.shared(), layout)
+    if not keep_all and sketch.window and end.anchor < sketch.window:
+        raise SketchTooShort(part)
+    return ScannedJournal(part, sheet, sketch)

@@ -1,0 +1,223 @@
+"""An append that streams the register's sheet in and out, never holding it whole.
+
+One pass over the sheet part (:func:`~.scan.scan_register`) gives its header, the highest
+id of each year, the rows of the ids being written, and a *sketch* (:mod:`.sketch`): head,
+first rows, the last rows from the last data row down, and tail. The append is planned on
+the sketch exactly as on the whole part (:func:`~.splice.plan_splice`); its edits are cut
+into the pieces of the sketch they change (:class:`~.sketch.Segments`). The new package is
+then written in one go (:func:`write_streamed`): the sheet part read again in chunks, each
+row either the sketch's new version of it or copied as it is (its formulas moved when they
+point into rows that moved down), deflated as it goes; the ``Journal`` sheet the same way;
+the small parts the append changes (tables, workbook, styles) as bytes; every other member
+copied as it is stored, without inflating it.
+
+When the sketch cannot decide (its window begins on a row that is not data, an edit spans
+two of its pieces, a column is lost), :class:`Unstreamable` is raised before anything is
+written, and the caller reads the whole part instead (which also gives the error of a lost
+column or a broken part in its own words).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from automation.clock import paris_naive
+from automation.errors import RegisterError
+from automation.records import CellValue, ChangeNote, StoredRow
+from automation.registers.binding import RegisterBinding
+from automation.registers.xlsx.cells import CellWriter
+from automation.registers.xlsx.identity import (
+    Renumber,
+    filled,
+    joined,
+    renamed_notes,
+    row_cells,
+    sort_out,
+)
+from automation.registers.xlsx.locate import RegisterSheet
+from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
+from automation.registers.xlsx.package import Package, PackageError
+from automation.registers.xlsx.readback import extract
+from automation.registers.xlsx.rows import Layout
+from automation.registers.xlsx.scan import (
+    SketchTooShort,
+    part_stream,
+    scan_journal,
+    scan_register,
+)
+from automation.registers.xlsx.sheet import SheetXml
+from automation.registers.xlsx.sketch import Segments, Sketch
+from automation.registers.xlsx.splice import SplicePlan, plan_splice
+from automation.registers.xlsx.styles import StyleBook
+from automation.registers.xlsx.zipio import CHUNK, PackageWriter, ZipStreamError
+
+
+class Unstreamable(Exception):
+    """This append cannot be decided on the sketch: the whole sheet part is read instead."""
+
+
+@dataclass(frozen=True)
+class StreamedPart:
+    """A sheet part to write streaming: the new bytes of the sketch's pieces it changes
+    (0 the head, a row number, -1 the tail), and what becomes of the other rows' formulas."""
+
+    sketch: Sketch
+    pieces: dict[int, bytes]
+    fixed: Transform | None = None  # applied to a left-out row's formulas that reach ``at``
+    at: int = 0
+
+    def new_sketch(self) -> SheetXml:
+        """The sketch as it is once the edits are applied."""
+        sketch = self.sketch
+        rows = [self.pieces.get(p.number, p.lead + p.data) for p in sketch.rows]
+        return SheetXml(self.pieces.get(0, sketch.head) + b"".join(rows)
+                        + self.pieces.get(-1, sketch.tail), sketch.part)
+
+
+@dataclass
+class StreamedAppend:
+    """An append planned on sketches: the ids it writes, and the package's changes."""
+
+    written: tuple[str, ...]
+    present: tuple[str, ...]
+    renamed: dict[str, str]
+    replaced: dict[str, bytes] = field(default_factory=dict)
+    streamed: dict[str, StreamedPart] = field(default_factory=dict)
+    part: str = ""  # the register's sheet part
+    # Its header rows and new rows alone, to read them back (:mod:`.readback`)
+    extracted: bytes | None = None
+    strings_part: str | None = None  # the workbook's string table
+
+
+def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
+    """The ``Journal`` sheet's new lines (column -> value) for ``notes``."""
+    rows: list[dict[int, CellValue]] = []
+    for note in notes:
+        values: dict[str, CellValue] = {
+            "when": paris_naive(note.when), "action": note.action, "source": note.source,
+            "record_id": note.record_id, "detail": note.detail}
+        rows.append({layout.columns[k]: v for k, v in values.items() if k in layout.columns})
+    return rows
+
+
+def plan_streamed(binding: RegisterBinding, package: Package, styles: StyleBook,
+                  rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
+                  renumber: Renumber | None) -> StreamedAppend:
+    """Plan the append of ``rows`` (see the module docstring); raises :class:`Unstreamable`."""
+    try:
+        return _plan(binding, package, styles, rows, notes, renumber)
+    except (SketchTooShort, PackageError, ZipStreamError, RegisterError) as exc:
+        raise Unstreamable(str(exc)) from exc
+
+
+def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
+          rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
+          renumber: Renumber | None) -> StreamedAppend:
+    scanned = scan_register(package, package.archive, binding,
+                            wanted=[row.record_id for row in rows])
+    sheet = scanned.sheet
+    if any(filled(row.values.get(k)) for k in sheet.missing for row in rows):
+        raise Unstreamable("a column the rows fill is lost")  # the whole path says which
+    todo, present, renamed = sort_out(binding, package, sheet, scanned.ids.lines, rows, renumber,
+                                      highest_of=scanned.ids.highest)
+    notes = renamed_notes(notes, present, renamed)
+    planned = StreamedAppend((), tuple(present), renamed)
+    if not todo and not notes:
+        return planned
+    writer = CellWriter(styles, prefix=sheet.xml.prefix, date1904=package.date1904())
+    if todo:
+        values: list[dict[int, CellValue]] = []
+        for row in todo:
+            cells, unplaced = row_cells(binding, sheet, row)
+            values.append(cells)
+            if unplaced:
+                notes = [replace(n, detail=joined(n.detail, unplaced))
+                         if n.record_id == row.record_id else n for n in notes]
+        plan = plan_splice(package, sheet, values, writer,
+                           forced=frozenset({sheet.layout.columns["id"]}))
+        planned.streamed[sheet.part] = _streamed_part(sheet, scanned.sketch, plan,
+                                                      register=True)
+        planned.replaced.update(plan.parts)
+        planned.written = tuple(r.record_id for r in todo)
+        planned.part = sheet.part
+        planned.extracted = extract(planned.streamed[sheet.part].new_sketch(),
+                                    package.shared_strings(), header=sheet.layout.header_row,
+                                    first=plan.first, last=plan.last)
+        planned.strings_part = next(iter(package.related(package.workbook_part,
+                                                         "sharedStrings")), None)
+    if notes:
+        _plan_journal(package, notes, writer.styles, planned)
+    return planned
+
+
+def _plan_journal(package: Package, notes: Sequence[ChangeNote], styles: StyleBook,
+                  planned: StreamedAppend) -> None:
+    journal = scan_journal(package, package.archive)
+    if journal is None:
+        return
+    layout = journal.sheet.layout
+    writer = CellWriter(styles, prefix=journal.sheet.xml.prefix, date1904=package.date1904())
+    plan = plan_splice(package, journal.sheet, journal_rows(notes, layout), writer,
+                       register=False)
+    planned.streamed[journal.part] = _streamed_part(journal.sheet, journal.sketch, plan,
+                                                    register=False)
+
+
+def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
+                   register: bool) -> StreamedPart:
+    if len(sketch.numbers()) != len(sketch.rows):
+        raise Unstreamable(f"part {sketch.part}: two rows share a number")
+    pieces = Segments(sketch, sheet.xml).apply(plan.edits)
+    if register and plan.move.by:
+        return StreamedPart(sketch, pieces, plan.fixed, plan.move.at)
+    return StreamedPart(sketch, pieces)
+
+
+def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]:
+    """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`."""
+    stream = part_stream(archive, part.sketch.part)
+    if stream.head != part.sketch.head:
+        raise PackageError(f"part {part.sketch.part} changed since it was read")
+    yield part.pieces.get(0, stream.head)
+    kept = part.sketch.numbers()
+    batch: list[bytes] = []
+    size = 0
+    for piece in stream.rows():
+        data = part.pieces.get(piece.number) if piece.number in kept else None
+        if data is None:
+            data = piece.lead + piece.data
+            if (part.fixed is not None and piece.number not in kept and b"<f" in data
+                    and references_at_or_below(data, part.at)):
+                data = rewrite_cells(data, 0, len(data), part.fixed)
+        batch.append(data)
+        size += len(data)
+        if size >= CHUNK:
+            yield b"".join(batch)
+            batch, size = [], 0
+    yield b"".join(batch)
+    yield part.pieces.get(-1, stream.tail)
+
+
+def write_streamed(source: Path, target: Path, replaced: Mapping[str, bytes],
+                   streamed: Mapping[str, StreamedPart]) -> None:
+    """Write ``target``: the members of ``source`` in their order, ``streamed`` parts
+    rewritten as they are read, ``replaced`` ones swapped, the others copied as stored."""
+    unknown = set(replaced) | set(streamed)
+    try:
+        with zipfile.ZipFile(source) as original, PackageWriter(target) as out:
+            for info in original.infolist():
+                name = info.filename
+                unknown.discard(name)
+                if name in streamed:
+                    out.stream(info, part_chunks(original, streamed[name]))
+                elif name in replaced:
+                    out.data(info, replaced[name])
+                else:
+                    out.copy(source, original, info)
+    except ZipStreamError as exc:
+        raise PackageError(str(exc)) from exc
+    if unknown:
+        raise PackageError(f"parts not in the package: {', '.join(sorted(unknown))}")
