@@ -27,9 +27,6 @@ from automation.pipeline.group import Failed, handing_over, run_group
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
-from automation.sources.exchange import ExchangeSource
-from automation.sources.graph import GraphSource
-from automation.sources.imap import ImapSource
 from automation.sources.mailbox import MailItem, MailSource
 
 log = logging.getLogger(__name__)
@@ -54,15 +51,25 @@ def mailbox_kind(config: Config) -> Source:
 
 
 def open_source(config: Config) -> MailSource | None:
-    """The mailbox source the configuration names; None for ``folder`` (saved mails only)."""
+    """The mailbox source the configuration names; None for ``folder`` (saved mails only).
+
+    Each backend's client library (imapclient, exchangelib, msal) is imported here, by the
+    office that uses it: a run without a mailbox never loads them.
+    """
     mail = config.mail.mail
     kind = mailbox_kind(config)
     if kind is Source.IMAP:
+        from automation.sources.imap import ImapSource
+
         return ImapSource.from_config(config.mail, state_dir=config.registers_dir)
     if kind is Source.EXCHANGE:
+        from automation.sources.exchange import ExchangeSource
+
         return ExchangeSource.from_settings(config.exchange, state_dir=config.registers_dir,
                                             processed_folder=mail.processed_folder, mark=mail.mark)
     if kind is Source.GRAPH:
+        from automation.sources.graph import GraphSource
+
         return GraphSource.from_settings(config.graph, state_dir=config.registers_dir,
                                          processed_folder=mail.processed_folder, mark=mail.mark)
     return None
