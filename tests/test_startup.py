@@ -122,3 +122,13 @@ def test_every_command_is_found_in_the_module_the_table_names() -> None:
         assert command.callback is not None
         assert command.callback.__module__ == f"automation.cli.{COMMANDS[name]}", name
     assert {c.callback.__module__ for c in main.commands.values() if c.callback} == modules
+
+
+def test_an_ingest_without_a_mailbox_loads_no_mailbox_library(tmp_path: Path) -> None:
+    root = tmp_path / "office"
+    assert run_cli(tmp_path, "--dir", str(root), "init").code in (0, None)
+    dropped = write_xlsx(root / "inbox" / "reclamations" / "plainte.xlsx", COMPLAINT)
+    run = run_cli(tmp_path, "--dir", str(root), "ingest", str(dropped))
+    assert run.code in (0, None), run.output
+    assert "processed" in run.output
+    assert sorted(run.modules & {"exchangelib", "msal", "imapclient"}) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from automation.clock import PARIS
 from automation.letters.catalog import SentHow
@@ -28,8 +28,10 @@ from automation.pipeline.sent import (
 )
 from automation.pipeline.writeback import write_back
 from automation.registers.journal import LetterJob
-from automation.sources.imap import ImapSource
 from automation.sources.sent import SentMail
+
+if TYPE_CHECKING:
+    from automation.sources.imap import ImapSource
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ def check_sent_mail(office: Office, *, source: ImapSource | None = None) -> int:
     if not waiting:
         return 0
     since = min(prepared_day(job) or today(office) for job in waiting) - timedelta(days=1)
+    from automation.sources.imap import ImapSource  # the IMAP client only where one is used
+
     reader = source or ImapSource.from_config(office.config.mail,
                                               state_dir=office.config.registers_dir)
     try:
