@@ -61,6 +61,17 @@ def test_dashboard_rows_colours_and_dates(tmp_path: Path) -> None:
     assert sheet.column_dimensions["D"].width == 32
 
 
+def test_rows_keep_their_colours_and_date_format_when_the_dashboard_is_rewritten(
+        tmp_path: Path) -> None:
+    path = write_dashboard(tmp_path / DASHBOARD_FILE, ITEMS[:1], generated_at=GENERATED)
+    write_dashboard(path, ITEMS, generated_at=GENERATED)  # styles already in the workbook
+    sheet = load_workbook(path)[SHEET]
+    assert [fill_of(sheet.cell(r, c)) for r in (4, 5, 6) for c in (1, 5)] == [
+        LATE_FILL, LATE_FILL, SOON_FILL, SOON_FILL, "", ""]
+    assert all(sheet.cell(r, 5).number_format == "dd/mm/yyyy" for r in (4, 5, 6))
+    assert all(sheet.cell(r, c).font.name == "Calibri" for r in (3, 4, 6) for c in (1, 5))
+
+
 def test_other_sheets_of_the_dashboard_are_kept(tmp_path: Path) -> None:
     path = tmp_path / DASHBOARD_FILE
     book = Workbook()

@@ -110,6 +110,20 @@ def test_a_sheet_a_person_added_stays(dashboard: Path) -> None:
     assert reread.sheetnames.count("Indicateurs 2026") == 1
 
 
+def test_a_dashboard_of_the_tools_own_sheets_is_rebuilt_whole(dashboard: Path) -> None:
+    """Nothing but the tool's sheets: the refresh starts from a new workbook, and gives the
+    same sheets, charts and figures as the first."""
+    names, drawn = load_workbook(dashboard).sheetnames, charts(dashboard)
+    root = dashboard.parent.parent
+    with open_office(root, clock=FixedClock(NOW)) as office:
+        items = due_now(office)
+    reread = load_workbook(dashboard)
+    assert reread.sheetnames == names
+    assert charts(dashboard) == drawn
+    assert reread["Indicateurs 2026"]["C5"].value == 10
+    assert reread[SHEET].max_row == 3 + max(len(items), 1)
+
+
 @pytest.mark.slow
 def test_libreoffice_opens_the_dashboard_and_reads_its_charts(dashboard: Path,
                                                               tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ from automation.clock import paris_naive
 from automation.deadlines.due import DueItem, DueStatus
 from automation.errors import RegisterError, RegisterLocked
 from automation.files import replace_file, temporary_beside
-from automation.indicators.dashboard import IndicatorBook, write_indicator_sheets
+from automation.indicators.dashboard import OURS, IndicatorBook, write_indicator_sheets
+from automation.registers.xlsx.package import Package, PackageError
 from automation.text import clean_text, looks_like_formula
 
 DASHBOARD_FILE: Final = "tableau-de-bord.xlsx"
@@ -59,7 +60,7 @@ def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datet
     in Excel on Windows) and :class:`~automation.errors.RegisterError` when it cannot be read
     or written; the previous file is then left as it was.
     """
-    workbook = _open(path)
+    workbook = _open(path, rebuilt=indicators is not None)
     if SHEET in workbook.sheetnames:
         index = workbook.sheetnames.index(SHEET)
         workbook.remove(workbook[SHEET])
@@ -73,8 +74,11 @@ def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datet
     return path
 
 
-def _open(path: Path) -> Any:
-    if not path.exists():
+def _open(path: Path, *, rebuilt: bool) -> Any:
+    """The workbook to write: the file as it is, for the sheets a person added to it; a new
+    one when every sheet it holds is rebuilt anyway (``rebuilt``: the indicators' too), as
+    loading thousands of rows only to remove them costs seconds."""
+    if not path.exists() or (rebuilt and _only_ours(path)):
         workbook = Workbook()
         workbook.remove(workbook.active)
         return workbook
@@ -84,6 +88,16 @@ def _open(path: Path) -> Any:
         raise RegisterError(f"{path}: the dashboard workbook cannot be read ({exc}); "
                             f"move it away and run again", register=REGISTER_NAME,
                             path=path) from exc
+
+
+def _only_ours(path: Path) -> bool:
+    """Whether the workbook at ``path`` holds only the sheets the tool writes."""
+    try:
+        with Package(path) as package:
+            names = [entry.name for entry in package.sheets()]
+    except PackageError:
+        return False  # openpyxl then says what is wrong with it
+    return all(name == SHEET or OURS.match(name) for name in names)
 
 
 def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
