@@ -364,7 +364,7 @@ def postponement_notice(letter: Letter) -> None:
 
 
 def prescriber_absence(letter: Letter) -> None:
-    """Step 1 of a dropout (seed 001): the prescriber is told of the absence, nothing more is
+    """Step 1 of a dropout: the prescriber is told of the absence, nothing more is
     claimed (the office does not know yet why the learner is absent)."""
     letter.opening("Absence de {{ row.learner }}{% if row.training %} – formation "
                    "« {{ row.training }} »{% endif %}")
@@ -384,7 +384,7 @@ def prescriber_absence(letter: Letter) -> None:
 
 
 def dropout_reasons(letter: Letter) -> None:
-    """Step 2 (seed 001): the learner is asked why they are absent; the letter claims no wish
+    """Step 2 of a dropout: the learner is asked why they are absent; the letter claims no wish
     of theirs to stop."""
     letter.opening("Votre absence à la formation « {{ row.training }} »")
     letter.p("Nous constatons votre absence à la formation « {{ row.training }} »"
@@ -404,8 +404,8 @@ def dropout_reasons(letter: Letter) -> None:
 
 
 def alternative_proposal(letter: Letter) -> None:
-    """Step 6 of a dropout (seed 001); also the answer to a learner's cancellation (seeds 000,
-    004), which says what the office's policy gives: billed or not, made up or not. That part
+    """Step 6 of a dropout; also the answer to a learner's cancellation, which says what the
+    office's policy gives: billed or not, made up or not. That part
     reads only variables every register has (``cancellation.*``, ``session.*``)."""
     letter.opening("{% if register == 'annulations' %}"
                    "{% if cancellation.motive == 'Absence' %}Votre absence à la session"
@@ -420,7 +420,7 @@ def alternative_proposal(letter: Letter) -> None:
                 lambda: letter.p("Copie : {{ row.prescriber }}", style="Référence"))
 
 
-# How a learner's cancellation came, in the first sentence of the answer (seed 004).
+# How a learner's cancellation came, in the first sentence of the answer (its motive).
 NOTICE: Final = (
     "{% if cancellation.motive == 'Annulation plus de 24 h avant' %}, reçue plus de 24 heures "
     "avant son début{% elif cancellation.motive == 'Annulation moins de 24 h avant' %}, reçue "
@@ -480,7 +480,7 @@ def _dropout_alternative(letter: Letter) -> None:
 
 
 def dropout_attestation(letter: Letter) -> None:
-    """Step 8 (seed 001): the form the learner completes and signs; the only default letter
+    """Step 8 of a dropout: the form the learner completes and signs; the only default letter
     with « Fait à … le … », left for the signer to fill."""
     letter.window()
     letter.p("Attestation d’abandon de formation", style="Title").paragraph_format.space_before = (

@@ -7,11 +7,11 @@ of ``done_statuses`` (a later status implies the step was taken). A rule that do
 ``apply`` to a row, or whose start date is empty or unreadable, produces nothing; nor does a
 rule whose done date has no column in the office's workbook (it could never be shown done).
 
-Réclamations (indicator 31; seed 003): acknowledge, answer and close, each counted from the
+Réclamations (indicator 31): acknowledge, answer and close, each counted from the
 date of receipt. A "Demande d'information" is not a complaint, and a complaint "Sans suite"
 needs nothing more: neither is counted.
 Annulations: when the organisation or the trainer cancels, the participants are informed.
-Abandons (seed 001): step 1 inform the prescriber (when one is recorded), step 2 ask the
+Abandons (dropout procedure): step 1 inform the prescriber (when one is recorded), step 2 ask the
 learner's reasons, step 6 remind them with an alternative, step 7 decide; steps 1, 2 and 6
 stop once a decision is taken; step 8 sends the attestation after "Abandon validé".
 """

@@ -92,7 +92,7 @@ class SentHow(StrEnum):
         return {"graph": cls.GRAPH, "exchange": cls.EWS}.get(source, cls.SMTP)
 
 
-# Register → the status a row reaches once a letter of that kind is sent (seed 000, 003).
+# Register → the status a row reaches once a letter of that kind is sent.
 _SENT_STATUS: Final[dict[str, dict[LetterKind, str]]] = {
     "reclamations": {LetterKind.ACKNOWLEDGMENT: "Accusé envoyé"},
     "annulations": {LetterKind.CANCELLATION_NOTICE: "Participants informés",

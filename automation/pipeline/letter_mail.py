@@ -1,4 +1,4 @@
-"""Letters that also go by mail when a mailbox is configured (seed 001, step 1).
+"""Letters that also go by mail when a mailbox is configured (the dropout procedure's step 1).
 
 The prescriber is told of a learner's absence by letter *and* by mail. Whatever the mailbox
 backend, the mail is either sent through ``[mail.smtp]`` (``letters.send = "send"``) or left

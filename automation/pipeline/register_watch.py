@@ -13,7 +13,7 @@ settled file to :func:`look_at_register`, which
 4. otherwise compares every row with its snapshot and keeps, in one journal transaction, the
    changes (who: the workbook's « last modified by »), the new snapshots, and the letters the
    rows now call for that they did not call for before (:func:`~.reactions.new_letters`);
-   a cancellation or dropout typed or changed is completed from the planning and seed 004.
+   a cancellation or dropout typed or changed is completed from the planning and its motive.
 
 Producing those letters and writing their dates back is :mod:`automation.pipeline.followup`.
 """

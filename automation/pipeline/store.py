@@ -2,7 +2,7 @@
 
 1. :func:`record` gives each new record its id and keeps it in the journal, together with the
    letters it calls for, in one transaction (a duplicate fingerprint is recognised here). The
-   records come completed (planning, seed 004) by the runner's enrich stage.
+   records come completed (planning, cancellation motives) by the runner's enrich stage.
 2. :func:`flush` writes each register's pending rows in one workbook write; a workbook open in
    Excel (or a column whose header a person renamed beyond recognition) leaves them pending,
    with the reason, and the next flush writes them. The writer recognises rows already in the

@@ -4,7 +4,7 @@ A row typed without an id gets one on the register watcher's next look, written 
 empty id cell in the office's own numbering (the journal's next number above the highest id
 of the sheet and every id handed out). From then on it is a row like any other: compared,
 acted on, counted in the deadlines. A cancellation or a dropout typed (or changed) by a person
-is completed as intake completes one — the session from the planning, seed 004's motive,
+is completed as intake completes one — the session from the planning, the cancellation's motive,
 recoverable and billable cells, a dropout's training dates — in its empty cells only; a whole
 session cancelled by the trainer or the organisation gets one row per participant.
 """
@@ -77,7 +77,8 @@ class Completions:
 def complete_rows(office: Office, binding: RegisterBinding,
                   rows: Mapping[str, Mapping[str, CellValue]], *, typed: Sequence[str],
                   planning: Planning | None = None) -> Completions:
-    """Seed 004 / seed 001 completion of ``rows`` (id -> values); ``typed`` are new rows."""
+    """The completion of ``rows`` (id -> values) from the planning, the cancellation motives and
+    the dropout procedure; ``typed`` are new rows."""
     done = Completions()
     if binding.key not in COMPLETING or not rows:
         return done

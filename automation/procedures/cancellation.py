@@ -1,4 +1,4 @@
-"""Seed 004: the motive of a cancellation, whether it can be made up, whether it is billed.
+"""The motive of a cancellation, whether it can be made up, whether it is billed.
 
 When the learner (or the learner's company) cancels, the motive follows from when the request
 came, against the session's start:
@@ -79,7 +79,7 @@ RECOVERABLE: Final[dict[Motive, str]] = {
 
 @dataclass(frozen=True)
 class Assessment:
-    """What seed 004 says about one row."""
+    """What the cancellation-motive rules say about one row."""
 
     motive: str  # the motive the row ends with: the person's, else the computed one
     computed: str  # what the rule gives ("" when it cannot say)
@@ -134,7 +134,7 @@ def duration_of(hours: CellValue, start: CellValue = None,
 
 def timing_motive(requested: CellValue, start: CellValue,
                   duration: timedelta | None) -> Motive | None:
-    """Seed 004's motive for a participant's request at ``requested`` for a session at
+    """The motive for a participant's request at ``requested`` for a session at
     ``start``; None when either moment is missing."""
     asked, begins = instant(requested), instant(start)
     if asked is None or begins is None:
@@ -150,7 +150,7 @@ def timing_motive(requested: CellValue, start: CellValue,
 
 def assess(values: Mapping[str, CellValue], policy: Cancellations, *,
            end: CellValue = None) -> Assessment:
-    """The motive, recoverable and billable values seed 004 and ``policy`` give the row.
+    """The motive, recoverable and billable values the rules and ``policy`` give the row.
 
     ``end`` is the session's end from the planning, used when « Durée (h) » is empty.
     """

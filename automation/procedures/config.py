@@ -1,7 +1,7 @@
 """The ``[cancellations]`` settings: which cancellation motives are billed.
 
 Declared like the sections of :mod:`automation.config` (default and help with every setting).
-The defaults follow seed 004 and PRODUCT.md: a learner who cancels more than 24 h before the
+The defaults follow PRODUCT.md: a learner who cancels more than 24 h before the
 start is not billed; a late cancellation or an absence is; a session cancelled by the trainer
 or the organisation is not. A motive the table does not cover ("Autre") leaves « Facturable »
 empty for a person to fill. Example::

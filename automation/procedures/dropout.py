@@ -1,4 +1,4 @@
-"""Seed 001: the eight steps of a dropout, read from the dates filled in its « Abandons » row.
+"""The dropout procedure: its eight steps, read from the dates filled in an « Abandons » row.
 
 The step a case has reached is derived from the row alone — never from a state kept elsewhere
 that could disagree with what a person typed. A step's letter is called for by what a person

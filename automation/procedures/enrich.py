@@ -3,7 +3,7 @@
 :func:`enrich` is called by :func:`automation.pipeline.store.record` for every batch of new
 records, whatever their source (dropped file, mail). For an « Annulations et reports » record
 it finds the session in the planning (ref, training, start with its time, hours, the person's
-name or address), fills seed 004's motive, recoverable and billable cells (only empty ones),
+name or address), fills the cancellation's motive, recoverable and billable cells (only empty ones),
 and turns a trainer's or the organisation's cancellation into one record per participant. For
 an « Abandons » record it fills the training's dates and hours and the prescriber from the
 planning. A « Satisfaction » answer gets its session, training and survey (à chaud or à froid)
@@ -47,7 +47,8 @@ SATISFACTION: Final = "satisfaction"
 
 def enrich(config: Config, records: Sequence[Record], *,
            planning: Planning | None = None) -> list[Record]:
-    """``records`` completed from the planning and seed 004 (see the module docstring)."""
+    """``records`` completed from the planning and the cancellation motives (see the module
+    docstring)."""
     if not any(r.register in (ANNULATIONS, ABANDONS, SATISFACTION) for r in records):
         return list(records)
     planning = planning if planning is not None else load_planning(config)
@@ -71,7 +72,7 @@ def enrich_records(records: Sequence[Record], planning: Planning,
 
 @dataclass(frozen=True)
 class RowCompletion:
-    """What a row a person typed in a register calls for from the planning and seed 004."""
+    """What a row a person typed in a register calls for from the planning and the motives."""
 
     fills: dict[str, CellValue] = field(default_factory=dict)  # empty cells to fill
     participants: tuple[dict[str, CellValue], ...] = ()  # rows to add, one per participant
@@ -109,7 +110,7 @@ def cancellation_records(record: Record, planning: Planning,
 
 def _cancellation(given: Mapping[str, CellValue], planning: Planning, policy: Cancellations,
                   ) -> tuple[dict[str, CellValue], SessionMatch | None, list[str]]:
-    """The row completed from its session and seed 004, the session, and what was done."""
+    """The row completed from its session and its motive, the session, and what was done."""
     values = dict(given)
     notes: list[str] = []
     match = match_session(planning, values)

@@ -1,4 +1,4 @@
-"""Seed 000: a session cancelled or postponed by the trainer or the organisation concerns every
+"""A session cancelled or postponed by the trainer or the organisation concerns every
 participant — one « Annulations et reports » row per participant, each with its own letter.
 
 A row that already names a participant of the session is left as it is (the office listed the

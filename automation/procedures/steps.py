@@ -6,7 +6,7 @@ The caller produces each letter once per (register, id, kind) and writes the let
 into ``date_field`` when that cell is empty, so a letter comes once however often a row is
 seen.
 
-« Annulations et reports » (seeds 000 and 004). A letter waits for the row to name its
+« Annulations et reports ». A letter waits for the row to name its
 recipient (« Nom » or « Email »), its training and its session's start, and for « Participants
 informés le » to be empty (a filled date means they were informed; a « Close » row needs
 nothing). Then:
@@ -17,7 +17,7 @@ nothing). Then:
 - learner or company: ``proposition-alternative`` to the learner — another session or a remote
   option; the other participants are not written to.
 
-Each writes back « Participants informés le ». « Abandons » (seed 001): see
+Each writes back « Participants informés le ». « Abandons » (the dropout procedure): see
 :mod:`automation.procedures.dropout`.
 """
 

@@ -1,6 +1,7 @@
 """Low survey scores followed up: a « Difficulté » in the complaints register, linked both ways.
 
-Seed 003 asks for an individual contact with each dissatisfied learner. A new answer calls for
+After-training support asks for an individual contact with each dissatisfied learner. A new
+answer calls for
 one when its « Note globale » is at most ``[surveys] low_score`` (2 on 5), when its
 « Recommandation » is at most ``low_recommendation`` (6 on 10) and its comment has a word of
 discontent (:data:`DISCONTENT`), or when its comment has one of the office's own
