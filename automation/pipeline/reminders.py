@@ -1,6 +1,9 @@
 """Deadlines in the watcher: refresh the dashboard, send each owner one digest a day.
 
-The watcher calls :meth:`Reminders.tick` after a register changed and every few minutes.
+The watcher calls :meth:`Reminders.tick` at start and every few minutes; after a file or a
+register change it asks for one (:meth:`Reminders.want`), made once nothing else waits
+(:meth:`Reminders.refresh_if_wanted`): a batch of files dropped together refreshes the
+dashboard once, not once per file — with large registers a refresh takes seconds.
 The digest leaves only on a working day from ``deadlines.digest_hour`` and only when a way to
 send mail was given; :class:`~automation.deadlines.digest.DigestLog` makes it once a day per
 owner, however many times the watcher ticks.
@@ -9,6 +12,7 @@ owner, however many times the watcher ticks.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from email.message import Message
 
@@ -23,17 +27,37 @@ from automation.pipeline.office import Office
 log = logging.getLogger(__name__)
 
 Send = Callable[[Message], None]
+# A refresh asked for while files keep arriving is made at the latest this long after.
+BUSY_DELAY = 60.0
 
 
 class Reminders:
     """The dashboard and the daily digests of one watcher process."""
 
-    def __init__(self, office: Office, *, send: Send | None = None, sender: str = "") -> None:
+    def __init__(self, office: Office, *, send: Send | None = None, sender: str = "",
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.office = office
         self.send = send
         settings = office.config.deadlines
         self.sender = sender or settings.digest_sender or office.config.organisation.email
         self.log = DigestLog(office.config.registers_dir / DIGEST_LOG_FILE)
+        self._monotonic = monotonic
+        self._wanted_since: float | None = None
+
+    def want(self) -> None:
+        """Ask for a refresh once the work in hand is done (a file handled, a register saved)."""
+        if self._wanted_since is None:
+            self._wanted_since = self._monotonic()
+
+    def refresh_if_wanted(self, *, busy: bool) -> bool:
+        """Refresh when one was asked for and nothing waits (``busy``: files noticed, not yet
+        handled), or when it was asked for :data:`BUSY_DELAY` ago; whether it refreshed."""
+        since = self._wanted_since
+        if since is None or (busy and self._monotonic() - since < BUSY_DELAY):
+            return False
+        self._wanted_since = None
+        self.tick()
+        return True
 
     def tick(self) -> int:
         """Refresh the dashboard; send the digests that are due; return how many were sent."""

@@ -129,7 +129,7 @@ def register_watcher(office: Office, *, poll: float, fixes: TemplateFixes | None
                                                   f"{path.name}")
         _safely(lambda: follow_up(office, fixes=fixes), "letters after a register change")
         if reminders is not None:
-            _safely(reminders.tick, "dashboard after a register change")
+            reminders.want()
 
     def give_up(path: Path, error: BaseException) -> None:
         office.journal.set_state("register_error", f"{path.name}: {error}")
@@ -189,7 +189,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         if on_report is not None:
             on_report(report)
         _safely(lambda: follow_up(office, fixes=fixes), "dates of the letters produced")
-        _safely(reminders.tick, "dashboard after a file")
+        reminders.want()
 
     def give_up(path: Path, error: BaseException) -> None:
         if not path.exists() and not path.is_symlink():
@@ -228,6 +228,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
                                        "letters sent from the mailbox"))
         loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
         loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
+        # After files or register changes: once the inbox has nothing more waiting.
+        loop.every(0.0, lambda: _safely(
+            lambda: reminders.refresh_if_wanted(
+                busy=bool(watcher.waiting() or registers.waiting())),
+            "dashboard after a file"))
         # Survey invitations and reminders due (automation.surveys.tick).
         loop.every(dashboard_every, lambda: _safely(lambda: survey_tick(office), "surveys"))
         with lock:
