@@ -1,7 +1,7 @@
 """The dashboard after files: one refresh once the inbox is idle, not one per file.
 
 With large registers a refresh takes seconds; a batch of files dropped together must not pay
-it once per file, and a refresh asked for is never lost.
+it once per file, and files that keep arriving still see it within a minute.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from email.message import Message
+from typing import Final
 
 from automation.clock import PARIS
 from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, send_digests
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[Message], None]
 # A refresh asked for while files keep arriving is made at the latest this long after.
-BUSY_DELAY = 60.0
+BUSY_DELAY: Final = 60.0
 
 
 class Reminders:
