@@ -40,8 +40,11 @@ def rows(root: Path, key: str) -> dict[str, dict[str, Any]]:
 
 
 def journal_lines(path: Path) -> list[list[Any]]:
-    sheet = openpyxl.load_workbook(path, read_only=True)["Journal"]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(path, read_only=True)  # holds the file until closed
+    try:
+        return [list(row) for row in workbook["Journal"].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
 
 
 # -- the known year ---------------------------------------------------------------------------

@@ -414,8 +414,10 @@ def test_an_adopted_workbook_keeps_every_part_it_built_when_a_person_is_anonymis
                        "xl/workbook.xml", "xl/worksheets/sheet3.xml"}, changed  # 3: Journal
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl: the x14 extensions it does not read
-        sheet = openpyxl.load_workbook(register, read_only=True)["Journal"]
-        journal = [r for r in sheet.iter_rows(values_only=True) if "Anonymisation (RGPD)" in r]
+        workbook = openpyxl.load_workbook(register, read_only=True)  # holds the file until closed
+        journal = [r for r in workbook["Journal"].iter_rows(values_only=True)
+                   if "Anonymisation (RGPD)" in r]
+        workbook.close()
     assert len(journal) == 1 and "REC-2026-0002" in journal[0]
     for kept in ("xl/drawings/drawing1.xml", "xl/media/image1.png", "xl/comments1.xml",
                  "xl/tables/table1.xml", "xl/worksheets/sheet2.xml", "customXml/item1.xml"):
