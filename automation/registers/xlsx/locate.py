@@ -70,6 +70,15 @@ def locate(package: Package, binding: RegisterBinding) -> RegisterSheet:
         return _renamed(package, binding)
     xml = SheetXml(package.read(part), part)
     layout = header_layout(xml, shared, binding)
+    title, missing = checked_layout(package, binding, part, name, layout)
+    assert layout is not None  # checked_layout refuses a sheet without one
+    return RegisterSheet(part, title, xml, layout, missing)
+
+
+def checked_layout(package: Package, binding: RegisterBinding, part: str, name: str,
+                   layout: Layout | None) -> tuple[str, tuple[str, ...]]:
+    """The sheet's name as the workbook spells it and the expected fields its header lacks;
+    :class:`~automation.errors.ColumnMissing` when no header with an id column was found."""
     if layout is None or "id" not in layout.columns:
         found = ", ".join(f"« {h} »" for h in (layout.headers.values() if layout else ()))
         raise ColumnMissing(
@@ -78,7 +87,7 @@ def locate(package: Package, binding: RegisterBinding) -> RegisterSheet:
             f"(en-têtes trouvés : {found or 'aucun'})", register=binding.key, path=binding.path)
     entry = next((e for e in package.sheets() if e.part == part), None)
     missing = tuple(k for k in binding.expected_fields if k not in layout.columns)
-    return RegisterSheet(part, entry.name if entry else name, xml, layout, missing)
+    return (entry.name if entry else name), missing
 
 
 def _renamed(package: Package, binding: RegisterBinding) -> RegisterSheet:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, overload
 
-from automation.errors import ColumnMissing, RegisterError
+from automation.errors import RegisterError
 from automation.registers.binding import RegisterBinding
 from automation.registers.ids import IdScheme
 from automation.registers.xlsx.footer import DataEnd, find_end, is_total_label
@@ -26,6 +26,7 @@ from automation.registers.xlsx.formulas import column_letters
 from automation.registers.xlsx.locate import (
     JOURNAL_SHEET,
     RegisterSheet,
+    checked_layout,
     header_layout,
 )
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
@@ -187,15 +188,9 @@ def locate_streaming(package: Package, archive: zipfile.ZipFile,
     if part is None:
         return _renamed(package, archive, binding)
     layout = header_layout(sheet_top(archive, part), shared, binding)
-    if layout is None or "id" not in layout.columns:
-        found = ", ".join(f"« {h} »" for h in (layout.headers.values() if layout else ()))
-        raise ColumnMissing(
-            f"{binding.path.name}, feuille « {name} » : pas de colonne « "
-            f"{binding.header_of('id')} » dans les {HEADER_SCAN_ROWS} premières lignes "
-            f"(en-têtes trouvés : {found or 'aucun'})", register=binding.key, path=binding.path)
-    entry = next((e for e in package.sheets() if e.part == part), None)
-    missing = tuple(k for k in binding.expected_fields if k not in layout.columns)
-    return part, entry.name if entry else name, layout, missing
+    title, missing = checked_layout(package, binding, part, name, layout)
+    assert layout is not None  # checked_layout refuses a sheet without one
+    return part, title, layout, missing
 
 
 def _renamed(package: Package, archive: zipfile.ZipFile,
