@@ -52,6 +52,11 @@ class OfficeBusy(AutomationError):
     """Another automation process already works on this office folder."""
 
 
+class Interrupted(AutomationError):
+    """Work that can wait (the dashboard's refresh) was stopped part-way, nothing written:
+    the watcher is stopping, or a file arrived."""
+
+
 class IntakeError(AutomationError):
     """A source (file, mail) cannot be read at all."""
 

@@ -132,3 +132,19 @@ def test_an_ingest_without_a_mailbox_loads_no_mailbox_library(tmp_path: Path) ->
     assert run.code in (0, None), run.output
     assert "processed" in run.output
     assert sorted(run.modules & {"exchangelib", "msal", "imapclient"}) == []
+
+
+def test_an_ingest_that_writes_no_letter_and_refuses_no_row_loads_neither_openpyxl_nor_docxtpl(
+        tmp_path: Path) -> None:
+    root = tmp_path / "office"
+    assert run_cli(tmp_path, "--dir", str(root), "init").code in (0, None)
+    config = root / "automation.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "# acknowledgment = true" in text
+    config.write_text(text.replace("# acknowledgment = true", "acknowledgment = false", 1),
+                      encoding="utf-8")
+    dropped = write_xlsx(root / "inbox" / "reclamations" / "plainte.xlsx", COMPLAINT)
+    run = run_cli(tmp_path, "--dir", str(root), "ingest", str(dropped))
+    assert run.code in (0, None), run.output
+    assert "processed" in run.output
+    assert sorted(run.modules & {"openpyxl", "numpy", "docxtpl", "docx", "jinja2"}) == []

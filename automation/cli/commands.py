@@ -79,6 +79,9 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
       automation ingest inbox/reclamations/plaintes-mars.xlsx
       automation ingest ~/Documents/plainte-dupont.eml --register reclamations
     """
+    from automation.intake.sandbox import shared_reader
+
+    shared_reader().start()  # the reader's interpreter starts while the pipeline loads
     from automation.arrival import Source
     from automation.pipeline.events import log_file as log_file_report
     from automation.pipeline.files import in_inbox, ingest_file
@@ -132,6 +135,7 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
       automation watch --poll 5
     """
     from automation import __version__
+    from automation.intake.sandbox import shared_reader
     from automation.logs import detail
     from automation.pipeline.reminders import smtp_send
     from automation.pipeline.watch import run_watcher
@@ -139,6 +143,7 @@ def watch(ctx: click.Context, once: bool, poll: float | None, verbose: bool) -> 
     log_file = start_logging(ctx.obj, verbose=verbose)
     stop = threading.Event()
     stop_on_signals(stop)
+    shared_reader().start()  # ready for the first file, which need not wait for it
     with office_from(ctx) as office:
         logging.getLogger(__name__).info(
             "surveillance démarrée sur %s", office.config.root,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from copy import copy
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileExceptio
 
 from automation.clock import paris_naive
 from automation.deadlines.due import DueItem, DueStatus
-from automation.errors import RegisterError, RegisterLocked
+from automation.errors import Interrupted, RegisterError, RegisterLocked
 from automation.files import replace_file, temporary_beside
 from automation.indicators.dashboard import OURS, IndicatorBook, write_indicator_sheets
 from automation.registers.xlsx.package import Package, PackageError
@@ -40,6 +40,7 @@ HEADER_FILL: Final = "D9D9D9"
 DATE_FORMAT: Final = "dd/mm/yyyy"
 HEADER_ROW: Final = 3
 DUE_COLUMN: Final = 5  # « Échéance »
+ASK_EVERY: Final = 500  # rows written between two looks at whether to stop
 COLUMNS: Final = (("Responsable", 22), ("Registre", 15), ("N°", 16), ("À faire", 32),
                   ("Échéance", 12), ("Retard (jours ouvrés)", 12), ("Statut", 17),
                   ("Concerne", 40))
@@ -53,12 +54,15 @@ _ROW_FILLS: Final = {DueStatus.LATE: ("en retard", LATE_FILL),
 
 
 def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datetime,
-                    indicators: IndicatorBook | None = None) -> Path:
+                    indicators: IndicatorBook | None = None,
+                    interrupted: Callable[[], bool] = lambda: False) -> Path:
     """Rebuild the "À traiter" sheet of the workbook at ``path`` (created if missing).
 
     Raises :class:`~automation.errors.RegisterLocked` when the file cannot be replaced (open
     in Excel on Windows) and :class:`~automation.errors.RegisterError` when it cannot be read
-    or written; the previous file is then left as it was.
+    or written; the previous file is then left as it was. When ``interrupted()`` turns true
+    (it is asked every few hundred rows and before the save),
+    :class:`~automation.errors.Interrupted` is raised and the file is left as it was.
     """
     workbook = _open(path, rebuilt=indicators is not None)
     if SHEET in workbook.sheetnames:
@@ -67,9 +71,11 @@ def write_dashboard(path: Path, items: Sequence[DueItem], *, generated_at: datet
         sheet = workbook.create_sheet(SHEET, index)
     else:
         sheet = workbook.create_sheet(SHEET, 0)
-    _fill(sheet, items, paris_naive(generated_at))
+    _fill(sheet, items, paris_naive(generated_at), interrupted)
     write_indicator_sheets(workbook, indicators)
     workbook.active = workbook.sheetnames.index(SHEET)
+    if interrupted():
+        raise Interrupted(f"{path.name}: refresh interrupted")
     _save_atomically(workbook, path)
     return path
 
@@ -100,7 +106,8 @@ def _only_ours(path: Path) -> bool:
     return all(name == SHEET or OURS.match(name) for name in names)
 
 
-def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
+def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime,
+          interrupted: Callable[[], bool]) -> None:
     late = sum(1 for item in items if item.status is DueStatus.LATE)
     soon = sum(1 for item in items if item.status is DueStatus.SOON)
     checks = sum(1 for item in items if item.status is DueStatus.CHECK)
@@ -117,6 +124,8 @@ def _fill(sheet: Any, items: Sequence[DueItem], generated: datetime) -> None:
         sheet.column_dimensions[get_column_letter(col)].width = width
     styles = _row_styles(sheet.parent)
     for offset, item in enumerate(items, start=1):
+        if offset % ASK_EVERY == 0 and interrupted():
+            raise Interrupted("dashboard refresh interrupted")
         row = HEADER_ROW + offset
         values = (item.owner, item.register_title, item.record_id, item.task, item.due,
                   item.days_late if item.status is DueStatus.LATE else None, str(item.status),

@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Final, Protocol
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from automation.files import replace_file, temporary_beside
 from automation.intake import messages
 from automation.records import CellValue, Rejection
 from automation.text import clean_text, looks_like_formula
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 NOTE_SUFFIX: Final = ".LISEZ-MOI.txt"
 _ERRORS_WIDTH: Final = 60
@@ -43,6 +42,10 @@ class Rejected(Protocol):
 
 def write_rejection_copy(result: Rejected, out: Path) -> Path:
     """Write ``result``'s rejected rows and their reasons to the workbook ``out``."""
+    from openpyxl import Workbook  # imported here: most files have no row to refuse
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     header, rejections = result.header, result.rejections
     workbook = Workbook()
     sheet = workbook.active

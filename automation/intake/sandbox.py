@@ -120,6 +120,12 @@ class SandboxReader:
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
 
+    def start(self) -> None:
+        """Start the child now, so that it loads while this process does other work (it is
+        otherwise started by the first read)."""
+        with self._lock:
+            self._ensure_child()
+
     # -- the Reader protocol, under the limits of the request's configuration ------------------
 
     def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:

@@ -21,7 +21,6 @@ from typing import Final
 
 from automation.errors import LetterError, TemplateError
 from automation.letters.catalog import LetterKind, SentHow
-from automation.letters.produce import produce_letter
 from automation.pipeline.letter_mail import mail_letter
 from automation.pipeline.office import Office
 from automation.pipeline.sent import mark_job_sent, today
@@ -84,6 +83,8 @@ def _produce(office: Office, job: LetterJob, addresses: _Addresses) -> LetterOut
         return None
     now = office.clock.now()
     key = job.recipient_key or REGISTERS_BY_KEY[job.register].person_key
+    from automation.letters.produce import produce_letter  # docxtpl, once a letter is due
+
     try:
         path = produce_letter(
             kind=LetterKind(job.kind), org=office.config.organisation,

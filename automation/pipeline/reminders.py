@@ -4,6 +4,8 @@ The watcher calls :meth:`Reminders.tick` at start and every few minutes; after a
 register change it asks for one (:meth:`Reminders.want`), made once nothing else waits
 (:meth:`Reminders.refresh_if_wanted`): a batch of files dropped together refreshes the
 dashboard once, not once per file — with large registers a refresh takes seconds.
+A refresh gives way: when the watcher stops, or a file arrives (unless the refresh has waited
+:data:`BUSY_DELAY` already), it is abandoned part-way, nothing written, and made again later.
 The digest leaves only on a working day from ``deadlines.digest_hour`` and only when a way to
 send mail was given; :class:`~automation.deadlines.digest.DigestLog` makes it once a day per
 owner, however many times the watcher ticks.
@@ -19,9 +21,10 @@ from typing import Final
 
 from automation.clock import PARIS
 from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, send_digests
+from automation.errors import Interrupted
 from automation.letters.smtp import SmtpSender
 from automation.mail_config import SmtpSettings
-from automation.pipeline.deadlines import due_now
+from automation.pipeline.deadlines import due_now, never
 from automation.pipeline.housekeeping import owner_notices
 from automation.pipeline.office import Office
 
@@ -50,19 +53,33 @@ class Reminders:
         if self._wanted_since is None:
             self._wanted_since = self._monotonic()
 
-    def refresh_if_wanted(self, *, busy: bool) -> bool:
-        """Refresh when one was asked for and nothing waits (``busy``: files noticed, not yet
-        handled), or when it was asked for :data:`BUSY_DELAY` ago; whether it refreshed."""
+    def refresh_if_wanted(self, *, busy: Callable[[], bool],
+                          stopping: Callable[[], bool] = never) -> bool:
+        """Refresh when one was asked for and nothing waits (``busy()``: files noticed, not
+        yet handled), or when it was asked for :data:`BUSY_DELAY` ago; whether it refreshed.
+        The refresh gives way when ``stopping()`` or, until that delay, ``busy()`` turns
+        true: it is then asked for again, as early as it was."""
         since = self._wanted_since
-        if since is None or (busy and self._monotonic() - since < BUSY_DELAY):
+        if since is None:
+            return False
+        overdue = self._monotonic() - since >= BUSY_DELAY
+        if busy() and not overdue:
             return False
         self._wanted_since = None
-        self.tick()
+        give_way = stopping if overdue else (lambda: stopping() or busy())
+        if self.tick(interrupted=give_way) is None:
+            self._wanted_since = since
+            return False
         return True
 
-    def tick(self) -> int:
-        """Refresh the dashboard; send the digests that are due; return how many were sent."""
-        items = due_now(self.office)
+    def tick(self, *, interrupted: Callable[[], bool] = never) -> int | None:
+        """Refresh the dashboard; send the digests that are due; return how many were sent
+        (None when ``interrupted()`` stopped the refresh: nothing was written or sent)."""
+        try:
+            items = due_now(self.office, interrupted=interrupted)
+        except Interrupted:
+            log.info("dashboard refresh interrupted; made again later")
+            return None
         if self.send is None:
             return 0
         settings = self.office.config.deadlines

@@ -29,7 +29,6 @@ from automation.procedures.steps import StepLetter
 from automation.records import CellValue, ChangeNote, Record, StoredRow
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.registers.workbook import create_register
 from automation.registers.writer import RegisterWriter
 from automation.registers.xlsx.appender import XmlAppender
 from automation.surveys.followup import open_difficulties
@@ -54,6 +53,8 @@ class FlushResult:
 def open_writer(office: Office, binding: RegisterBinding) -> RegisterWriter:
     """The writer of a register, creating the default workbook on first use."""
     if not binding.path.exists():
+        from automation.registers.workbook import create_register  # openpyxl, for a new file
+
         create_register(binding, today=office.clock.now().date())
     return XmlAppender(binding, backup_dir=office.backup_dir,
                        backups_kept=office.config.registers.backups_kept)

@@ -218,6 +218,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             _safely(lambda: survey_tick(office), "surveys")
             _safely(reminders.tick, "dashboard")
     else:
+        def refresh() -> None:  # gives way to the stop and to arriving files, made again later
+            if reminders.tick(interrupted=lambda: stop.is_set() or bool(
+                    watcher.waiting() or registers.waiting())) is None:
+                reminders.want()
+
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
         loop.add_folder(watcher)
         loop.add_folder(registers)
@@ -227,16 +232,17 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
                        lambda: _safely(lambda: check_sent_mail(office),
                                        "letters sent from the mailbox"))
         loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
-        loop.every(dashboard_every, lambda: _safely(reminders.tick, "dashboard"))
+        loop.every(dashboard_every, lambda: _safely(refresh, "dashboard"))
         # After files or register changes: once the inbox has nothing more waiting.
         loop.every(0.0, lambda: _safely(
             lambda: reminders.refresh_if_wanted(
-                busy=bool(watcher.waiting() or registers.waiting())),
+                busy=lambda: bool(watcher.waiting() or registers.waiting()),
+                stopping=stop.is_set),
             "dashboard after a file"))
         # Survey invitations and reminders due (automation.surveys.tick).
         loop.every(dashboard_every, lambda: _safely(lambda: survey_tick(office), "surveys"))
         with lock:
-            _safely(reminders.tick, "dashboard")
+            _safely(refresh, "dashboard")
         worker = None
         if mailbox:  # its own thread: an IDLE wait or an outage never holds up the folders
             worker = MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,

@@ -26,7 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.registers.binding import RegisterBinding
-from automation.registers.risks import add_risk_sheet
+from automation.registers.risk_sheet import add_risk_sheet
 from automation.registers.schema import Field, Kind, RegisterSchema
 
 HEADER_ROW: Final = 4
