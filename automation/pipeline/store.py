@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 
 from automation.clock import paris_naive
 from automation.errors import RegisterError
@@ -34,6 +35,8 @@ from automation.registers.xlsx.appender import XmlAppender
 from automation.surveys.followup import open_difficulties
 
 log = logging.getLogger(__name__)
+
+MEMO_STATE: Final = "scan-memo:"  # + register key: the memo of its last streamed append
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,24 @@ def open_writer(office: Office, binding: RegisterBinding) -> RegisterWriter:
 
         create_register(binding, today=office.clock.now().date())
     return XmlAppender(binding, backup_dir=office.backup_dir,
-                       backups_kept=office.config.registers.backups_kept)
+                       backups_kept=office.config.registers.backups_kept,
+                       memos=JournalMemos(office))
+
+
+@dataclass(frozen=True)
+class JournalMemos:
+    """The registers' scan memos (:mod:`automation.registers.xlsx.memo`), in the journal."""
+
+    office: Office
+
+    def recall(self, register: str) -> str | None:
+        return self.office.journal.get_state(f"{MEMO_STATE}{register}")
+
+    def remember(self, register: str, memo: str | None) -> None:
+        if memo is None:
+            self.office.journal.clear_state(f"{MEMO_STATE}{register}")
+        else:
+            self.office.journal.set_state(f"{MEMO_STATE}{register}", memo)
 
 
 def record(office: Office, records: Sequence[Record], *, origin: str,

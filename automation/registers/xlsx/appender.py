@@ -11,7 +11,8 @@ contract.
 
 Every write reads the sheet afresh: its header (a renamed header is matched again), its ids
 (the highest one continues the office's numbering; an id a person typed meanwhile is never
-reused), its last data row and its totals row.
+reused), its last data row and its totals row — the middle rows of a sheet unchanged since
+the tool's own append passed over with the memo kept then (:mod:`.memo`, in ``memos``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from automation.registers.xlsx.locate import (
     locate,
     missing_columns_error,
 )
+from automation.registers.xlsx.memo import MemoStore, ScanMemo
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
 from automation.registers.xlsx.readback import read_back
 from automation.registers.xlsx.recalc import ask_recalculation
@@ -75,8 +77,10 @@ class XmlAppender:
     """The :class:`~automation.registers.writer.RegisterWriter` of every register workbook."""
 
     def __init__(self, binding: RegisterBinding, *, backup_dir: Path,
-                 backups_kept: int = 30, streaming: bool = True) -> None:
+                 backups_kept: int = 30, streaming: bool = True,
+                 memos: MemoStore | None = None) -> None:
         self.binding = binding
+        self.memos = memos
         # False: every append reads the sheet part whole (the path a sketch falls back on).
         self.streaming = streaming
         self.path = binding.path
@@ -102,7 +106,10 @@ class XmlAppender:
         try:
             with self._open(spool_strings=True) as package:
                 styles = self._styles(package)
-                planned = plan_streamed(self.binding, package, styles, rows, notes, renumber)
+                memo = (ScanMemo.load(self.memos.recall(self.binding.key))
+                        if self.memos is not None else None)
+                planned = plan_streamed(self.binding, package, styles, rows, notes, renumber,
+                                        memo=memo)
                 if planned.streamed or planned.replaced:
                     if styles.changed and styles.part:
                         planned.replaced[styles.part] = styles.render()
@@ -112,7 +119,8 @@ class XmlAppender:
             return self._append_whole(rows, notes, renumber, stamp)
         if not planned.streamed and not planned.replaced:
             return AppendResult(planned.written, planned.present, planned.renamed)
-        written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed)
+        written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed,
+                                   planned=planned)
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
                             rows=self._read_back(planned))
@@ -366,9 +374,12 @@ class XmlAppender:
         replaced.update(splice_rows(package, journal, rows, writer, register=False).parts)
 
     def _replace(self, replaced: Mapping[str, bytes], stamp: FileStamp, *,
-                 streamed: Mapping[str, StreamedPart] | None = None) -> FileStamp | None:
-        """Replace the workbook; the new file's size and time (None if it changed since)."""
+                 streamed: Mapping[str, StreamedPart] | None = None,
+                 planned: StreamedAppend | None = None) -> FileStamp | None:
+        """Replace the workbook; the new file's size and time (None if it changed since).
+        ``planned``: the streamed append whose memo is kept once the file is in place."""
         written: list[FileStamp] = []
+        memos: list[ScanMemo | None] = []
         def write(temporary: Path) -> None:
             try:
                 if streamed:
@@ -396,9 +407,14 @@ class XmlAppender:
         def checked(temporary: Path) -> None:
             check(temporary)
             written.append(file_stamp(temporary))  # os.replace keeps its size and time
+            if planned is not None and planned.part and self.memos is not None:
+                with zipfile.ZipFile(temporary) as done:
+                    memos.append(planned.memo(done.getinfo(planned.part)))
 
         replace_atomically(self.path, write, backup_dir=self.backup_dir, keep=self.backups_kept,
                            check=checked, expected=stamp)
+        if memos and self.memos is not None:
+            self.memos.remember(self.binding.key, memos[-1].dump() if memos[-1] else None)
         try:
             now = file_stamp(self.path)
         except OSError:

@@ -4,14 +4,17 @@ The part is read in chunks (:mod:`.stream`); the first rows give the header
 (:func:`~.locate.header_layout`, as :func:`~.locate.locate` finds it), and then every row is
 looked at only through its id cell: a typed id makes it an *anchor* of the sketch
 (:mod:`.sketch`), its id counts towards the highest of its year, and the rows of the ids a
-write looks for are kept. What the sketch keeps is enough for every decision of a write or a
-read (the last data row, the totals block, the formula columns); should its window start on
-a row that turns out not to be data, the sheet is read again keeping every row
-(:class:`SketchTooShort`), as the whole part would be.
+write looks for are kept. With a memo of the tool's last write (:mod:`.memo`) that still
+fits the part, the middle rows are passed over as bytes and what they hold is the memo's.
+What the sketch keeps is enough for every decision of a write or a read (the last data row,
+the totals block, the formula columns); should its window start on a row that turns out not
+to be data, the sheet is read again keeping every row (:class:`SketchTooShort`), as the
+whole part would be.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -21,7 +24,7 @@ from typing import Final, overload
 from automation.errors import RegisterError
 from automation.registers.binding import RegisterBinding
 from automation.registers.ids import IdScheme
-from automation.registers.xlsx.footer import DataEnd, find_end, is_total_label
+from automation.registers.xlsx.footer import FILL_DOWN_LOOKBACK, DataEnd, find_end, is_total_label
 from automation.registers.xlsx.formulas import column_letters
 from automation.registers.xlsx.locate import (
     JOURNAL_SHEET,
@@ -29,21 +32,28 @@ from automation.registers.xlsx.locate import (
     checked_layout,
     header_layout,
 )
+from automation.registers.xlsx.memo import ScanMemo
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
 from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
 from automation.registers.xlsx.sketch import Sketch, SketchBuilder
 from automation.registers.xlsx.splice import read_tables
-from automation.registers.xlsx.stream import RowPiece, SheetStream
+from automation.registers.xlsx.stream import SKIPPED, RowPiece, SheetStream, Skip, SkipMissed
 from automation.registers.xlsx.zipio import ZipStreamError, chunks
 
 _CELL: Final = re.compile(rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])(?P<a>[^>]*?)"
                           rb"(?:/>|>(?P<b>.*?)</(?P=p)c\s*>)", re.DOTALL)
 _ROOT: Final = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
 
+log = logging.getLogger(__name__)
+
 
 class SketchTooShort(Exception):
     """The sketch's window began on a row that was not data: read keeping every row."""
+
+
+class MemoStale(Exception):
+    """The memo did not describe the part after all: read every row."""
 
 
 @dataclass
@@ -134,6 +144,7 @@ class Scanned:
     sketch: Sketch
     end: DataEnd
     ids: IdIndex
+    memo: ScanMemo | None = None  # the memo its middle rows were passed over with
 
 
 def part_stream(archive: zipfile.ZipFile, part: str) -> SheetStream:
@@ -221,10 +232,17 @@ Classify = Callable[[RowPiece], tuple[bool, bool]]  # row -> (anchor, keep)
 
 def build_sketch(stream: SheetStream, pieces: Iterator[RowPiece], classify: Classify | None, *,
                  keep_all: bool = False,
-                 released: Callable[[RowPiece], None] | None = None) -> Sketch:
-    """The sketch of the rest of ``stream`` (``pieces``: its rows, the first ones included)."""
+                 released: Callable[[RowPiece], None] | None = None,
+                 memo: ScanMemo | None = None) -> Sketch:
+    """The sketch of the rest of ``stream`` (``pieces``: its rows, the first ones included;
+    pieces of rows passed over, with ``memo``, stand for what the memo says they hold)."""
     builder = SketchBuilder(stream.part, stream.head)
     for piece in pieces:
+        if piece.number == SKIPPED:
+            if memo is not None:
+                builder.remembered(memo.masters, memo.count)
+                memo = None
+            continue
         if keep_all or classify is None:
             builder.add(piece, keep=True)
             continue
@@ -237,21 +255,43 @@ def build_sketch(stream: SheetStream, pieces: Iterator[RowPiece], classify: Clas
 
 def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding, *,
                   wanted: Collection[str] = (), lines: Collection[int] = (),
-                  keep_all: bool = False) -> Scanned:
+                  keep_all: bool = False, memo: ScanMemo | None = None) -> Scanned:
     """Read the register's sheet once (module docstring); ``wanted``: ids whose rows a write
-    needs, with those of the ids above them in the same year; ``lines``: rows it needs."""
+    needs, with those of the ids above them in the same year; ``lines``: rows it needs;
+    ``memo``: the tool's memo of the part, used when it fits."""
+    if memo is not None and not keep_all and not lines and memo.allows(binding.id_scheme,
+                                                                        wanted):
+        try:
+            scanned = _scan(package, archive, binding, wanted, lines, keep_all, memo)
+            if scanned.memo is not None:
+                log.debug("%s: %d middle rows passed over with the memo", binding.key,
+                          memo.count)
+            return scanned
+        except MemoStale as exc:
+            log.debug("%s: the memo does not fit (%s); every row is read", binding.key, exc)
+    return _scan(package, archive, binding, wanted, lines, keep_all, None)
+
+
+def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
+          wanted: Collection[str], lines: Collection[int], keep_all: bool,
+          memo: ScanMemo | None) -> Scanned:
     part, name, layout, missing = locate_streaming(package, archive, binding)
+    if memo is not None and not memo.fits(archive.getinfo(part)):
+        memo = None
     shared = package.shared_strings()
     stream = part_stream(archive, part)
-    rows = stream.rows()
+    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
+    rows = stream.rows(skip)
     top, following, top_xml = top_of(stream, rows)
+    if memo is not None and (following is None or following.number != memo.after):
+        raise MemoStale("its first rows are others")
     sheet = RegisterSheet(part, name, top_xml, layout, missing)
     read_tables(package, sheet)
     header = layout.header_row
     totals = sheet.totals_row
     finder = CellFinder(layout.columns["id"])
     scheme = binding.id_scheme
-    ids = IdIndex(scheme)
+    ids = IdIndex(scheme, highest_by=dict(memo.highest) if memo is not None else {})
     floors: dict[int, int] = {}  # period -> lowest number looked for
     for rid in wanted:
         parsed = scheme.parse(rid)
@@ -294,7 +334,13 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
             yield following
             yield from rows
 
-    sketch = build_sketch(stream, every(), classify, keep_all=keep_all, released=released)
+    try:
+        sketch = build_sketch(stream, every(), classify, keep_all=keep_all, released=released,
+                              memo=memo)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
+    if memo is not None:
+        _check_window(sketch, memo, skip)
     sketch.take_strings(shared)
     sheet = RegisterSheet(part, name, sketch.xml(), layout, missing)
     read_tables(package, sheet)
@@ -308,7 +354,17 @@ def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterB
             del ids.lines[text]  # under the totals: no data row's id
     if keep_all:
         ids = _all_ids(sheet, sketch, end, scheme, wanted, floors)
-    return Scanned(sheet, sketch, end, ids)
+    return Scanned(sheet, sketch, end, ids, memo)
+
+
+def _check_window(sketch: Sketch, memo: ScanMemo, skip: Skip | None) -> None:
+    """The rows passed over must lie above the sketch's window and the rows it keeps before
+    it, as they did when the memo was made: else it is read whole."""
+    if skip is None or not skip.done:
+        raise MemoStale(f"row {memo.until} not reached")
+    before = [p for p in sketch.rows if memo.until <= p.number < sketch.window]
+    if sketch.window < memo.until or len(before) < FILL_DOWN_LOOKBACK:
+        raise MemoStale("its last data rows are above the rows it passed over")
 
 
 def _all_ids(sheet: RegisterSheet, sketch: Sketch, end: DataEnd, scheme: IdScheme,

@@ -87,6 +87,7 @@ class Sketch:
     window: int = 0  # number of the first row of the window (0: every row is kept)
     last_number: int = 0  # the part's last row number (0 without rows)
     row_count: int = 0
+    master_rows: dict[str, int] = field(default_factory=dict)  # si -> its row
 
     def xml(self) -> SheetXml:
         data = self.head + b"".join(piece.lead + piece.data for piece in self.rows) + self.tail
@@ -162,6 +163,7 @@ class SketchBuilder:
         self._window: list[tuple[int, RowPiece]] = []
         self._window_number = 0
         self.masters: dict[str, tuple[str, str]] = {}
+        self.master_rows: dict[str, int] = {}  # si -> the row that defines it
         self.last_number = 0
         self.count = 0
 
@@ -172,7 +174,7 @@ class SketchBuilder:
         self.count += 1
         self.last_number = piece.number
         if b' ref="' in piece.data:
-            self._masters(piece.data)
+            self._masters(piece.number, piece.data)
         entry = (position, piece)
         if piece.number <= self.top or keep:
             self._kept.append(entry)
@@ -196,15 +198,26 @@ class SketchBuilder:
         rows = [chosen[p] for p in sorted(chosen)]
         return Sketch(self.part, self.head, rows, tail, dict(self.masters),
                       window=self._window_number, last_number=self.last_number,
-                      row_count=self.count)
+                      row_count=self.count, master_rows=dict(self.master_rows))
 
-    def _masters(self, data: bytes) -> None:
+    def _masters(self, number: int, data: bytes) -> None:
         for match in _MASTER.finditer(data):
             si = _SI.search(match["a"])
             ref = _REF.search(match["c"])
             if si is not None and ref is not None and b"ref=" in match["a"]:
-                self.masters.setdefault(si[1].decode(), (
-                    ref[1].decode(), xml_unescape(match["t"].decode("utf-8"))))
+                key = si[1].decode()
+                if key not in self.masters:
+                    self.masters[key] = (ref[1].decode(),
+                                         xml_unescape(match["t"].decode("utf-8")))
+                    self.master_rows[key] = number
+
+    def remembered(self, masters: Mapping[str, tuple[int, str, str]], rows: int) -> None:
+        """Take in the masters and the count of rows passed over (a memo's)."""
+        for key, (number, ref, formula) in masters.items():
+            if key not in self.masters:
+                self.masters[key] = (ref, formula)
+                self.master_rows[key] = number
+        self.count += rows
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ the bytes that came before it (:class:`RowPiece`), then its *tail* (what follows
 row: ``</sheetData>`` and the conditional formats, validations, extension lists…). Put back
 together in that order, the pieces are the part, byte for byte. Text in XML cannot hold a
 raw ``<``, so a ``<row`` in the part is always a tag.
+
+Rows a caller already knows (:class:`Skip`: those between two row numbers, as a memo of an
+earlier read describes them) can be passed over without being cut into rows: they come as
+pieces numbered :data:`SKIPPED` whose ``data`` is their bytes, in chunks.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ _SHEET_DATA: Final = re.compile(
 _ROW_TAG: Final = re.compile(rb"(?=[\s/>])(?:[^>]*?\sr=\"(?P<n>[0-9]+)\")?[^>]*?(?P<s>/?)>")
 _ROOT: Final = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
 HEAD_LIMIT: Final = 64 << 20  # a head (columns, views) larger than this is no worksheet
+SKIPPED: Final = 0  # the number of a piece holding skipped rows' bytes (rows start at 1)
 
 
 class RowPiece(NamedTuple):
@@ -30,6 +35,21 @@ class RowPiece(NamedTuple):
     number: int
     lead: bytes
     data: bytes
+
+
+class SkipMissed(PackageError):
+    """The row a :class:`Skip` goes to is not where it was said to be."""
+
+
+class Skip:
+    """Pass over the rows after row ``after`` up to row ``until`` (excluded), ``size`` bytes
+    said to be there; :attr:`done` once they were passed over."""
+
+    def __init__(self, after: int, until: int, size: int) -> None:
+        self.after = after
+        self.until = until
+        self.size = size
+        self.done = False
 
 
 class SheetStream:
@@ -75,7 +95,9 @@ class SheetStream:
             if len(self._buffer) > HEAD_LIMIT or not self._more():
                 raise PackageError(f"part {self.part} has no sheetData")
 
-    def rows(self) -> Iterator[RowPiece]:
+    def rows(self, skip: Skip | None = None) -> Iterator[RowPiece]:
+        """The part's rows in order; with ``skip``, its rows given as bytes (see the module
+        docstring), :class:`SkipMissed` raised when they do not end as it says."""
         if self.empty:
             self._drain()
             return
@@ -84,13 +106,18 @@ class SheetStream:
         buffer = self._buffer
         end_at = buffer.find(self._end_tag)
         opening = b"<" + self.prefix + b"row"
-        skip = len(opening)
+        skip_at = len(opening)
         while True:
+            if skip is not None and not skip.done and number == skip.after:
+                yield from self._skipped(buffer, position, skip)
+                buffer, position = self._buffer, 0
+                end_at = buffer.find(self._end_tag)
+                number = skip.until - 1
             start = buffer.find(opening, position)
-            match = _ROW_TAG.match(buffer, start + skip) if start >= 0 else None
+            match = _ROW_TAG.match(buffer, start + skip_at) if start >= 0 else None
             while start >= 0 and match is None and (end_at < 0 or start < end_at):
-                start = buffer.find(opening, start + skip)  # <rowBreaks…, or a tag cut short
-                match = _ROW_TAG.match(buffer, start + skip) if start >= 0 else None
+                start = buffer.find(opening, start + skip_at)  # <rowBreaks…, or a tag cut short
+                match = _ROW_TAG.match(buffer, start + skip_at) if start >= 0 else None
             if end_at >= 0 and (match is None or start > end_at):
                 self._buffer = buffer[position:]
                 self._drain()
@@ -116,6 +143,36 @@ class SheetStream:
             self.last_number = number
             yield RowPiece(number, buffer[position:start], buffer[start:end])
             position = end
+
+    def _skipped(self, buffer: bytes, position: int, skip: Skip) -> Iterator[RowPiece]:
+        """The bytes from ``position`` to the tag of row ``skip.until``, in pieces; the
+        stream's buffer then begins with that tag."""
+        marker = b"<" + self.prefix + b'row r="%d"' % skip.until
+        passed = 0
+        while True:
+            found = buffer.find(marker, position)
+            stop = buffer.find(self._end_tag, position)
+            if found >= 0 and (stop < 0 or found < stop):
+                passed += found - position
+                if passed != skip.size:
+                    raise SkipMissed(f"row {skip.until} is {passed} bytes on, not {skip.size}")
+                if found > position:
+                    yield RowPiece(SKIPPED, b"", buffer[position:found])
+                self._buffer = buffer[found:]
+                skip.done = True
+                return
+            if stop >= 0:
+                raise SkipMissed(f"no row {skip.until}")
+            keep = max(position, len(buffer) - len(marker))
+            if keep > position:
+                passed += keep - position
+                if passed > skip.size:
+                    raise SkipMissed(f"row {skip.until} is not {skip.size} bytes on")
+                yield RowPiece(SKIPPED, b"", buffer[position:keep])
+            self._buffer = buffer[keep:]
+            if not self._more():
+                raise SkipMissed(f"part {self.part}: sheetData is not closed")
+            buffer, position = self._buffer, 0
 
     def _drain(self) -> None:
         while self._more():

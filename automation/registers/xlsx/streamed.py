@@ -9,7 +9,9 @@ then written in one go (:func:`write_streamed`): the sheet part read again in ch
 row either the sketch's new version of it or copied as it is (its formulas moved when they
 point into rows that moved down), deflated as it goes; the ``Journal`` sheet the same way;
 the small parts the append changes (tables, workbook, styles) as bytes; every other member
-copied as it is stored, without inflating it.
+copied as it is stored, without inflating it. The register's middle rows, between its first
+rows and the sketch's, are measured as they are copied (:class:`~.memo.Region`): the memo
+the next append reads them with (:meth:`StreamedAppend.memo`).
 
 When the sketch cannot decide (its window begins on a row that is not data, an edit spans
 two of its pieces, a column is lost), :class:`Unstreamable` is raised before anything is
@@ -38,6 +40,7 @@ from automation.registers.xlsx.identity import (
     sort_out,
 )
 from automation.registers.xlsx.locate import RegisterSheet
+from automation.registers.xlsx.memo import Region, ScanMemo
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.readback import extract
@@ -51,6 +54,7 @@ from automation.registers.xlsx.scan import (
 from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
+from automation.registers.xlsx.stream import SKIPPED, Skip
 from automation.registers.xlsx.styles import StyleBook
 from automation.registers.xlsx.zipio import CHUNK, PackageWriter, ZipStreamError
 
@@ -68,6 +72,8 @@ class StreamedPart:
     pieces: dict[int, bytes]
     fixed: Transform | None = None  # applied to a left-out row's formulas that reach ``at``
     at: int = 0
+    memo: ScanMemo | None = None  # the middle rows, copied as bytes without being cut
+    region: Region | None = None  # measured as the part is written, for the next memo
 
     def new_sketch(self) -> SheetXml:
         """The sketch as it is once the edits are applied."""
@@ -90,6 +96,16 @@ class StreamedAppend:
     # Its header rows and new rows alone, to read them back (:mod:`.readback`)
     extracted: bytes | None = None
     strings_part: str | None = None  # the workbook's string table
+    highest: dict[int, int] = field(default_factory=dict)  # the sheet's, by period
+    masters: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
+
+    def memo(self, info: zipfile.ZipInfo) -> ScanMemo | None:
+        """The memo of the register's part once written (``info``: its entry in the new
+        zip); None when its middle rows could not be measured."""
+        streamed = self.streamed.get(self.part)
+        if streamed is None or streamed.region is None or info.filename != self.part:
+            return None
+        return streamed.region.memo(info, highest=self.highest, masters=self.masters)
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -105,19 +121,20 @@ def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, 
 
 def plan_streamed(binding: RegisterBinding, package: Package, styles: StyleBook,
                   rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-                  renumber: Renumber | None) -> StreamedAppend:
-    """Plan the append of ``rows`` (see the module docstring); raises :class:`Unstreamable`."""
+                  renumber: Renumber | None, *, memo: ScanMemo | None = None) -> StreamedAppend:
+    """Plan the append of ``rows`` (see the module docstring), with the register's ``memo``
+    when the tool kept one; raises :class:`Unstreamable`."""
     try:
-        return _plan(binding, package, styles, rows, notes, renumber)
+        return _plan(binding, package, styles, rows, notes, renumber, memo)
     except (SketchTooShort, PackageError, ZipStreamError, RegisterError) as exc:
         raise Unstreamable(str(exc)) from exc
 
 
 def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
           rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-          renumber: Renumber | None) -> StreamedAppend:
+          renumber: Renumber | None, memo: ScanMemo | None) -> StreamedAppend:
     scanned = scan_register(package, package.archive, binding,
-                            wanted=[row.record_id for row in rows])
+                            wanted=[row.record_id for row in rows], memo=memo)
     sheet = scanned.sheet
     if any(filled(row.values.get(k)) for k in sheet.missing for row in rows):
         raise Unstreamable("a column the rows fill is lost")  # the whole path says which
@@ -138,8 +155,16 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
                          if n.record_id == row.record_id else n for n in notes]
         plan = plan_splice(package, sheet, values, writer,
                            forced=frozenset({sheet.layout.columns["id"]}))
-        planned.streamed[sheet.part] = _streamed_part(sheet, scanned.sketch, plan,
-                                                      register=True)
+        part = _streamed_part(sheet, scanned.sketch, plan, register=True)
+        # With a memo, the middle rows are copied as bytes even when rows move: the memo was
+        # made by a write that moved them the same way and copied every middle row unchanged
+        # (a middle row whose formulas follow the moved rows spoils the region, no memo).
+        planned.streamed[sheet.part] = replace(part, memo=scanned.memo,
+                                               region=Region(scanned.sketch.numbers()))
+        sketch = scanned.sketch
+        planned.highest = dict(scanned.ids.highest_by)
+        planned.masters = {si: (sketch.master_rows.get(si, 0), *found)
+                           for si, found in sketch.masters.items()}
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
         planned.part = sheet.part
@@ -185,19 +210,34 @@ def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]
     kept = part.sketch.numbers()
     batch: list[bytes] = []
     size = 0
-    for piece in stream.rows():
-        data = part.pieces.get(piece.number) if piece.number in kept else None
-        if data is None:
-            data = piece.lead + piece.data
-            if (part.fixed is not None and piece.number not in kept and b"<f" in data
-                    and references_at_or_below(data, part.at)):
+    memo, region = part.memo, part.region
+    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
+    for piece in stream.rows(skip):
+        if piece.number == SKIPPED:
+            data = piece.data
+            if region is not None and memo is not None:
+                region.skipped(len(data), memo.count)
+                memo = None  # counted once; the bytes below add to the size
+            elif region is not None:
+                region.skipped(len(data), 0)
+        else:
+            new = part.pieces.get(piece.number) if piece.number in kept else None
+            copied = new is None
+            data = piece.lead + piece.data if new is None else new
+            if (new is None and part.fixed is not None and piece.number not in kept
+                    and b"<f" in data and references_at_or_below(data, part.at)):
                 data = rewrite_cells(data, 0, len(data), part.fixed)
+                copied = False
+            if region is not None:
+                region.row(piece.number, data, copied=copied)
         batch.append(data)
         size += len(data)
         if size >= CHUNK:
             yield b"".join(batch)
             batch, size = [], 0
     yield b"".join(batch)
+    if skip is not None and not skip.done:
+        raise PackageError(f"part {part.sketch.part}: row {skip.until} was not found again")
     yield part.pieces.get(-1, stream.tail)
 
 
