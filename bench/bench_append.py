@@ -3,7 +3,9 @@
 For each register size (rows already in the office's register: a table, validations, an x14
 dropdown, a Journal sheet, as ``tests/build_office_workbooks.py`` writes it) an office is
 made once: ``automation init``, the register adopted with ``automation adopt --add-columns``,
-and one file ingested, so that the journal knows the register as an office's journal does.
+and one file ingested, so that the journal knows the register as an office's journal does
+(the tool wrote it last: the next append passes over its middle rows with the memo of that
+write, as in an office between two saves by a person).
 Then, for each k, a CSV of k complaints is dropped into a fresh copy of that office and
 ``automation ingest`` runs as a child process; beside it, in the same run, the physical
 floor (``floor.py``: every zip entry copied, the sheet part rewritten once, streaming) runs as
