@@ -73,8 +73,7 @@ def cli(office: Path, *args: str | Path) -> ChildRun:
 
 def make_office(folder: Path, size: int) -> Path:
     """An office whose register holds ``size`` rows, adopted, seen once by the journal; kept
-    as ``template-SIZE``, copied back to ``office`` for each run (the journal knows the
-    register by its path: each run finds it where it was seen)."""
+    as ``template-SIZE``, copied back to ``office`` for each run."""
     office = folder / "office"
     if office.exists():
         shutil.rmtree(office)

@@ -199,7 +199,27 @@ def test_an_ingest_remembers_its_own_rows_without_reading_the_register_again(
         binding = office.config.binding("reclamations")
         assert office.journal.snapshot("reclamations") == current_rows(binding)
         assert len(current_rows(binding)) == 7
-        assert office.journal.register_seen("reclamations") == seen_file(binding.path)
+        assert office.journal.register_seen("reclamations") == seen_file(office, binding)
+
+
+def test_an_office_folder_moved_elsewhere_keeps_what_the_tool_knows_of_its_registers(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=PARIS))
+    init_office(tmp_path / "office", clock=clock)
+    with open_office(tmp_path / "office", clock=clock) as office:
+        dropped = office.config.inbox_dir / "reclamations" / "premier.csv"
+        write_drop(dropped, 3, tag="avant")
+        assert ingest_file(office, dropped).accepted == 3
+    moved = Path(shutil.move(tmp_path / "office", tmp_path / "partage" / "qualite"))
+    with open_office(moved, clock=clock) as office:
+        binding = office.config.binding("reclamations")
+        assert office.journal.register_seen("reclamations") == seen_file(office, binding)
+        dropped = office.config.inbox_dir / "reclamations" / "second.csv"
+        write_drop(dropped, 2, tag="après")
+        caplog.set_level(logging.DEBUG, logger="automation.pipeline.snapshots")
+        assert ingest_file(office, dropped).accepted == 2
+        assert "without reading it again" in caplog.text
+        assert office.journal.snapshot("reclamations") == current_rows(binding)
 
 
 def write_drop(path: Path, count: int, *, tag: str) -> None:

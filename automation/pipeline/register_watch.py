@@ -86,7 +86,7 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
     path = binding.path
     if not path.exists():
         return None
-    stamp = seen_file(path)
+    stamp = seen_file(office, binding)
     journal, key = office.journal, binding.key
     if journal.register_seen(key) == stamp:
         return None
@@ -94,7 +94,8 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
     locked: RegisterLocked | None = None
     try:
         if number_typed_rows(office, binding, read, stamp):
-            stamp, read = seen_file(path), read_rows(binding)  # the ids are in the file now
+            # the ids are in the file now
+            stamp, read = seen_file(office, binding), read_rows(binding)
     except RegisterLocked as exc:  # open in Excel: numbered at the next look
         locked = exc
     rows = rows_by_id(read)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from pathlib import Path
 
 from automation.errors import RegisterError
 from automation.pipeline.office import Office
@@ -24,15 +23,26 @@ from automation.registers.writer import AppendResult
 log = logging.getLogger(__name__)
 
 
-def seen_file(path: Path) -> SeenFile:
-    status = path.stat()
-    return SeenFile(str(path), status.st_size, status.st_mtime_ns)
+def seen_file(office: Office, binding: RegisterBinding) -> SeenFile:
+    """The register's file as it is now: where (:func:`where`), its size and time."""
+    status = binding.path.stat()
+    return SeenFile(where(office, binding), status.st_size, status.st_mtime_ns)
+
+
+def where(office: Office, binding: RegisterBinding) -> str:
+    """The register's path as the journal keeps it: relative to the office folder when it
+    lies inside (the office moved or mounted elsewhere keeps what the tool knows of it)."""
+    try:
+        return binding.path.absolute().relative_to(office.config.root.absolute()).as_posix()
+    except ValueError:
+        return str(binding.path)
 
 
 def first_sight(office: Office, binding: RegisterBinding) -> bool:
-    """True until the workbook at the binding's path has been looked at once."""
+    """True until the workbook at the binding's path has been looked at once (a journal
+    that kept it by its absolute path knows it still)."""
     seen = office.journal.register_seen(binding.key)
-    return seen is None or seen.path != str(binding.path)
+    return seen is None or seen.path not in {where(office, binding), str(binding.path)}
 
 
 def current_rows(binding: RegisterBinding) -> dict[str, Values]:
@@ -61,7 +71,7 @@ def remember_own_write(office: Office, binding: RegisterBinding, *,
                                                                    result):
         return
     try:
-        stamp = seen_file(binding.path)
+        stamp = seen_file(office, binding)
         rows = current_rows(binding)
     except (OSError, RegisterError) as exc:  # the watcher will compare the file later
         log.warning("%s: not re-read after writing it: %s", binding.path.name, exc)
@@ -97,14 +107,14 @@ def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Coll
     fresh, before, after = result.rows, result.read_from, result.written_as
     if fresh is None or before is None or after is None or not set(appended) <= set(fresh):
         return False
-    journal, key, where = office.journal, binding.key, str(binding.path)
-    if journal.register_seen(key) != SeenFile(where, before.size, before.mtime_ns):
+    journal, key, at = office.journal, binding.key, where(office, binding)
+    if journal.register_seen(key) != SeenFile(at, before.size, before.mtime_ns):
         return False  # a person saved it since it was last compared: compared again
     try:
-        stamp = seen_file(binding.path)
+        stamp = seen_file(office, binding)
     except OSError:
         return False
-    if stamp != SeenFile(where, after.size, after.mtime_ns):
+    if stamp != SeenFile(at, after.size, after.mtime_ns):
         return False  # saved again since the write
     now = office.clock.now()
     with journal.transaction():
