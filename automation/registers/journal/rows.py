@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS writebacks (
 """
 
 
+_INSERT_BATCH: Final = 500  # rows per INSERT statement of a recording
+
+
 @dataclass(frozen=True)
 class RecordOutcome:
     stored: tuple[StoredRow, ...]
@@ -111,12 +114,18 @@ class RowJournal:
                             origin, dump_values(values), recorded_at, record.note))
             stored.append(StoredRow(record.register, record_id, values, record.source,
                                     record.fingerprint, record.note))
-        self._db.executemany(
-            "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
-            " recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            if len(inserts) >= _INSERT_BATCH:  # the texts of 20,000 rows are not held at once
+                self._insert(inserts)
+                inserts = []
+        self._insert(inserts)
         for key, number in last.items():
             self._set_last_number(key, period, number)
         return RecordOutcome(tuple(stored), tuple(duplicates))
+
+    def _insert(self, rows: Sequence[tuple[str, ...]]) -> None:
+        self._db.executemany(
+            "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
+            " recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def has_sequence(self, sequence: str, year: int) -> bool:
         row = self._db.execute("SELECT 1 FROM sequences WHERE register = ? AND year = ?",
