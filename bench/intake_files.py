@@ -33,6 +33,7 @@ HERE: Final = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "data"))
 
 from build_survey_samples import (  # noqa: E402
+    MS_FORMS_FR,
     Q_APPLIED,
     Q_COMMENT,
     Q_CONTENT,
@@ -101,17 +102,7 @@ def ms_forms(out: Path, rows: int) -> None:
                         2 if low else 3 + n % 3,
                         "Trop de théorie, formatrice pas à l'écoute" if low else
                         (None if n % 3 else f"RAS, merci (réponse {n})")])
-    _ms_forms(
-        out, sheet="Feuil1",
-        bookkeeping=["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
-                     "Heure de la dernière modification"],
-        quiz=["Total points", "Commentaires sur le questionnaire"], feedback="Commentaires",
-        questions=["Globalement, êtes-vous satisfait de la formation ?",
-                   "Quelle est la probabilité que vous recommandiez cette formation à un "
-                   "collègue ?",
-                   "L'accueil et l'organisation", "Qu'avez-vous pensé de la formatrice ?",
-                   "Remarques"],
-        answers=answers)
+    _ms_forms(out, **MS_FORMS_FR, answers=answers)
 
 
 def complaints_csv(out: Path, rows: int) -> None:
