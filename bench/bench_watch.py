@@ -18,7 +18,6 @@ process, as the service runs it. Figures, three times each:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import subprocess
@@ -31,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_append import HEADERS, REGISTER, automation, make_office  # noqa: E402
-from common import figures, note, quick, report  # noqa: E402
 from common import exit_status as missed  # noqa: E402
+from common import figures, note, quick, report  # noqa: E402
 
 SETTLE = 2.0  # the default watch.settle_seconds
 STOP_LIMIT = 5.0
@@ -70,7 +69,7 @@ def drop(office: Path, n: int) -> Path:
               "Anglais B1", "Réclamation", f"Objet {n}", "Salle trop froide"]
     temporary.write_text(";".join(HEADERS) + "\n" + ";".join(values) + "\n", encoding="utf-8")
     target = inbox / f"depot-{n}.csv"
-    os.replace(temporary, target)  # arrives whole, as a copy finished elsewhere would
+    temporary.replace(target)  # arrives whole, as a copy finished elsewhere would
     return target
 
 

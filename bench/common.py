@@ -19,8 +19,10 @@ which prints::
 ``collect`` keeps values the callable returns (a child's own time, mails per second, MB);
 ``run_child`` runs a command in a child process and gives its wall time and its peak
 memory (the largest resident set of the child and of every process it waited for — the
-kernel's own figure, read with ``wait4``). ``report`` prints and returns whether the target
-was met; ``exit_status()`` is 1 when a target was missed in this process.
+kernel's own figure, read with ``wait4``); ``run_tree`` also bounds the memory of the whole
+process tree (a sandboxed reader that runs beside its parent counts with it). ``report``
+prints and returns whether the target was met; ``exit_status()`` is 1 when a target was
+missed in this process.
 
 When ``run.py`` runs the benchmarks it sets ``BENCH_RESULTS`` to a file where each report
 is also written as one JSON line, and prints them all again as a summary at the end.
@@ -145,6 +147,102 @@ def run_child(argv: Sequence[str | Path], *, cwd: Path | None = None,
                         process.returncode, out.read().decode("utf-8", "replace"),
                         err.read().decode("utf-8", "replace"),
                         usage.ru_utime + usage.ru_stime)
+
+
+@dataclass(frozen=True)
+class TreeRun:
+    """A command run with its process tree watched: the command's own figures, and the most
+    memory its processes can have held at once (MB)."""
+
+    run: ChildRun
+    tree_peak_mb: float  # see run_tree: a bound the tree never exceeded
+    peaks_mb: tuple[float, ...]  # each process's own peak, the command's first
+    rss_mb: float  # the most the tree was seen holding at one reading
+
+
+def run_tree(argv: Sequence[str | Path], *, cwd: Path | None = None,
+             env: dict[str, str] | None = None, every: float = 0.025) -> TreeRun:
+    """Run ``argv`` as :func:`run_child` does, reading every ``every`` seconds the memory of
+    the command and of each process below it from ``/proc`` (Linux).
+
+    A process's peak so far is its ``VmHWM`` (it only grows while the process runs; an
+    ``exec`` starts it afresh, so the last reading counts). Between two readings, the tree
+    held at most the peaks so far of the processes alive then, added up: the largest such sum
+    is ``tree_peak_mb``. A process that grows between its last reading and its end is the only
+    thing this can miss.
+    """
+    peaks: dict[tuple[int, str], float] = {}
+    bound = held = 0.0
+    previous: set[tuple[int, str]] = set()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env,
+                                   stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            alive: set[tuple[int, str]] = set()
+            rss = 0.0
+            for each in _tree(process.pid):
+                memory = _memory_kb(each)
+                if memory is None:
+                    continue
+                key = (each, _started_at(each))
+                alive.add(key)
+                peaks[key] = memory[0] / 1024  # the last reading: see the docstring
+                rss += memory[1] / 1024
+            bound = max(bound, sum(peaks[key] for key in alive | previous))
+            held = max(held, rss)
+            previous = alive
+            time.sleep(every)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        run = ChildRun(seconds, usage.ru_maxrss / 1024, process.returncode,
+                       out.read().decode("utf-8", "replace"),
+                       err.read().decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime)
+    # The command itself: the kernel's figure when no reading caught its last growth.
+    own = max(next(iter(peaks.values()), 0.0), run.peak_mb if len(peaks) <= 1 else 0.0)
+    return TreeRun(run, max(bound, own), (own, *list(peaks.values())[1:]), held)
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every live process below it."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found = [root]
+    for pid in found:
+        found.extend(child for child, parent in parents.items() if parent == pid)
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int] | None:
+    """``(VmHWM, VmRSS)`` of ``pid`` in kB; None once it is gone (or a zombie)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    if "VmHWM" not in fields or "VmRSS" not in fields:
+        return None
+    return int(fields["VmHWM"].split()[0]), int(fields["VmRSS"].split()[0])
+
+
+def _started_at(pid: int) -> str:
+    """When ``pid`` started (a pid reused by a later process is another process)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return ""
 
 
 def peak_mb() -> float:

@@ -32,6 +32,23 @@ def test_ids_are_sequential_per_register_and_year(tmp_path: Path) -> None:
     assert [r.record_id for r in next_year.stored] == ["REC-2027-0001"]
 
 
+def test_a_large_batch_gets_consecutive_ids_above_the_floor_and_the_next_continues(
+        tmp_path: Path) -> None:
+    batch = [Record("reclamations", {"name": f"Personne {n}"}, fingerprint=f"fp-{n}",
+                    source=f"gros.csv, ligne {n + 2}") for n in range(2_500)]
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        first = _store(journal, [*batch, batch[7]], floor=120)
+        after = _store(journal, [_record(1)], floor=3)
+        pending = journal.pending("reclamations")
+    assert [r.record_id for r in first.stored] == [f"REC-2026-{n:04d}" for n in range(121, 2621)]
+    assert [r.fingerprint for r in first.duplicates] == ["fp-7"]
+    assert after.stored[0].record_id == "REC-2026-2621"
+    assert [(r.record_id, r.values["name"], r.source) for r in pending[:2]] == [
+        ("REC-2026-0121", "Personne 0", "gros.csv, ligne 2"),
+        ("REC-2026-0122", "Personne 1", "gros.csv, ligne 3")]
+    assert len(pending) == 2_501
+
+
 def test_same_fingerprint_is_recorded_once(tmp_path: Path) -> None:
     with Journal(tmp_path / "j.sqlite3") as journal:
         _store(journal, [_record(1)])

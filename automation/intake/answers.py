@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from automation.intake import messages
@@ -93,6 +94,18 @@ _OUT_OF_HINT: Final = re.compile(r"(?:\bsur\s*|/\s*|\bout of\s*)(4|5|6|7|10)\b")
 def word_key(text: str) -> str:
     """How a word answer is looked up: folded, « satisfaite » and « satisfait(e) » as
     « satisfait »."""
+    return _short_word_key(text) if len(text) <= _SHORT else _word_key(text)
+
+
+_SHORT: Final = 64  # answers this short are looked up once per process (they repeat)
+
+
+@lru_cache(maxsize=4096)
+def _short_word_key(text: str) -> str:
+    return _word_key(text)
+
+
+def _word_key(text: str) -> str:
     folded = fold(text.replace("(e)", "").replace("(E)", ""))
     return _FEMININE.sub(r"\1", folded)
 
@@ -141,6 +154,11 @@ class Scale:
     def score(self, header: str, raw: CellValue) -> int | None:
         """The answer on the register's scale; ``None`` for no answer; :class:`InvalidValue`
         (French reason) for an answer off the scale."""
+        if isinstance(raw, str) and len(raw) > _SHORT:
+            return self._score(header, raw)
+        return _cached_score(self, header, raw)
+
+    def _score(self, header: str, raw: CellValue) -> int | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()) or is_no_answer(raw):
             return None
         text = one_line(as_text(raw))
@@ -150,7 +168,7 @@ class Scale:
             low = 0 if self.nps else LOW
             if not high.is_integer() or high <= low or not low <= given <= high:
                 raise InvalidValue(messages.score_off_scale(header, text, self.label))
-            return Scale(low, int(high), nps=self.nps).score(header, given)
+            return Scale(low, int(high), nps=self.nps)._score(header, given)
         number = _number(raw)
         if number is None:
             found = WORD_SCORES.get(word_key(text))
@@ -168,6 +186,12 @@ class Scale:
             return round_half_up(number)
         return round_half_up(
             LOW + (number - figures.low) * (HIGH - LOW) / (figures.high - figures.low))
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are different answers
+def _cached_score(scale: Scale, header: str, raw: CellValue) -> int | None:
+    """A column's answers repeat (« Très satisfait », « 4 »): each is read once."""
+    return scale._score(header, raw)
 
 
 def round_half_up(number: float) -> int:

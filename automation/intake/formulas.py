@@ -10,6 +10,7 @@ a row neither loses that text nor is refused for an "empty" required field.
 from __future__ import annotations
 
 import io
+import re
 from typing import Final
 
 from automation.registers.xlsx.package import Package, PackageError
@@ -18,6 +19,7 @@ from automation.registers.xlsx.sheet import SheetXml
 
 Position = tuple[int, int]  # (row, column), both 1-based as Excel numbers them
 MAX_FOUND: Final = 100_000
+_FORMULA_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")  # <f>, <f t=…/>, <x:f>
 
 
 def uncached_formulas(data: bytes, sheet: str) -> dict[Position, str]:
@@ -28,7 +30,10 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[Position, str]:
             part = package.sheet_part(sheet)
             if part is None:
                 return found
-            xml = SheetXml(package.read(part), part)
+            data = package.read(part)
+            if not _FORMULA_TAG.search(data):
+                return found  # most exports: no formula at all, nothing to look at cell by cell
+            xml = SheetXml(data, part)
             for row in xml.rows:
                 for cell in xml.cells(row):
                     if cell.has_formula and not cell.value:

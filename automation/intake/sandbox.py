@@ -11,9 +11,14 @@ reason), so the file is refused once — or, attached to a mail, kept as evidenc
 next read starts a new child. A wall-clock safety net (several times the CPU budget) covers a
 child that stops answering without using CPU.
 
-Requests and answers are pickles framed by an 8-byte length. The parent unpickles only the
-classes an answer may hold (:data:`ALLOWED`): a child that misbehaved cannot make the
-watcher run code.
+Requests and answers are pickles framed by an 8-byte length; an answer frame is
+``(retire, answer)``. The records of a large spreadsheet come in frames of
+:data:`CHUNK_RECORDS` (``ANSWER_MORE``) before the answer that holds the rest, so that neither
+side ever pickles or holds the whole answer as bytes. A child whose peak memory grew by more
+than :data:`RETIRE_GROWTH` during a read says so (``retire``): the parent ends it once it has
+the answer, and the next read starts a fresh one — the watcher then writes the rows without a
+big idle reader beside it. The parent unpickles only the classes an answer may hold
+(:data:`ALLOWED`): a child that misbehaved cannot make the watcher run code.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -49,6 +54,9 @@ ANSWER_OK: Final = "ok"
 ANSWER_REFUSED: Final = "refused"  # an IntakeError: its French message follows
 ANSWER_MEMORY: Final = "memory"  # MemoryError (or a recursion too deep) in the child
 ANSWER_BUG: Final = "bug"  # another exception: its type and traceback follow
+ANSWER_MORE: Final = "more"  # some records of the spreadsheet being answered; more follow
+CHUNK_RECORDS: Final = 1000  # records per ANSWER_MORE frame
+RETIRE_GROWTH: Final = 32 * 2**20  # bytes of peak memory a read may add before the child ends
 _HEADER: Final = struct.Struct("!Q")
 _WALL_FACTOR: Final = 4.0  # the safety net: this many times the CPU budget, plus a margin
 _WALL_MARGIN: Final = 30.0
@@ -126,6 +134,13 @@ class SandboxReader:
         with self._lock:
             self._ensure_child()
 
+    @property
+    def child_pid(self) -> int | None:
+        """The process id of the child reading now; None before the first read, or once it
+        ended (the next read starts another)."""
+        child = self._child
+        return child.pid if child is not None and child.poll() is None else None
+
     # -- the Reader protocol, under the limits of the request's configuration ------------------
 
     def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:
@@ -197,17 +212,41 @@ class SandboxReader:
         except (BrokenPipeError, OSError):
             raise self._reap(child) from None
         deadline = time.monotonic() + limits.cpu_seconds * _WALL_FACTOR + _WALL_MARGIN
+        records: list[Any] = []
+        while True:
+            retire, answer = self._frame(child, deadline)
+            if answer[0] != ANSWER_MORE:
+                break
+            if len(answer) != 2 or not isinstance(answer[1], list):
+                self._stop()
+                raise _Died(too_long=False)
+            records.extend(answer[1])
+        if retire:
+            log.debug("the reader grew reading this file; a new one is started for the next")
+            self._stop()
+        if not records:
+            return answer
+        if answer[0] != ANSWER_OK or not isinstance(answer[1], SpreadsheetIntake):
+            self._stop()
+            raise _Died(too_long=False)
+        return (ANSWER_OK, replace(answer[1], records=[*records, *answer[1].records]))
+
+    def _frame(self, child: subprocess.Popen[bytes],
+               deadline: float) -> tuple[bool, tuple[Any, ...]]:
+        """One answer frame: whether the child retires, and its answer (a non-empty tuple)."""
         data = self._receive(child, deadline)
         try:
-            answer = _Unpickler(io.BytesIO(data)).load()
+            frame = _Unpickler(io.BytesIO(data)).load()
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
             log.error("the reader's answer could not be read: %s", exc)
             self._stop()
             raise _Died(too_long=False) from exc
-        if not isinstance(answer, tuple) or not answer:
+        del data
+        if (not isinstance(frame, tuple) or len(frame) != 2 or not isinstance(frame[0], bool)
+                or not isinstance(frame[1], tuple) or not frame[1]):
             self._stop()
             raise _Died(too_long=False)
-        return answer
+        return frame[0], frame[1]
 
     def _receive(self, child: subprocess.Popen[bytes], deadline: float) -> bytes:
         assert child.stdout is not None

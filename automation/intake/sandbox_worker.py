@@ -3,9 +3,12 @@
 Started by :class:`~automation.intake.sandbox.SandboxReader` as ``python -m
 automation.intake.sandbox_worker``. Each request is framed on stdin (see
 :mod:`automation.intake.sandbox`), carries its memory limit (address space) and its CPU-time
-budget, and gets one framed answer on stdout. Past the budget the kernel ends the process
-(SIGXCPU); an allocation past the memory limit raises MemoryError here (answered, then the
-child exits, its heap no longer trusted) or aborts native code (the parent sees the signal).
+budget, and gets its framed answer on stdout: a spreadsheet's records in frames of
+``CHUNK_RECORDS``, then the rest of the answer, each frame saying whether the child retires
+after it (its peak memory grew by more than ``RETIRE_GROWTH`` during the read). Past the
+budget the kernel ends the process (SIGXCPU); an allocation past the memory limit raises
+MemoryError here (answered, then the child exits, its heap no longer trusted) or aborts
+native code (the parent sees the signal).
 At the end of stdin — the watcher stopped or was killed — the child exits.
 """
 
@@ -15,6 +18,9 @@ import os
 import pickle
 import sys
 import traceback
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import IO, Any
 
 from automation.errors import IntakeError
@@ -30,12 +36,16 @@ from automation.intake.reader import (
 from automation.intake.sandbox import (
     ANSWER_BUG,
     ANSWER_MEMORY,
+    ANSWER_MORE,
     ANSWER_OK,
     ANSWER_REFUSED,
+    CHUNK_RECORDS,
+    RETIRE_GROWTH,
     Limits,
     read_frame,
     write_frame,
 )
+from automation.intake.spreadsheet import SpreadsheetIntake
 
 try:
     import resource
@@ -88,12 +98,45 @@ def _unexpected(request: object, exc: BaseException) -> tuple[Any, ...]:
     return (ANSWER_BUG, type(exc).__name__, "".join(traceback.format_exception(exc))[-8000:])
 
 
+def _peak() -> int:
+    """This process's peak resident memory so far, in bytes (0 where it cannot be known).
+
+    Linux's own count for this program (``VmHWM``), since ``ru_maxrss`` starts from the peak
+    of the process that started it (the watcher's, or a test runner's)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    if resource is None:
+        return 0
+    scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, Linux kilobytes
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def frames(answer: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """``answer`` as the frames it is sent in: a spreadsheet's records ``CHUNK_RECORDS`` at a
+    time (``ANSWER_MORE``), then the answer holding the last of them."""
+    if answer[0] != ANSWER_OK or not isinstance(answer[1], SpreadsheetIntake):
+        yield answer
+        return
+    records = answer[1].records
+    last = max(0, len(records) - CHUNK_RECORDS)
+    for start in range(0, last, CHUNK_RECORDS):
+        yield (ANSWER_MORE, records[start:min(start + CHUNK_RECORDS, last)])
+    yield (ANSWER_OK, replace(answer[1], records=records[last:]))
+
+
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     while True:
         frame = read_frame(stdin)
         if frame is None:
             return
         limits, request = pickle.loads(frame)  # noqa: S301 - written by our own parent
+        del frame
+        before = _peak()
         _limit(limits)
         fatal = False
         try:
@@ -108,11 +151,16 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
             raise
         except BaseException as exc:  # noqa: BLE001 - said to the parent, which logs it
             answer = _unexpected(request, exc)
+        del request
+        retire = _peak() - before > RETIRE_GROWTH
         try:
-            payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in frames(answer):
+                write_frame(stdout, pickle.dumps((retire, part),
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
         except MemoryError:
-            payload, fatal = pickle.dumps((ANSWER_MEMORY,)), True
-        write_frame(stdout, payload)
+            write_frame(stdout, pickle.dumps((True, (ANSWER_MEMORY,))))
+            fatal = True
+        del answer
         if fatal:
             return
 

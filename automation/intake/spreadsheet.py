@@ -110,6 +110,7 @@ class Spreadsheet:
         self.limits = limits
         self._workbook: CalamineWorkbook | None = None
         self._csv: Table | None = None
+        self._formulas: dict[str, dict[tuple[int, int], str]] = {}  # sheet -> its formula texts
         suffix = PurePath(name).suffix.lower()
         self._xlsx = suffix in _XLSX_SUFFIXES
         if suffix not in SPREADSHEET_SUFFIXES:
@@ -168,7 +169,9 @@ class Spreadsheet:
         except (CalamineError, ValueError, OverflowError) as exc:
             raise IntakeError(messages.unreadable(self.name, messages.CORRUPT)) from exc
         if self._xlsx:
-            rows = _with_formula_texts(rows, uncached_formulas(self.data, sheet), head=head)
+            if sheet not in self._formulas:  # the same sheet is read for its head, then whole
+                self._formulas[sheet] = uncached_formulas(self.data, sheet)
+            rows = _with_formula_texts(rows, self._formulas[sheet], head=head)
         return make_table(sheet, rows)
 
     def close(self) -> None:

@@ -163,6 +163,8 @@ def read(office: Office, job: Job) -> bool:
 def classify(office: Office, job: Job) -> bool:
     if job.intake is not None:
         job.records = list(job.intake.records)
+        # The job carries the records on; the intake keeps what settle needs (rejections).
+        job.intake = replace(job.intake, records=[])
         return True
     mail, arrival = job.mail, job.arrival
     assert mail is not None
@@ -324,6 +326,8 @@ def _say_where_attachments_are(office: Office, job: Job, result: store.RecordRes
 def write(office: Office, job: Job) -> bool:
     registers = sorted({r.register for each in (job, *job.children) for r in each.records}
                        | set(job.opened))
+    for each in (job, *job.children):  # in the journal now: the flush reads them from there
+        each.records, each.stored = [], []
     try:
         flushed = store.flush(office, registers)
     except RegisterError as exc:  # the rows are safe in the journal: written once it is fixed

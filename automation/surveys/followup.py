@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from automation.clock import paris_naive
@@ -56,15 +57,34 @@ _STAKEHOLDERS: Final = {"Apprenant": "Apprenant", "Entreprise": "Entreprise",
 
 def _matches(patterns: Sequence[str], text: str) -> str:
     """The first pattern found in ``text`` (keywords at the start of a word, or ``re:``)."""
-    folded = fold(text)
+    return _matcher(tuple(patterns))(text)
+
+
+@lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], str]:
+    """:func:`_matches` for ``patterns``, each compiled once; one search of all the keywords
+    first, since most comments have none."""
+    compiled: list[tuple[str, re.Pattern[str], bool]] = []
     for pattern in patterns:
         if pattern.startswith(REGEX_PREFIX):
-            regex = re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE)
-            if regex.search(text) or regex.search(folded):
+            compiled.append((pattern, re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE),
+                             True))
+        elif word := fold(pattern):
+            compiled.append((pattern, re.compile(rf"(?<![0-9a-z]){re.escape(word)}"), False))
+    keywords = [regex.pattern for _, regex, raw in compiled if not raw]
+    anyone = re.compile("|".join(keywords)) if keywords else None
+    regexes = any(raw for _, _, raw in compiled)
+
+    def first(text: str) -> str:
+        folded = fold(text)
+        if not regexes and (anyone is None or not anyone.search(folded)):
+            return ""
+        for pattern, regex, raw in compiled:
+            if regex.search(folded) or (raw and regex.search(text)):
                 return pattern
-        elif (word := fold(pattern)) and re.search(rf"(?<![0-9a-z]){re.escape(word)}", folded):
-            return pattern
-    return ""
+        return ""
+
+    return first
 
 
 def _score(values: Mapping[str, CellValue], key: str) -> int | None:

@@ -31,7 +31,7 @@ import csv
 import io
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from openpyxl import Workbook
 
@@ -151,17 +151,23 @@ def _ms_forms(out: Path, *, sheet: str, bookkeeping: list[str], quiz: list[str],
     workbook.save(out)
 
 
+# The French export's sheet and columns: ``_ms_forms(out, **MS_FORMS_FR, answers=…)``.
+MS_FORMS_FR: Final[dict[str, Any]] = {
+    "sheet": "Feuil1",
+    "bookkeeping": ["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
+                    "Heure de la dernière modification"],
+    "quiz": ["Total points", "Commentaires sur le questionnaire"], "feedback": "Commentaires",
+    "questions": ["Globalement, êtes-vous satisfait de la formation ?",
+                  "Quelle est la probabilité que vous recommandiez cette formation à un "
+                  "collègue ?",
+                  "L'accueil et l'organisation", "Qu'avez-vous pensé de la formatrice ?",
+                  "Remarques"],
+}
+
+
 def ms_forms_fr(out: Path) -> None:
     _ms_forms(
-        out, sheet="Feuil1",
-        bookkeeping=["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
-                     "Heure de la dernière modification"],
-        quiz=["Total points", "Commentaires sur le questionnaire"], feedback="Commentaires",
-        questions=["Globalement, êtes-vous satisfait de la formation ?",
-                   "Quelle est la probabilité que vous recommandiez cette formation à un "
-                   "collègue ?",
-                   "L'accueil et l'organisation", "Qu'avez-vous pensé de la formatrice ?",
-                   "Remarques"],
+        out, **MS_FORMS_FR,
         answers=[
             [datetime(2026, 6, 14, 16, 30, 5), datetime(2026, 6, 14, 16, 38, 47),
              "marie.dupont@exemple.fr", "Marie Dupont", "Très satisfait", 10, "Satisfait", 5,

@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS writebacks (
 """
 
 
+_INSERT_BATCH: Final = 500  # rows per INSERT statement of a recording
+
+
 @dataclass(frozen=True)
 class RecordOutcome:
     stored: tuple[StoredRow, ...]
@@ -91,22 +94,38 @@ class RowJournal:
         fingerprints = [r.fingerprint for r in records]
         known = self._known_fingerprints(fingerprints)
         seen: set[str] = set()
+        period = scheme.period(year)
+        last: dict[str, int] = {}  # sequence -> the last number handed out, written once
+        inserts: list[tuple[str, ...]] = []
+        recorded_at = now.isoformat()
         for record in records:
             if record.fingerprint in known or record.fingerprint in seen:
                 duplicates.append(record)
                 continue
             seen.add(record.fingerprint)
-            record_id = self.next_id(sequence or record.register, scheme, year, floor)
+            key = sequence or record.register
+            if key not in last:
+                last[key] = self._last_number(key, period)
+            last[key] = number = max(last[key], floor) + 1
+            record_id = scheme.format(year, number)
             values = dict(record.values)
             values["id"] = record_id
-            self._db.execute(
-                "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
-                " recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.register, record_id, record.fingerprint, record.source, origin,
-                 dump_values(values), now.isoformat(), record.note))
+            inserts.append((record.register, record_id, record.fingerprint, record.source,
+                            origin, dump_values(values), recorded_at, record.note))
             stored.append(StoredRow(record.register, record_id, values, record.source,
                                     record.fingerprint, record.note))
+            if len(inserts) >= _INSERT_BATCH:  # the texts of 20,000 rows are not held at once
+                self._insert(inserts)
+                inserts = []
+        self._insert(inserts)
+        for key, number in last.items():
+            self._set_last_number(key, period, number)
         return RecordOutcome(tuple(stored), tuple(duplicates))
+
+    def _insert(self, rows: Sequence[tuple[str, ...]]) -> None:
+        self._db.executemany(
+            "INSERT INTO rows (register, record_id, fingerprint, source, origin, values_json,"
+            " recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def has_sequence(self, sequence: str, year: int) -> bool:
         row = self._db.execute("SELECT 1 FROM sequences WHERE register = ? AND year = ?",
@@ -187,14 +206,20 @@ class RowJournal:
         return known
 
     def _next_number(self, register: str, year: int, floor: int) -> int:
+        number = max(self._last_number(register, year), floor) + 1
+        self._set_last_number(register, year, number)
+        return number
+
+    def _last_number(self, register: str, year: int) -> int:
         found = self._db.execute("SELECT last FROM sequences WHERE register = ? AND year = ?",
                                  (register, year)).fetchone()
-        number = max(int(found[0]) if found else 0, floor) + 1
+        return int(found[0]) if found else 0
+
+    def _set_last_number(self, register: str, year: int, number: int) -> None:
         self._db.execute(
             "INSERT INTO sequences (register, year, last) VALUES (?, ?, ?)"
             " ON CONFLICT (register, year) DO UPDATE SET last = excluded.last",
             (register, year, number))
-        return number
 
     # -- cells to write back ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ not told to change is copied verbatim. Text in XML cannot hold a raw ``<``, so a
 from __future__ import annotations
 
 import bisect
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ unescape = xml_unescape
 
 _P: Final = rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)"
 _ROOT: Final = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
-_PARSER: Final = etree.XMLParser(resolve_entities=False, no_network=True)
 _TYPE: Final = re.compile(rb"\st=\"([^\"]*)\"")
 _SHEET_DATA: Final = re.compile(_P + rb"sheetData(?=[\s/>])[^>]*?(?P<empty>/?)>")
 _DIMENSION: Final = re.compile(_P + rb"dimension(?=[\s/>])[^>]*?\bref=\"(?P<ref>[^\"]*)\"")
@@ -236,7 +236,7 @@ class SheetXml:
             else:
                 continue
             try:
-                etree.fromstring(fragment, _PARSER)
+                _parse_row_by_row(fragment)
             except etree.XMLSyntaxError as exc:
                 raise PackageError(f"part {self.part}: the new content is not well-formed "
                                    f"XML: {exc}") from exc
@@ -315,3 +315,16 @@ def _quick_text(match: re.Match[bytes], shared: Sequence[str]) -> str:
         except (ValueError, IndexError):
             return ""
     return decode_escapes(unescape(raw)) if kind is not None and kind[1] == b"str" else raw
+
+
+def _parse_row_by_row(fragment: bytes) -> None:
+    """Parse ``fragment`` (namespaces checked, entities not resolved, no network), letting
+    go of each row once it is read: an append's one edit may hold 20,000 new rows, whose
+    tree would take hundreds of megabytes."""
+    events = etree.iterparse(io.BytesIO(fragment), events=("end",), tag="{*}row",
+                             resolve_entities=False, no_network=True)
+    for _, row in events:
+        row.clear(keep_tail=False)
+        parent = row.getparent()
+        while parent is not None and row.getprevious() is not None:
+            del parent[0]

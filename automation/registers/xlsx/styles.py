@@ -47,6 +47,7 @@ class StyleBook:
         self._added: list[bytes] = []
         self._variants: dict[tuple[int, bool, int | None], int] = {}
         self._block: re.Match[bytes] | None = None
+        self._dates: dict[str | None, bool] = {}  # is_date by style: the formats never change
         if data is None:
             return
         self._block = _CELL_XFS.search(data)
@@ -62,6 +63,12 @@ class StyleBook:
         return bool(self._added)
 
     def is_date(self, style: str | None) -> bool:
+        known = self._dates.get(style)
+        if known is None:
+            known = self._dates[style] = self._is_date(style)
+        return known
+
+    def _is_date(self, style: str | None) -> bool:
         xf = self._xf(style)
         ident = _attr(xf, "numFmtId") if xf is not None else None
         if ident is None or not ident.isdigit():
