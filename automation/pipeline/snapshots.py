@@ -64,8 +64,8 @@ def remember_own_write(office: Office, binding: RegisterBinding, *,
     """Take in what the tool just wrote: ``appended`` rows, ``written`` fields by row id.
 
     ``result`` is the writer's account of an append: when the file it read was the one last
-    seen, and the file now is the one it wrote, the rows it read back are all that changed,
-    and the workbook is not read again.
+    seen (or, never seen, held no row under its header), and the file now is the one it
+    wrote, the rows it read back are all that changed, and the workbook is not read again.
     """
     if result is not None and not written and _take_in_own_append(office, binding, appended,
                                                                    result):
@@ -108,7 +108,9 @@ def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Coll
     if fresh is None or before is None or after is None or not set(appended) <= set(fresh):
         return False
     journal, key, at = office.journal, binding.key, where(office, binding)
-    if journal.register_seen(key) != SeenFile(at, before.size, before.mtime_ns):
+    seen = journal.register_seen(key)
+    if seen != SeenFile(at, before.size, before.mtime_ns) and not (
+            seen is None and result.only and not journal.snapshot(key)):
         return False  # a person saved it since it was last compared: compared again
     try:
         stamp = seen_file(office, binding)

@@ -52,6 +52,7 @@ class AppendResult:
     read_from: FileStamp | None = None
     written_as: FileStamp | None = None  # the new file as the writer wrote it
     rows: Mapping[str, Mapping[str, CellValue]] | None = None
+    only: bool = False  # the sheet had no row under its header: ``rows`` are all it holds
 
 
 @dataclass(frozen=True)

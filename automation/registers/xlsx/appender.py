@@ -123,7 +123,7 @@ class XmlAppender:
                                    planned=planned)
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
-                            rows=self._read_back(planned))
+                            rows=self._read_back(planned), only=planned.only)
 
     def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
         if planned.extracted is None:

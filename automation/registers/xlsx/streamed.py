@@ -96,6 +96,7 @@ class StreamedAppend:
     # Its header rows and new rows alone, to read them back (:mod:`.readback`)
     extracted: bytes | None = None
     strings_part: str | None = None  # the workbook's string table
+    only: bool = False  # the sheet had no row under its header: the new rows are all it holds
     highest: dict[int, int] = field(default_factory=dict)  # the sheet's, by period
     masters: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
 
@@ -173,6 +174,8 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
                                     first=plan.first, last=plan.last)
         planned.strings_part = next(iter(package.related(package.workbook_part,
                                                          "sharedStrings")), None)
+        planned.only = (scanned.sketch.last_number <= sheet.layout.header_row
+                        and plan.first == sheet.layout.header_row + 1)
     if notes:
         _plan_journal(package, notes, writer.styles, planned)
     return planned
