@@ -32,9 +32,10 @@ from automation.intake.mail_records import mail_office, mail_record
 from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest
 from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
+from automation.letters.mime import reply_bytes
 from automation.letters.naming import safe_stem, unique_path
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
-from automation.letters.smtp import references_of, reply_message, reply_subject
+from automation.letters.smtp import references_of, reply_subject
 from automation.pipeline import sent
 from automation.pipeline.office import Office
 from automation.records import Record
@@ -199,7 +200,7 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
             sent.mark_sent(office, entry.register, entry.record_id, LetterKind.ACKNOWLEDGMENT,
                            on=sent.today(office), how=SentHow.by_source(source.name))
     else:  # a mail saved into the inbox: the draft is an .eml Outlook opens for editing
-        message = reply_message(
+        message = reply_bytes(
             from_address=config.organisation.email or config.mail.smtp.from_address,
             to=formataddr((author.name, author.address)), subject=reply.subject,
             body=reply.body, attachment=attachment,
@@ -208,7 +209,7 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
             when=office.clock.now(), draft=True)
         person = safe_stem(author.name or author.address, limit=40)
         target = unique_path(config.outbox_dir, f"{entry.record_id} reponse - {person}.eml")
-        target.write_bytes(message.as_bytes())
+        target.write_bytes(message)
         answered = "draft"
     office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
     return answered
