@@ -4,7 +4,8 @@ Each arrival goes through the same stages as in :func:`~automation.pipeline.runn
 and what each stage costs once per *group* instead of once per mail is shared:
 
 * guard → read → classify → enrich, one arrival after another (a mail left for a person is
-  noted in the journal, all of them in one transaction);
+  noted in the journal, all of them in one transaction), the mails parsed in one exchange
+  with the reader (:func:`read_group`, which the caller may run ahead, in another thread);
 * **record**: one journal transaction for every row of the group, its letters and its mail
   entries — the journal is synced once, and every row is safe before anything else happens;
 * **letters**: the pass's letters written, recorded as prepared together;
@@ -22,13 +23,14 @@ stops the group, as it stops a cycle.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
 from automation.errors import MailboxError
+from automation.intake.reader import MailRead
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps
 from automation.pipeline.office import Office
@@ -57,16 +59,20 @@ class Failed:
     error: Exception
 
 
-def run_group(office: Office,
-              arrivals: Sequence[tuple[Arrival, MailboxMail | None]]) -> list[Report | Failed]:
-    """Take ``arrivals`` through the stages together; one outcome each, in their order."""
+def run_group(office: Office, arrivals: Sequence[tuple[Arrival, MailboxMail | None]], *,
+              parsed: Mapping[int, MailRead] | None = None) -> list[Report | Failed]:
+    """Take ``arrivals`` through the stages together; one outcome each, in their order.
+    ``parsed`` is :func:`read_group`'s answer when the caller read the mails beforehand."""
     jobs = [Job(arrival, report_of(arrival), mailbox) for arrival, mailbox in arrivals]
     failed: dict[int, Exception] = {}
     ended: set[int] = set()
     with office.journal.transaction():  # mails left for a person, noted together
         _each(office, jobs, (guard,), failed, ended)
-        _read_mails_together(office, [job for i, job in enumerate(jobs)
-                                      if i not in failed and i not in ended])
+        if parsed is None:
+            parsed = read_group(office, [arrival for arrival, _ in arrivals])
+        for index, mail in parsed.items():
+            if index not in failed and index not in ended:
+                jobs[index].parsed = mail
         _each(office, jobs, AFTER_GUARD, failed, ended)
     live = [i for i in range(len(jobs)) if i not in failed and i not in ended]
     failed.update(_record_together(office, [jobs[i] for i in live], live))
@@ -108,14 +114,19 @@ def _each(office: Office, jobs: list[Job], stages: tuple[Stage, ...],
             failed[index] = exc
 
 
-def _read_mails_together(office: Office, jobs: list[Job]) -> None:
-    """The group's mails parsed in one exchange with the reader, for the read stage."""
-    mails = [job for job in jobs if job.arrival.form is Form.MAIL
-             and job.arrival.source is not Source.ATTACHMENT]
-    if len(mails) > 1:
-        for job, parsed in zip(mails, mail_steps.read_mails(office, [j.arrival for j in mails]),
-                               strict=True):
-            job.parsed = parsed
+def read_group(office: Office, arrivals: Sequence[Arrival]) -> dict[int, MailRead]:
+    """The group's mails parsed in one exchange with the reader, by index in ``arrivals``,
+    for the read stage: those the guard lets through (a mailbox's mail is never filed
+    before). A lone mail is left to the read stage. Safe in another thread than the
+    pipeline's (the reader takes one read at a time): a mailbox cycle reads the next group
+    while this one goes through the stages."""
+    indexes = [index for index, arrival in enumerate(arrivals)
+               if arrival.form is Form.MAIL and arrival.source is not Source.ATTACHMENT
+               and arrival.data is not None and not arrival.refusal]
+    if len(indexes) < 2:
+        return {}
+    mails = mail_steps.read_mails(office, [arrivals[index] for index in indexes])
+    return dict(zip(indexes, mails, strict=True))
 
 
 def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.Pdfs,

@@ -15,15 +15,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
 
 from automation.arrival import Arrival, Source
 from automation.config import Config
 from automation.errors import AutomationError, MailboxError
 from automation.intake.mail import mail_fingerprint
+from automation.intake.reader import MailRead
 from automation.pipeline import store
 from automation.pipeline.events import log_mail
-from automation.pipeline.group import Failed, handing_over, run_group
+from automation.pipeline.group import Failed, handing_over, read_group, run_group
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -102,13 +105,14 @@ def poll_once(office: Office, source: MailSource, *,
     Mails go through the runner a group at a time (:func:`~.group.run_group`: one journal
     transaction for the group's rows, its letters in one pass, their PDF copies in one
     LibreOffice call); each is marked processed once its row is safe and its answer given.
+    The next group is fetched and parsed while one goes through the runner.
     """
     lock = lock or threading.Lock()
     reports: list[Report] = []
     complete = True
     written = 0
     with handing_over(source):  # drafts and moves done on the side while the next group goes
-        for group in _groups(source.fetch_new()):
+        for group in _read_ahead(office, source, _groups(source.fetch_new())):
             complete = _handle_group(office, source, group, lock, reports) and complete
             if len(reports) - written >= FLUSH_EVERY:
                 written = len(reports)
@@ -122,19 +126,47 @@ def poll_once(office: Office, source: MailSource, *,
     return reports
 
 
-def _handle_group(office: Office, source: MailSource, group: list[MailItem],
+@dataclass(frozen=True)
+class _Group:
+    """Mails of a cycle taken through the runner together, and their parsing under way."""
+
+    items: list[MailItem]
+    arrivals: list[Arrival]
+    parsed: Future[dict[int, MailRead]]
+
+
+def _read_ahead(office: Office, source: MailSource,
+                groups: Iterator[list[MailItem]]) -> Iterator[_Group]:
+    """Each group, its mails already being parsed: the next group is fetched and handed to
+    the reader (in a thread of its own) before this one is given out, so that the sandbox
+    parses while the pipeline records, writes letters and answers."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-reading") as reading:
+        ahead: _Group | None = None
+        for items in groups:
+            arrivals = [mail_arrival(source, item) for item in items]
+            group = _Group(items, arrivals, reading.submit(read_group, office, arrivals))
+            if ahead is not None:
+                yield ahead
+            ahead = group
+        if ahead is not None:
+            yield ahead
+
+
+def _handle_group(office: Office, source: MailSource, group: _Group,
                   lock: threading.Lock, reports: list[Report]) -> bool:
     """One group through the runner, each mail marked processed once handled; False when a
     mail could not be handled (it is fetched again next time)."""
+    parsed = group.parsed.result()
     with lock:
-        outcomes = run_group(office, [(mail_arrival(source, item), (source, item))
-                                      for item in group])
+        outcomes = run_group(office, [(arrival, (source, item)) for arrival, item
+                                      in zip(group.arrivals, group.items, strict=True)],
+                             parsed=parsed)
         handled = [o for o in outcomes if isinstance(o, Report)]
         if handled:
             office.journal.set_state(STATE_LAST_MAIL,
                                      f"{office.clock.now().isoformat()} {handled[-1].subject}")
     complete = True
-    for item, outcome in zip(group, outcomes, strict=True):
+    for item, outcome in zip(group.items, outcomes, strict=True):
         if isinstance(outcome, Failed):
             if isinstance(outcome.error, MailboxError):
                 raise outcome.error
