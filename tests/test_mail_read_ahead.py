@@ -16,7 +16,7 @@ import pytest
 
 from automation.clock import FixedClock
 from automation.errors import IntakeError
-from automation.intake.mail import ParsedMail
+from automation.intake.mail import ParsedMail, mail_fingerprint
 from automation.intake.reader import HeadRequest, InProcessReader, MailBatch, MailRead
 from automation.intake.spreadsheet import Table
 from automation.pipeline.mailbox import GROUP, poll_once
@@ -150,3 +150,28 @@ def test_a_mail_refused_by_the_reader_in_a_group_read_ahead_is_refused_alone(
     (unread,) = [r for r in reports if r.verdict is Verdict.REFUSED]
     assert "Courriel illisible (essai)" in unread.message
     assert refused not in dovecot.message_ids("Traité", user=user)
+
+
+def test_a_mail_again_in_the_next_group_is_answered_once(
+        mail_office: Path, dovecot: DovecotServer, user: str, clock: FixedClock) -> None:
+    for number in range(1, GROUP + 1):
+        dovecot.deliver(french_mail(number), user=user)
+    dovecot.deliver(french_mail(1), user=user)  # the same mail twice: in the second group
+    reports = _cycle(mail_office, clock, _Noting())
+    assert [r.verdict for r in reports].count(Verdict.DUPLICATE) == 1
+    assert [r.answered for r in reports].count("draft") == GROUP
+    assert len(dovecot.message_ids("Drafts", user=user)) == GROUP
+    assert len(dovecot.message_ids("Traité", user=user)) == GROUP + 1
+
+
+def test_every_groups_answers_are_noted_as_given_the_last_groups_too(
+        mail_office: Path, dovecot: DovecotServer, user: str, clock: FixedClock) -> None:
+    for number in range(1, 2 * GROUP + 3):
+        dovecot.deliver(french_mail(number), user=user)
+    reports = _cycle(mail_office, clock, _Noting())
+    drafts = set(dovecot.message_ids("Drafts", user=user))
+    with open_office(mail_office, clock=clock) as office:
+        entries = [office.journal.mail(mail_fingerprint(f"<imap-test-{n}@exemple-apprenant.fr>",
+                                                        b"")) for n in range(1, 2 * GROUP + 3)]
+    assert all(entry is not None and entry.replied == "draft" for entry in entries)
+    assert len(drafts) == len(reports) == 2 * GROUP + 2

@@ -166,12 +166,13 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
 
 def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
            mailbox: tuple[MailSource, MailItem] | None,
-           pdfs: Pdfs = None, again: bool = False) -> str:
+           pdfs: Pdfs = None, again: bool = False, note: bool = True) -> str:
     """Send or save the acknowledgment as a reply to the declarant, once; "" when there is
     none to give (no letter, or nobody outside the office to answer). A sent answer carries
     the letter as PDF: from ``pdfs`` (the pass's, made by :func:`pdf_copies`), else converted
     here. ``again``: the mail was recorded before (it comes again after a crash), so its
-    draft may already be saved."""
+    draft may already be saved. The answer is noted in the journal as given unless
+    ``note`` is false (the caller notes it once the mailbox has saved it)."""
     config = office.config
     mode = config.letters.send_mode(mailbox=mailbox is not None)
     letter = answer_letter(office, mail, entry, mailbox=mailbox)
@@ -211,7 +212,8 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
         target = unique_path(config.outbox_dir, f"{entry.record_id} reponse - {person}.eml")
         target.write_bytes(message)
         answered = "draft"
-    office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
+    if note:
+        office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
     return answered
 
 

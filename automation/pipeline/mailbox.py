@@ -26,7 +26,14 @@ from automation.intake.mail import mail_fingerprint
 from automation.intake.reader import MailRead
 from automation.pipeline import store
 from automation.pipeline.events import log_mail
-from automation.pipeline.group import Failed, handing_over, read_group, run_group
+from automation.pipeline.group import (
+    Failed,
+    GroupResult,
+    handing_over,
+    note_answers,
+    read_group,
+    run_group,
+)
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -105,21 +112,33 @@ def poll_once(office: Office, source: MailSource, *,
     Mails go through the runner a group at a time (:func:`~.group.run_group`: one journal
     transaction for the group's rows, its letters in one pass, their PDF copies in one
     LibreOffice call); each is marked processed once its row is safe and its answer given.
-    The next group is fetched and parsed while one goes through the runner.
+    The next group is fetched and parsed while one goes through the runner, and a group's
+    draft answers are saved while the next one goes through: they are noted as given, and
+    the group's mails marked processed, once that one went through.
     """
     lock = lock or threading.Lock()
     reports: list[Report] = []
     complete = True
     written = 0
     with handing_over(source):  # drafts and moves done on the side while the next group goes
+        done: _Done | None = None  # a group through the runner, its drafts being saved
         for group in _read_ahead(office, source, _groups(source.fetch_new())):
-            complete = _handle_group(office, source, group, lock, reports) and complete
+            if done is not None and _repeats(group, done):  # its answer noted first
+                complete = _finish(office, source, done, lock, reports) and complete
+                done = None
+            ran = _run(office, source, group, lock)
+            if done is not None:
+                complete = _finish(office, source, done, lock, reports) and complete
+            done = ran
             if len(reports) - written >= FLUSH_EVERY:
                 written = len(reports)
                 with lock:
                     store.flush(office)
+        if done is not None:
+            complete = _finish(office, source, done, lock, reports) and complete
+        with lock:
+            store.flush(office)  # the cycle's rows, one write per register, as the last move
     with lock:
-        store.flush(office)  # the rows of the cycle, one workbook write per register
         office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     if complete:
         source.commit()
@@ -133,6 +152,15 @@ class _Group:
     items: list[MailItem]
     arrivals: list[Arrival]
     parsed: Future[dict[int, MailRead]]
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A group through the runner: its outcomes, and its draft answers being saved."""
+
+    items: list[MailItem]
+    fingerprints: frozenset[str]
+    result: GroupResult
 
 
 def _read_ahead(office: Office, source: MailSource,
@@ -152,21 +180,30 @@ def _read_ahead(office: Office, source: MailSource,
             yield ahead
 
 
-def _handle_group(office: Office, source: MailSource, group: _Group,
-                  lock: threading.Lock, reports: list[Report]) -> bool:
-    """One group through the runner, each mail marked processed once handled; False when a
-    mail could not be handled (it is fetched again next time)."""
+def _run(office: Office, source: MailSource, group: _Group, lock: threading.Lock) -> _Done:
+    """One group through the runner (its rows safe, its answers handed over)."""
     parsed = group.parsed.result()
     with lock:
-        outcomes = run_group(office, [(arrival, (source, item)) for arrival, item
-                                      in zip(group.arrivals, group.items, strict=True)],
-                             parsed=parsed)
+        result = run_group(office, [(arrival, (source, item)) for arrival, item
+                                    in zip(group.arrivals, group.items, strict=True)],
+                           parsed=parsed)
+    return _Done(group.items, frozenset(a.fingerprint for a in group.arrivals), result)
+
+
+def _finish(office: Office, source: MailSource, done: _Done, lock: threading.Lock,
+            reports: list[Report]) -> bool:
+    """A group's answers noted as given once saved, then each mail marked processed; False
+    when a mail could not be handled (it is fetched again next time)."""
+    outcomes = done.result.outcomes
+    with lock:
+        if done.result.answers is not None:
+            note_answers(office, done.result.answers)
         handled = [o for o in outcomes if isinstance(o, Report)]
         if handled:
             office.journal.set_state(STATE_LAST_MAIL,
                                      f"{office.clock.now().isoformat()} {handled[-1].subject}")
     complete = True
-    for item, outcome in zip(group.items, outcomes, strict=True):
+    for item, outcome in zip(done.items, outcomes, strict=True):
         if isinstance(outcome, Failed):
             if isinstance(outcome.error, MailboxError):
                 raise outcome.error
@@ -179,6 +216,11 @@ def _handle_group(office: Office, source: MailSource, group: _Group,
         log_mail(outcome)
         reports.append(outcome)
     return complete
+
+
+def _repeats(group: _Group, done: _Done) -> bool:
+    """Whether ``group`` holds a mail of ``done`` again (its Message-ID, else its bytes)."""
+    return any(arrival.fingerprint in done.fingerprints for arrival in group.arrivals)
 
 
 def _groups(items: Iterator[MailItem]) -> Iterator[list[MailItem]]:

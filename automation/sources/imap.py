@@ -242,10 +242,15 @@ class ImapSource:
             self._handing_over = False
         self.flush()
 
-    def flush(self) -> None:
-        """Wait for the drafts and moves handed over; :class:`MailboxError` if one failed."""
+    def handed_over(self) -> int:
+        """A mark after the drafts and moves handed over so far, for :meth:`flush`."""
+        return self._writer.mark() if self._writer is not None else 0
+
+    def flush(self, mark: int | None = None) -> None:
+        """Wait for the drafts and moves handed over (before ``mark``, from
+        :meth:`handed_over`, when given); :class:`MailboxError` if one failed."""
         if self._writer is not None:
-            self._writer.wait()
+            self._writer.wait(mark)
 
     def _writer_for(self) -> ImapWriter:
         if self._writer is None:
