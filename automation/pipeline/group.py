@@ -125,12 +125,18 @@ def run_group(office: Office, arrivals: Sequence[tuple[Arrival, MailboxMail | No
                         for i, job in enumerate(jobs)], answers)
 
 
-def note_answers(office: Office, answers: Answers) -> None:
-    """Once the mailbox saved a group's drafts, note them as given, in one transaction.
-    After a crash in between, the mails come again and the mailbox skips the drafts it
-    already holds."""
+def wait_for_answers(answers: Answers) -> None:
+    """Block until the mailbox saved the group's drafts; :class:`MailboxError` if it could
+    not (or could not do something handed over before them)."""
     for source, mark in answers.marks:
-        flush(source, mark)  # the drafts are saved before they are noted as given
+        flush(source, mark)
+
+
+def note_answers(office: Office, answers: Answers) -> None:
+    """Once the mailbox saved a group's drafts (:func:`wait_for_answers`), note them as
+    given, in one transaction. After a crash in between, the mails come again and the
+    mailbox skips the drafts it already holds."""
+    wait_for_answers(answers)  # the drafts are saved before they are noted as given
     with office.journal.transaction():
         now = office.clock.now()
         for entry in answers.entries:

@@ -33,6 +33,7 @@ from automation.pipeline.group import (
     note_answers,
     read_group,
     run_group,
+    wait_for_answers,
 )
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
@@ -195,13 +196,17 @@ def _finish(office: Office, source: MailSource, done: _Done, lock: threading.Loc
     """A group's answers noted as given once saved, then each mail marked processed; False
     when a mail could not be handled (it is fetched again next time)."""
     outcomes = done.result.outcomes
+    answers = done.result.answers
     with lock:
-        if done.result.answers is not None:
-            note_answers(office, done.result.answers)
-        handled = [o for o in outcomes if isinstance(o, Report)]
-        if handled:
-            office.journal.set_state(STATE_LAST_MAIL,
-                                     f"{office.clock.now().isoformat()} {handled[-1].subject}")
+        if answers is not None:
+            wait_for_answers(answers)  # no journal transaction open while the mailbox works
+        with office.journal.transaction():  # the answers and the last mail: one commit
+            if answers is not None:
+                note_answers(office, answers)
+            handled = [o for o in outcomes if isinstance(o, Report)]
+            if handled:
+                office.journal.set_state(STATE_LAST_MAIL, f"{office.clock.now().isoformat()} "
+                                                          f"{handled[-1].subject}")
     complete = True
     for item, outcome in zip(done.items, outcomes, strict=True):
         if isinstance(outcome, Failed):
