@@ -7,7 +7,6 @@ asked and when, around the in-process reader the sandbox's child runs.
 
 from __future__ import annotations
 
-import textwrap
 import threading
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,6 +25,7 @@ from automation.sources.imap import ImapSource
 
 from .dovecot import DovecotServer
 from .test_imap import french_mail
+from .test_mail_groups import _configure as configure
 
 pytestmark = pytest.mark.slow
 
@@ -40,19 +40,7 @@ def user(dovecot: DovecotServer) -> str:
 @pytest.fixture
 def mail_office(office_dir: Path, dovecot: DovecotServer, user: str,
                 monkeypatch: pytest.MonkeyPatch) -> Path:
-    (office_dir / "automation.toml").write_text(textwrap.dedent(f"""
-        [organisation]
-        name = "Formations Azur"
-        email = "qualite@formations-azur.fr"
-        [mail]
-        source = "imap"
-        [mail.imap]
-        host = "{dovecot.host}"
-        port = {dovecot.port}
-        tls = "none"
-        username = "{user}"
-        idle = false
-        """), encoding="utf-8")
+    configure(office_dir, dovecot, user)
     monkeypatch.setenv("AUTOMATION_MAIL_PASSWORD", dovecot.password)
     return office_dir
 
