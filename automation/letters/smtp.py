@@ -16,6 +16,7 @@ import mimetypes
 import smtplib
 import ssl
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email import encoders, policy
 from email.charset import QP, Charset
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORTS: Final = {"starttls": 587, "tls": 465, "none": 25}
 _POLICY: Final = policy.compat32.clone(linesep="\r\n")
-_TEXT: Final = Charset("utf-8")
-_TEXT.body_encoding = QP  # a body a person can read in the raw message
+TEXT_CHARSET: Final = Charset("utf-8")
+TEXT_CHARSET.body_encoding = QP  # a body a person can read in the raw message
 
 
 def reply_subject(subject: str) -> str:
@@ -66,24 +67,57 @@ def reply_message(*, from_address: str, to: str, subject: str, body: str,
 
     Built with the email package's MIME classes and its ``compat32`` policy, names and
     subjects encoded (RFC 2047, RFC 2231 for the file name) as :mod:`email.policy`'s default
-    would; a third of the cost, which counts when a first sync answers thousands of mails.
+    would. :func:`automation.letters.mime.reply_bytes` writes the same message as bytes,
+    twenty times faster, for the drafts a first sync saves by the thousand.
     """
     message = MIMEMultipart(policy=_POLICY) if attachment is not None else _text(body)
-    message["From"] = _addresses(from_address)
-    if to:  # a draft may leave it for a person to fill
-        message["To"] = _addresses(to)
-    message["Subject"] = _text_header(one_line(subject))  # type: ignore[assignment]  # compat32 writes a Header
-    message["Date"] = format_datetime((when or datetime.now()).astimezone())
-    domain = parseaddr(from_address)[1].rpartition("@")[2] or None
-    message["Message-ID"] = message_id or make_msgid(domain=domain)
-    if in_reply_to:
-        message["In-Reply-To"] = in_reply_to
-        message["References"] = references_of(references, in_reply_to)
-    if draft:
-        message["X-Unsent"] = "1"
+    for name, value in reply_headers(from_address=from_address, to=to, subject=subject,
+                                     in_reply_to=in_reply_to, references=references,
+                                     when=when, draft=draft, message_id=message_id):
+        message[name] = value  # type: ignore[assignment]  # compat32 writes a Header
     if attachment is None:
         return message
     message.attach(_text(body))
+    letter = attached_letter(attachment)
+    part = MIMEBase(letter.maintype, letter.subtype, policy=_POLICY)
+    part.set_payload(letter.data)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=letter.filename)
+    message.attach(part)
+    return message
+
+
+def reply_headers(*, from_address: str, to: str, subject: str, in_reply_to: str = "",
+                  references: str = "", when: datetime | None = None, draft: bool = False,
+                  message_id: str = "") -> list[tuple[str, str | Header]]:
+    """The answer's own headers, in order (a non-ASCII subject as a :class:`Header`)."""
+    headers: list[tuple[str, str | Header]] = [("From", _addresses(from_address))]
+    if to:  # a draft may leave it for a person to fill
+        headers.append(("To", _addresses(to)))
+    headers.append(("Subject", _text_header(one_line(subject))))
+    headers.append(("Date", format_datetime((when or datetime.now()).astimezone())))
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or None
+    headers.append(("Message-ID", message_id or make_msgid(domain=domain)))
+    if in_reply_to:
+        headers.append(("In-Reply-To", in_reply_to))
+        headers.append(("References", references_of(references, in_reply_to)))
+    if draft:
+        headers.append(("X-Unsent", "1"))
+    return headers
+
+
+@dataclass(frozen=True)
+class AttachedLetter:
+    """The letter an answer carries: its bytes, MIME type and file name parameter."""
+
+    data: bytes
+    maintype: str
+    subtype: str
+    filename: str | tuple[str, str, str]  # RFC 2231 ("utf-8", "", name) when not ASCII
+
+
+def attached_letter(attachment: Path) -> AttachedLetter:
+    """``attachment`` read to be attached; :class:`LetterError` when it cannot be read."""
     try:
         data = attachment.read_bytes()
     except OSError as exc:
@@ -91,21 +125,22 @@ def reply_message(*, from_address: str, to: str, subject: str, body: str,
                           f"({exc.strerror})") from exc
     kind = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
     maintype, _, subtype = kind.partition("/")
-    part = MIMEBase(maintype, subtype, policy=_POLICY)
-    part.set_payload(data)
-    encoders.encode_base64(part)
     name: str | tuple[str, str, str] = attachment.name
     if not attachment.name.isascii():
         name = ("utf-8", "", attachment.name)
-    part.add_header("Content-Disposition", "attachment", filename=name)
-    message.attach(part)
-    return message
+    return AttachedLetter(data, maintype, subtype, name)
+
+
+def text_body(body: str) -> str:
+    """The body as the text part holds it: ending with a line end, as the default policy's
+    ``set_content`` does."""
+    return body if body.endswith("\n") else body + "\n"
 
 
 def _text(body: str) -> Message:
-    """The text part (ending with a line end, as the default policy's ``set_content`` does)."""
+    """The text part, quoted-printable UTF-8."""
     part = MIMENonMultipart("text", "plain", policy=_POLICY)
-    part.set_payload(body if body.endswith("\n") else body + "\n", _TEXT)
+    part.set_payload(text_body(body), TEXT_CHARSET)
     return part
 
 

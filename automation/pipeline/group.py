@@ -4,15 +4,18 @@ Each arrival goes through the same stages as in :func:`~automation.pipeline.runn
 and what each stage costs once per *group* instead of once per mail is shared:
 
 * guard → read → classify → enrich, one arrival after another (a mail left for a person is
-  noted in the journal, all of them in one transaction);
+  noted in the journal, all of them in one transaction), the mails parsed in one exchange
+  with the reader (:func:`read_group`, which the caller may run ahead, in another thread);
 * **record**: one journal transaction for every row of the group, its letters and its mail
   entries — the journal is synced once, and every row is safe before anything else happens;
 * **letters**: the pass's letters written, recorded as prepared together;
 * the answers' PDF copies made in one LibreOffice call (:func:`.mail_steps.pdf_copies`);
-* **settle**: each arrival settled. Draft answers saved in a mailbox that finds its own
+* **settle**: each arrival settled. Draft answers handed to a mailbox that finds its own
   drafts again (``finds_own_drafts``) are noted as given in one transaction once all are
-  saved: after a crash in between, the mails come again and the mailbox skips the drafts it
-  already holds. A sent answer is noted as soon as it left, as :func:`run` does.
+  saved (:func:`note_answers`, which the caller runs when it likes: a mailbox cycle, once
+  the next group went through): after a crash in between, the mails come again and the
+  mailbox skips the drafts it already holds. A sent answer is noted as soon as it left, as
+  :func:`run` does.
 
 The rows are written to the workbooks by the caller (the mailbox cycle). An arrival that
 raises is :class:`Failed`, and the others go on; a mailbox that fails (:class:`MailboxError`)
@@ -22,13 +25,14 @@ stops the group, as it stops a cycle.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
 from automation.errors import MailboxError
+from automation.intake.reader import MailRead
 from automation.pipeline import letters as letter_queue
 from automation.pipeline import mail_steps
 from automation.pipeline.office import Office
@@ -44,6 +48,7 @@ from automation.pipeline.runner import (
     report_of,
     settle,
 )
+from automation.registers.journal import MailEntry
 from automation.sources.mailbox import MailSource
 
 log = logging.getLogger(__name__)
@@ -57,16 +62,37 @@ class Failed:
     error: Exception
 
 
-def run_group(office: Office,
-              arrivals: Sequence[tuple[Arrival, MailboxMail | None]]) -> list[Report | Failed]:
-    """Take ``arrivals`` through the stages together; one outcome each, in their order."""
+@dataclass(frozen=True)
+class Answers:
+    """A group's draft answers, handed over to the mailbox: noted as given once it saved
+    them (:func:`note_answers`)."""
+
+    marks: tuple[tuple[MailSource, int], ...]  # each mailbox's hand-over mark after them
+    entries: tuple[MailEntry, ...]  # the mails, replied by draft
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    outcomes: list[Report | Failed]  # one per arrival, in their order
+    answers: Answers | None = None  # drafts to note as given; None: noted already
+
+
+def run_group(office: Office, arrivals: Sequence[tuple[Arrival, MailboxMail | None]], *,
+              parsed: Mapping[int, MailRead] | None = None) -> GroupResult:
+    """Take ``arrivals`` through the stages together; one outcome each, in their order.
+    ``parsed`` is :func:`read_group`'s answer when the caller read the mails beforehand.
+    Draft answers a mailbox finds again are handed over and left to the caller to note
+    (:attr:`GroupResult.answers`, :func:`note_answers`)."""
     jobs = [Job(arrival, report_of(arrival), mailbox) for arrival, mailbox in arrivals]
     failed: dict[int, Exception] = {}
     ended: set[int] = set()
     with office.journal.transaction():  # mails left for a person, noted together
         _each(office, jobs, (guard,), failed, ended)
-        _read_mails_together(office, [job for i, job in enumerate(jobs)
-                                      if i not in failed and i not in ended])
+        if parsed is None:
+            parsed = read_group(office, [arrival for arrival, _ in arrivals])
+        for index, mail in parsed.items():
+            if index not in failed and index not in ended:
+                jobs[index].parsed = mail
         _each(office, jobs, AFTER_GUARD, failed, ended)
     live = [i for i in range(len(jobs)) if i not in failed and i not in ended]
     failed.update(_record_together(office, [jobs[i] for i in live], live))
@@ -82,17 +108,40 @@ def run_group(office: Office,
     pdfs = mail_steps.pdf_copies(office, [(job.mail, job.entry, job.mailbox)
                                           for _, job in to_settle
                                           if job.mail is not None and job.entry is not None])
+    answers = None
     if _answers_noted_together(office, [job for _, job in to_settle]):
+        for _, job in to_settle:
+            job.note_answer = False
         with office.journal.transaction():
             _settle_each(office, to_settle, pdfs, failed)
-            for source in {id(job.mailbox[0]): job.mailbox[0] for _, job in to_settle
-                           if job.mailbox is not None}.values():
-                flush(source)  # the drafts are saved before they are noted as given
-            crashpoints.reached("after-answers-saved")
+        sources = {id(job.mailbox[0]): job.mailbox[0] for _, job in to_settle
+                   if job.mailbox is not None}.values()
+        answers = Answers(tuple((source, handed_over(source)) for source in sources), tuple(
+            replace(job.entry, replied=job.report.answered) for _, job in to_settle
+            if job.entry is not None and job.report.answered))
     else:
         _settle_each(office, to_settle, pdfs, failed)
-    return [Failed(job.report, failed[i]) if i in failed else job.report
-            for i, job in enumerate(jobs)]
+    return GroupResult([Failed(job.report, failed[i]) if i in failed else job.report
+                        for i, job in enumerate(jobs)], answers)
+
+
+def wait_for_answers(answers: Answers) -> None:
+    """Block until the mailbox saved the group's drafts; :class:`MailboxError` if it could
+    not (or could not do something handed over before them)."""
+    for source, mark in answers.marks:
+        flush(source, mark)
+
+
+def note_answers(office: Office, answers: Answers) -> None:
+    """Once the mailbox saved a group's drafts (:func:`wait_for_answers`), note them as
+    given, in one transaction. After a crash in between, the mails come again and the
+    mailbox skips the drafts it already holds."""
+    wait_for_answers(answers)  # the drafts are saved before they are noted as given
+    with office.journal.transaction():
+        now = office.clock.now()
+        for entry in answers.entries:
+            office.journal.note_mail(entry, now=now)
+        crashpoints.reached("after-answers-saved")
 
 
 def _each(office: Office, jobs: list[Job], stages: tuple[Stage, ...],
@@ -108,14 +157,19 @@ def _each(office: Office, jobs: list[Job], stages: tuple[Stage, ...],
             failed[index] = exc
 
 
-def _read_mails_together(office: Office, jobs: list[Job]) -> None:
-    """The group's mails parsed in one exchange with the reader, for the read stage."""
-    mails = [job for job in jobs if job.arrival.form is Form.MAIL
-             and job.arrival.source is not Source.ATTACHMENT]
-    if len(mails) > 1:
-        for job, parsed in zip(mails, mail_steps.read_mails(office, [j.arrival for j in mails]),
-                               strict=True):
-            job.parsed = parsed
+def read_group(office: Office, arrivals: Sequence[Arrival]) -> dict[int, MailRead]:
+    """The group's mails parsed in one exchange with the reader, by index in ``arrivals``,
+    for the read stage: those the guard lets through (a mailbox's mail is never filed
+    before). A lone mail is left to the read stage. Safe in another thread than the
+    pipeline's (the reader takes one read at a time): a mailbox cycle reads the next group
+    while this one goes through the stages."""
+    indexes = [index for index, arrival in enumerate(arrivals)
+               if arrival.form is Form.MAIL and arrival.source is not Source.ATTACHMENT
+               and arrival.data is not None and not arrival.refusal]
+    if len(indexes) < 2:
+        return {}
+    mails = mail_steps.read_mails(office, [arrivals[index] for index in indexes])
+    return dict(zip(indexes, mails, strict=True))
 
 
 def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.Pdfs,
@@ -130,11 +184,18 @@ def _settle_each(office: Office, jobs: list[tuple[int, Job]], pdfs: mail_steps.P
             failed[index] = exc
 
 
-def flush(source: MailSource) -> None:
-    """Wait for what the mailbox was handed over (drafts, moves), if it hands over."""
+def flush(source: MailSource, mark: int | None = None) -> None:
+    """Wait for what the mailbox was handed over (drafts, moves) — before ``mark`` (from
+    :func:`handed_over`) when given — if it hands over."""
     wait = getattr(source, "flush", None)
     if callable(wait):
-        wait()
+        wait() if mark is None else wait(mark)
+
+
+def handed_over(source: MailSource) -> int:
+    """The mailbox's mark after what it was handed over so far (0 if it hands nothing)."""
+    mark = getattr(source, "handed_over", None)
+    return int(mark()) if callable(mark) else 0
 
 
 def handing_over(source: MailSource) -> AbstractContextManager[None]:

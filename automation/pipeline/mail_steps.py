@@ -32,9 +32,10 @@ from automation.intake.mail_records import mail_office, mail_record
 from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest
 from automation.letters.catalog import LetterKind, SentHow
 from automation.letters.dates import french_long_date
+from automation.letters.mime import reply_bytes
 from automation.letters.naming import safe_stem, unique_path
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
-from automation.letters.smtp import references_of, reply_message, reply_subject
+from automation.letters.smtp import references_of, reply_subject
 from automation.pipeline import sent
 from automation.pipeline.office import Office
 from automation.records import Record
@@ -165,12 +166,13 @@ def keep_attachments(office: Office, record_id: str, children: list[Arrival]) ->
 
 def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
            mailbox: tuple[MailSource, MailItem] | None,
-           pdfs: Pdfs = None, again: bool = False) -> str:
+           pdfs: Pdfs = None, again: bool = False, note: bool = True) -> str:
     """Send or save the acknowledgment as a reply to the declarant, once; "" when there is
     none to give (no letter, or nobody outside the office to answer). A sent answer carries
     the letter as PDF: from ``pdfs`` (the pass's, made by :func:`pdf_copies`), else converted
     here. ``again``: the mail was recorded before (it comes again after a crash), so its
-    draft may already be saved."""
+    draft may already be saved. The answer is noted in the journal as given unless
+    ``note`` is false (the caller notes it once the mailbox has saved it)."""
     config = office.config
     mode = config.letters.send_mode(mailbox=mailbox is not None)
     letter = answer_letter(office, mail, entry, mailbox=mailbox)
@@ -199,7 +201,7 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
             sent.mark_sent(office, entry.register, entry.record_id, LetterKind.ACKNOWLEDGMENT,
                            on=sent.today(office), how=SentHow.by_source(source.name))
     else:  # a mail saved into the inbox: the draft is an .eml Outlook opens for editing
-        message = reply_message(
+        message = reply_bytes(
             from_address=config.organisation.email or config.mail.smtp.from_address,
             to=formataddr((author.name, author.address)), subject=reply.subject,
             body=reply.body, attachment=attachment,
@@ -208,9 +210,10 @@ def answer(office: Office, mail: ParsedMail, entry: MailEntry, *,
             when=office.clock.now(), draft=True)
         person = safe_stem(author.name or author.address, limit=40)
         target = unique_path(config.outbox_dir, f"{entry.record_id} reponse - {person}.eml")
-        target.write_bytes(message.as_bytes())
+        target.write_bytes(message)
         answered = "draft"
-    office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
+    if note:
+        office.journal.note_mail(replace(entry, replied=answered), now=office.clock.now())
     return answered
 
 

@@ -15,15 +15,26 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
 
 from automation.arrival import Arrival, Source
 from automation.config import Config
 from automation.errors import AutomationError, MailboxError
 from automation.intake.mail import mail_fingerprint
+from automation.intake.reader import MailRead
 from automation.pipeline import store
 from automation.pipeline.events import log_mail
-from automation.pipeline.group import Failed, handing_over, run_group
+from automation.pipeline.group import (
+    Failed,
+    GroupResult,
+    handing_over,
+    note_answers,
+    read_group,
+    run_group,
+    wait_for_answers,
+)
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
 from automation.pipeline.runner import run
@@ -102,39 +113,102 @@ def poll_once(office: Office, source: MailSource, *,
     Mails go through the runner a group at a time (:func:`~.group.run_group`: one journal
     transaction for the group's rows, its letters in one pass, their PDF copies in one
     LibreOffice call); each is marked processed once its row is safe and its answer given.
+    The next group is fetched and parsed while one goes through the runner, and a group's
+    draft answers are saved while the next one goes through: they are noted as given, and
+    the group's mails marked processed, once that one went through.
     """
     lock = lock or threading.Lock()
     reports: list[Report] = []
     complete = True
     written = 0
     with handing_over(source):  # drafts and moves done on the side while the next group goes
-        for group in _groups(source.fetch_new()):
-            complete = _handle_group(office, source, group, lock, reports) and complete
+        done: _Done | None = None  # a group through the runner, its drafts being saved
+        for group in _read_ahead(office, source, _groups(source.fetch_new())):
+            if done is not None and _repeats(group, done):  # its answer noted first
+                complete = _finish(office, source, done, lock, reports) and complete
+                done = None
+            ran = _run(office, source, group, lock)
+            if done is not None:
+                complete = _finish(office, source, done, lock, reports) and complete
+            done = ran
             if len(reports) - written >= FLUSH_EVERY:
                 written = len(reports)
                 with lock:
                     store.flush(office)
+        if done is not None:
+            complete = _finish(office, source, done, lock, reports) and complete
+        with lock:
+            store.flush(office)  # the cycle's rows, one write per register, as the last move
     with lock:
-        store.flush(office)  # the rows of the cycle, one workbook write per register
         office.journal.clear_state(STATE_ERROR, STATE_SINCE)
     if complete:
         source.commit()
     return reports
 
 
-def _handle_group(office: Office, source: MailSource, group: list[MailItem],
-                  lock: threading.Lock, reports: list[Report]) -> bool:
-    """One group through the runner, each mail marked processed once handled; False when a
-    mail could not be handled (it is fetched again next time)."""
+@dataclass(frozen=True)
+class _Group:
+    """Mails of a cycle taken through the runner together, and their parsing under way."""
+
+    items: list[MailItem]
+    arrivals: list[Arrival]
+    parsed: Future[dict[int, MailRead]]
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A group through the runner: its outcomes, and its draft answers being saved."""
+
+    items: list[MailItem]
+    fingerprints: frozenset[str]
+    result: GroupResult
+
+
+def _read_ahead(office: Office, source: MailSource,
+                groups: Iterator[list[MailItem]]) -> Iterator[_Group]:
+    """Each group, its mails already being parsed: the next group is fetched and handed to
+    the reader (in a thread of its own) before this one is given out, so that the sandbox
+    parses while the pipeline records, writes letters and answers."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-reading") as reading:
+        ahead: _Group | None = None
+        for items in groups:
+            arrivals = [mail_arrival(source, item) for item in items]
+            group = _Group(items, arrivals, reading.submit(read_group, office, arrivals))
+            if ahead is not None:
+                yield ahead
+            ahead = group
+        if ahead is not None:
+            yield ahead
+
+
+def _run(office: Office, source: MailSource, group: _Group, lock: threading.Lock) -> _Done:
+    """One group through the runner (its rows safe, its answers handed over)."""
+    parsed = group.parsed.result()
     with lock:
-        outcomes = run_group(office, [(mail_arrival(source, item), (source, item))
-                                      for item in group])
-        handled = [o for o in outcomes if isinstance(o, Report)]
-        if handled:
-            office.journal.set_state(STATE_LAST_MAIL,
-                                     f"{office.clock.now().isoformat()} {handled[-1].subject}")
+        result = run_group(office, [(arrival, (source, item)) for arrival, item
+                                    in zip(group.arrivals, group.items, strict=True)],
+                           parsed=parsed)
+    return _Done(group.items, frozenset(a.fingerprint for a in group.arrivals), result)
+
+
+def _finish(office: Office, source: MailSource, done: _Done, lock: threading.Lock,
+            reports: list[Report]) -> bool:
+    """A group's answers noted as given once saved, then each mail marked processed; False
+    when a mail could not be handled (it is fetched again next time)."""
+    outcomes = done.result.outcomes
+    answers = done.result.answers
+    with lock:
+        if answers is not None:
+            wait_for_answers(answers)  # no journal transaction open while the mailbox works
+        with office.journal.transaction():  # the answers and the last mail: one commit
+            if answers is not None:
+                note_answers(office, answers)
+            handled = [o for o in outcomes if isinstance(o, Report)]
+            if handled:
+                office.journal.set_state(STATE_LAST_MAIL, f"{office.clock.now().isoformat()} "
+                                                          f"{handled[-1].subject}")
     complete = True
-    for item, outcome in zip(group, outcomes, strict=True):
+    for item, outcome in zip(done.items, outcomes, strict=True):
         if isinstance(outcome, Failed):
             if isinstance(outcome.error, MailboxError):
                 raise outcome.error
@@ -147,6 +221,11 @@ def _handle_group(office: Office, source: MailSource, group: list[MailItem],
         log_mail(outcome)
         reports.append(outcome)
     return complete
+
+
+def _repeats(group: _Group, done: _Done) -> bool:
+    """Whether ``group`` holds a mail of ``done`` again (its Message-ID, else its bytes)."""
+    return any(arrival.fingerprint in done.fingerprints for arrival in group.arrivals)
 
 
 def _groups(items: Iterator[MailItem]) -> Iterator[list[MailItem]]:

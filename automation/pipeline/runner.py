@@ -74,6 +74,7 @@ class Job:
     stored: list[StoredRow] = field(default_factory=list)  # its rows the journal took
     parsed: MailRead | None = None  # a mail read beforehand with others
     pdfs: mail_steps.Pdfs = None  # the pass's letters as PDF (None: made by settle)
+    note_answer: bool = True  # False: the caller notes the answer as given, once it is saved
     note: str = ""  # French, beside a file refused whole
 
     def end(self, verdict: Verdict, message: str = "") -> bool:
@@ -369,7 +370,8 @@ def settle(office: Office, job: Job) -> None:
         if not job.entry.replied:
             report.answered = mail_steps.answer(
                 office, job.mail, job.entry, mailbox=job.mailbox, pdfs=job.pdfs,
-                again=report.verdict is Verdict.DUPLICATE) if job.mail else ""
+                again=report.verdict is Verdict.DUPLICATE, note=job.note_answer) \
+                if job.mail else ""
     report.attachments = [child.report for child in job.children]
     if arrival.path is not None:
         crashpoints.reached("before-file-move")
