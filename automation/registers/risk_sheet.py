@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from automation.registers.print_setup import controlled_page
 from automation.registers.risks import COLUMNS, DEFAULT_RISKS, HEADER_ROW, SCALE, SHEET
 
 _FILL: Final = PatternFill("solid", fgColor="1F4E78")
@@ -64,15 +65,7 @@ def add_risk_sheet(workbook: Any, *, font: str, index: int, reference: str) -> N
         f"E{first}:E{last}", CellIsRule(operator="between", formula=["4", "8"], fill=_MEDIUM))
     sheet.freeze_panes = f"C{first}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{HEADER_ROW}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
+    controlled_page(sheet, title=SHEET, reference=reference, font=font)
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.oddHeader.left.text = SHEET
-    sheet.oddHeader.left.size = 10
-    sheet.oddHeader.left.font = f"{font},Bold"
-    sheet.oddFooter.left.text = f"Document maîtrisé — Réf. {reference} — Révision 1"
-    sheet.oddFooter.left.size = 8
-    sheet.oddFooter.right.text = "Page &P / &N"
-    sheet.oddFooter.right.size = 8

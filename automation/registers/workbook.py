@@ -26,6 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.registers.binding import RegisterBinding
+from automation.registers.print_setup import controlled_page
 from automation.registers.risk_sheet import add_risk_sheet
 from automation.registers.schema import Field, Kind, RegisterSchema
 
@@ -182,18 +183,10 @@ def _print_settings(sheet: Worksheet, schema: RegisterSchema) -> None:
 
 
 def _page(sheet: Worksheet, schema: RegisterSchema) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
+    controlled_page(sheet, title=schema.title, reference=schema.reference, font=FONT)
     sheet.page_margins = PageMargins(left=MARGIN, right=MARGIN, top=0.6, bottom=0.6,
                                      header=0.3, footer=0.3)
     sheet.print_options.horizontalCentered = False
-    sheet.oddHeader.left.text = schema.title
-    sheet.oddHeader.left.size = 10
-    sheet.oddHeader.left.font = f"{FONT},Bold"
-    sheet.oddFooter.left.text = f"Document maîtrisé — Réf. {schema.reference} — Révision 1"
-    sheet.oddFooter.left.size = 8
-    sheet.oddFooter.right.text = "Page &P / &N"
-    sheet.oddFooter.right.size = 8
 
 
 def _points(width: float) -> float:
