@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,8 +44,7 @@ def start(office: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for(condition: object, what: str, limit: float = 600.0) -> None:
-    assert callable(condition)
+def wait_for(condition: Callable[[], bool], what: str, limit: float = 600.0) -> None:
     ends = time.monotonic() + limit
     while not condition():
         if time.monotonic() > ends:

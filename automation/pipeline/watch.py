@@ -218,9 +218,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             _safely(lambda: survey_tick(office), "surveys")
             _safely(reminders.tick, "dashboard")
     else:
+        def busy() -> bool:  # files or register saves noticed, not yet handled
+            return bool(watcher.waiting() or registers.waiting())
+
         def refresh() -> None:  # gives way to the stop and to arriving files, made again later
-            if reminders.tick(interrupted=lambda: stop.is_set() or bool(
-                    watcher.waiting() or registers.waiting())) is None:
+            if reminders.tick(interrupted=lambda: stop.is_set() or busy()) is None:
                 reminders.want()
 
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
@@ -235,9 +237,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         loop.every(dashboard_every, lambda: _safely(refresh, "dashboard"))
         # After files or register changes: once the inbox has nothing more waiting.
         loop.every(0.0, lambda: _safely(
-            lambda: reminders.refresh_if_wanted(
-                busy=lambda: bool(watcher.waiting() or registers.waiting()),
-                stopping=stop.is_set),
+            lambda: reminders.refresh_if_wanted(busy=busy, stopping=stop.is_set),
             "dashboard after a file"))
         # Survey invitations and reminders due (automation.surveys.tick).
         loop.every(dashboard_every, lambda: _safely(lambda: survey_tick(office), "surveys"))

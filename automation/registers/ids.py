@@ -100,21 +100,22 @@ class IdScheme:
         The ids are searched as one text, one per line (a register's tens of thousands of
         ids in one pass of the regex engine), each as :meth:`parse` reads it; an id that
         holds a line break is parsed alone."""
-        texts = ids if isinstance(ids, list | tuple | set | frozenset) else list(ids)
+        lines: list[str] = []
+        apart: list[str] = []
+        for text in ids:
+            (apart if "\n" in text or "\r" in text else lines).append(text)
         wanted = self.period(year)
         best = 0
-        lines = [t for t in texts if "\n" not in t and "\r" not in t]
         for found in self._lines.finditer("\n".join(lines)):
             if self.has_year:
                 text = found["y"]
                 if (2000 + int(text) if len(text) == 2 else int(text)) != wanted:
                     continue
             best = max(best, int(found["n"]))
-        if len(lines) < len(texts):
-            for text in texts:
-                parsed = self.parse(text) if "\n" in text or "\r" in text else None
-                if parsed is not None and (parsed[0] or 0) == wanted:
-                    best = max(best, parsed[1])
+        for text in apart:
+            parsed = self.parse(text)
+            if parsed is not None and (parsed[0] or 0) == wanted:
+                best = max(best, parsed[1])
         return best
 
     @cached_property
