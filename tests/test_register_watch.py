@@ -358,7 +358,8 @@ def test_the_watcher_sends_one_digest_a_day_however_many_changes(
             for analysis in ("Train en retard", "Train en retard, formateur prévenu tard"):
                 count = backups(office)
                 save_as_excel_does(register, "REC-2026-0001", {"Analyse des causes": analysis})
-                wait_for(lambda count=count: backups(office) > count)  # the change is noted
+                # the change is noted and written: the next save starts from the tool's file
+                wait_for(lambda count=count: backups(office) > count and settled(office))
             quiet(office)
         assert len(sink.messages) == 1
         text = sink.messages[0].decode("utf-8", "replace")
