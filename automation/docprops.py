@@ -6,8 +6,6 @@ import zipfile
 from pathlib import Path
 from typing import Final
 
-from lxml import etree
-
 CORE_PART: Final = "docProps/core.xml"
 DC_IDENTIFIER: Final = "{http://purl.org/dc/elements/1.1/}identifier"
 LAST_MODIFIED_BY: Final = (
@@ -16,6 +14,8 @@ LAST_MODIFIED_BY: Final = (
 
 def core_property(path: Path, tag: str) -> str:
     """The text of property ``tag`` (a Clark name); ``""`` when absent or unreadable."""
+    from lxml import etree  # loaded when a letter's file is first looked at
+
     try:
         with zipfile.ZipFile(path) as archive:
             data = archive.read(CORE_PART)

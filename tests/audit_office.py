@@ -21,10 +21,10 @@ import openpyxl
 from automation.clock import PARIS, FixedClock
 from automation.pipeline import sent
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.scaffold import init_office
-from automation.pipeline.watch import catch_up
 from automation.pipeline.writeback import write_back
 from automation.registers.risks import HEADER_ROW as RISK_HEADER
 from automation.registers.risks import SHEET as RISK_SHEET

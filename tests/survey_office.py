@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from automation.clock import PARIS, FixedClock
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report
-from automation.pipeline.watch import catch_up
 
 from .conftest import DATA
 from .spine import register_rows, write_xlsx

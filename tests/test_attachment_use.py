@@ -26,7 +26,8 @@ from automation.intake.classify import Classifier, classify
 from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import MailOffice, attachment_lines, mail_record
-from automation.intake.spreadsheet import Spreadsheet, Table
+from automation.intake.spreadsheet import Spreadsheet
+from automation.intake.tables import Table
 from automation.mail_config import load_mail_config
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,8 +9,8 @@ import openpyxl
 from python_calamine import CalamineWorkbook
 
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office
-from automation.pipeline.watch import catch_up
 
 from .spine import MESSY_COMPLAINTS, docx_text, register_rows, write_xlsx
 

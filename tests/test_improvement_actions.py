@@ -17,9 +17,9 @@ from automation.improvement.config import Improvement
 from automation.improvement.due import action_items, add_months
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
-from automation.pipeline.watch import catch_up
 from automation.registers.reader import read_rows
 from automation.registers.risks import DEFAULT_RISKS, SHEET, read_risks
 from automation.registers.schema import ACTIONS

@@ -14,7 +14,8 @@ from automation.errors import HeaderMismatch
 from automation.intake.answers import Scale, parse_scale, scale_of
 from automation.intake.forms import FormEntry, question_field
 from automation.intake.headers import route
-from automation.intake.spreadsheet import Row, SpreadsheetIntake, Table, read_spreadsheet
+from automation.intake.spreadsheet import read_spreadsheet
+from automation.intake.tables import Row, SpreadsheetIntake, Table
 from automation.intake.values import InvalidValue, parse_moment
 
 from .conftest import DATA

@@ -8,7 +8,8 @@ import pytest
 
 from automation.errors import HeaderMismatch, UnroutableFile
 from automation.intake.headers import name_field, route, route_tables
-from automation.intake.spreadsheet import Table, make_table
+from automation.intake.spreadsheet import make_table
+from automation.intake.tables import Table
 from automation.records import CellValue
 
 COMPLAINT_HEADERS = ["Reçu le", "Canal", "Partie prenante", "Nom", "Nature", "Objet"]

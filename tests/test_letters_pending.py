@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 
 from automation.cli import main
 from automation.clock import FixedClock, SystemClock
+from automation.pipeline.followup import catch_up
 from automation.pipeline.register_watch import look_at_register
-from automation.pipeline.watch import catch_up
 from automation.registers.journal import LetterStatus
 
 from .conftest import REPO

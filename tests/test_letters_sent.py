@@ -27,11 +27,12 @@ from automation.letters.catalog import SentHow
 from automation.pipeline import sent
 from automation.pipeline.deadlines import due_now
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.mailbox import poll_once
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.sent_mail import POSITION, check_sent_mail
-from automation.pipeline.watch import catch_up, run_watcher
+from automation.pipeline.watch import run_watcher
 from automation.registers.journal import Journal, LetterStatus
 from automation.sources.imap import ImapSource
 

@@ -188,7 +188,7 @@ def test_the_postal_address_sits_in_the_window_of_a_dl_envelope(tmp_path: Path) 
 def test_the_planning_s_address_reaches_the_letter_when_the_row_has_none(
         office: Any, tmp_path: Path) -> None:
     from automation.pipeline.files import ingest_file
-    from automation.pipeline.watch import catch_up
+    from automation.pipeline.followup import catch_up
 
     from .conftest import DATA
     from .spine import write_xlsx

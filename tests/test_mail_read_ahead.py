@@ -17,7 +17,7 @@ from automation.clock import FixedClock
 from automation.errors import IntakeError
 from automation.intake.mail import ParsedMail, mail_fingerprint
 from automation.intake.reader import HeadRequest, InProcessReader, MailBatch, MailRead
-from automation.intake.spreadsheet import Table
+from automation.intake.tables import Table
 from automation.pipeline.mailbox import GROUP, poll_once
 from automation.pipeline.office import open_office
 from automation.pipeline.report import Report, Verdict

@@ -19,11 +19,11 @@ from automation.deadlines.dashboard import DASHBOARD_FILE
 from automation.deadlines.due import DueStatus
 from automation.errors import RegisterLocked
 from automation.pipeline.deadlines import due_now
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.scaffold import init_office
 from automation.pipeline.sent import declare_sent
-from automation.pipeline.watch import catch_up
 from automation.registers.adopt import adopt_register
 from automation.registers.adoption_record import record_adoption
 from automation.registers.workbook import HEADER_ROW

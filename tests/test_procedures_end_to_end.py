@@ -21,10 +21,10 @@ from automation.clock import PARIS, FixedClock
 from automation.letters import convert_to_pdf
 from automation.pipeline import sent
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.scaffold import init_office
-from automation.pipeline.watch import catch_up
 from automation.pipeline.writeback import write_back
 from automation.registers.workbook import HEADER_ROW
 

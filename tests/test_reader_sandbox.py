@@ -16,7 +16,7 @@ from automation.config import Intake
 from automation.intake.reader import InProcessReader, SheetRequest
 from automation.intake.sandbox import ANSWER_MORE, ANSWER_OK, CHUNK_RECORDS, SandboxReader
 from automation.intake.sandbox_worker import frames
-from automation.intake.spreadsheet import SpreadsheetIntake
+from automation.intake.tables import SpreadsheetIntake
 from automation.records import Record
 
 HEADER = "Reçu le;Objet;Nom;E-mail;Partie prenante;Canal;Nature"

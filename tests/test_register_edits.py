@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office
 from automation.pipeline.status import office_status
-from automation.pipeline.watch import catch_up
 from automation.records import ChangeNote, StoredRow
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import RECLAMATIONS

@@ -26,10 +26,11 @@ from automation.letters.smtp import SmtpSender
 from automation.mail_config import SmtpSettings
 from automation.pipeline import sent
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
 from automation.pipeline.reminders import Send
-from automation.pipeline.watch import catch_up, run_watcher
+from automation.pipeline.watch import run_watcher
 from automation.pipeline.writeback import write_back
 from automation.registers.workbook import HEADER_ROW
 from tests.conftest import SmtpSink

@@ -30,9 +30,9 @@ from automation.clock import PARIS, FixedClock
 from automation.config import load_config
 from automation.letters.pdf import convert_to_pdf, libreoffice_available
 from automation.pipeline.files import ingest_file
+from automation.pipeline.followup import catch_up
 from automation.pipeline.office import Office, open_office
 from automation.pipeline.register_watch import look_at_register
-from automation.pipeline.watch import catch_up
 from automation.registers.reader import read_register
 from automation.rgpd.person import Person, Scrubber
 from automation.rgpd.requests import cutoff_year, purge, purge_scope

@@ -49,8 +49,9 @@ try:
 except SystemExit as exc:
     code = exc.code
 tops = sorted({{name.partition(".")[0] for name in sys.modules}})
+ours = sorted(name for name in sys.modules if name.startswith("automation."))
 with open(out, "w", encoding="utf-8") as handle:
-    json.dump({{"code": code, "modules": tops}}, handle)
+    json.dump({{"code": code, "modules": tops, "ours": ours}}, handle)
 """
 
 
@@ -58,7 +59,8 @@ with open(out, "w", encoding="utf-8") as handle:
 class Run:
     code: object
     output: str
-    modules: frozenset[str]
+    modules: frozenset[str]  # top-level names
+    ours: frozenset[str]  # the package's own modules, by their whole name
 
 
 def run_cli(tmp_path: Path, *args: str, preamble: str = "") -> Run:
@@ -70,7 +72,8 @@ def run_cli(tmp_path: Path, *args: str, preamble: str = "") -> Run:
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert out.exists(), done.stderr
     found = json.loads(out.read_text(encoding="utf-8"))
-    return Run(found["code"], done.stdout + done.stderr, frozenset(found["modules"]))
+    return Run(found["code"], done.stdout + done.stderr, frozenset(found["modules"]),
+               frozenset(found["ours"]))
 
 
 def test_help_loads_no_heavy_library_nor_a_register_reader(tmp_path: Path) -> None:
@@ -148,3 +151,22 @@ def test_an_ingest_that_writes_no_letter_and_refuses_no_row_loads_neither_openpy
     assert run.code in (0, None), run.output
     assert "processed" in run.output
     assert sorted(run.modules & {"openpyxl", "numpy", "docxtpl", "docx", "jinja2"}) == []
+
+
+def test_an_ingest_of_a_spreadsheet_loads_no_mail_parser_sender_or_watcher(
+        tmp_path: Path) -> None:
+    """What only mails, sending, watching and the indicators need stays unloaded when an
+    ``ingest`` from a scheduler takes in a dropped workbook."""
+    root = tmp_path / "office"
+    assert run_cli(tmp_path, "--dir", str(root), "init").code in (0, None)
+    dropped = write_xlsx(root / "inbox" / "reclamations" / "plainte.xlsx", COMPLAINT)
+    run = run_cli(tmp_path, "--dir", str(root), "ingest", str(dropped))
+    assert run.code in (0, None), run.output
+    assert "processed" in run.output
+    assert sorted(run.modules & {"email", "smtplib", "watchdog", "tnefparse", "oxmsg"}) == []
+    unwanted = ("automation.intake.mail", "automation.intake.forms",
+                "automation.intake.spreadsheet", "automation.pipeline.mail_steps",
+                "automation.pipeline.watch", "automation.pipeline.reminders",
+                "automation.indicators.compute", "automation.letters.smtp")
+    assert sorted(run.ours & set(unwanted)) == []
+    assert "automation.pipeline.runner" in run.ours  # the probe saw the pipeline run

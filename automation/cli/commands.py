@@ -84,8 +84,9 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
     shared_reader().start()  # the reader's interpreter starts while the pipeline loads
     from automation.arrival import Source
     from automation.pipeline.events import log_file as log_file_report
-    from automation.pipeline.files import in_inbox, ingest_file
-    from automation.pipeline.watch import catch_up, prepare_inbox
+    from automation.pipeline.files import ingest_file
+    from automation.pipeline.followup import catch_up
+    from automation.pipeline.inbox import in_inbox, prepare_inbox
 
     reports: list[Report] = []
     problems: list[str] = []

@@ -16,7 +16,8 @@ from automation.lazy import lazy_exports
 if TYPE_CHECKING:
     from automation.intake.headers import HeaderMatch
     from automation.intake.rejection import write_rejection_copy, write_rejection_note
-    from automation.intake.spreadsheet import SpreadsheetIntake, Table, read_spreadsheet
+    from automation.intake.spreadsheet import read_spreadsheet
+    from automation.intake.tables import SpreadsheetIntake, Table
 
 # Imported on first use: a module of the package (the messages, the answers' fields) is used
 # without loading openpyxl and python-calamine.
@@ -24,8 +25,8 @@ __getattr__ = lazy_exports(__name__, {
     "HeaderMatch": "automation.intake.headers",
     "write_rejection_copy": "automation.intake.rejection",
     "write_rejection_note": "automation.intake.rejection",
-    "SpreadsheetIntake": "automation.intake.spreadsheet",
-    "Table": "automation.intake.spreadsheet",
+    "SpreadsheetIntake": "automation.intake.tables",
+    "Table": "automation.intake.tables",
     "read_spreadsheet": "automation.intake.spreadsheet",
 })
 

@@ -30,7 +30,7 @@ from automation.registers.schema import REGISTERS_BY_KEY
 from automation.text import fold
 
 if TYPE_CHECKING:
-    from automation.intake.spreadsheet import Table
+    from automation.intake.tables import Table
 
 WELL_FIT: Final = 0.6  # share of a sheet's named columns that must be the register's
 MIN_COLUMNS: Final = 3  # a list for a register names at least this many of its columns

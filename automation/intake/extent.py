@@ -15,14 +15,16 @@ import re
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from lxml import etree
 
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
 from automation.registers.xlsx.package import Package, PackageError
+
+if TYPE_CHECKING:
+    from automation.config import Intake
 
 _NAMESPACES: Final = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                       "http://purl.oclc.org/ooxml/spreadsheetml/main")

@@ -28,7 +28,7 @@ from automation.text import clean_text, fold, one_line
 
 if TYPE_CHECKING:
     from automation.intake.headers import HeaderMatch
-    from automation.intake.spreadsheet import Row, Table
+    from automation.intake.tables import Row, Table
 
 _FIRST_NAME: Final = re.compile(r"\b(?:prenom|first name|given name)\b")
 HOT: Final = "À chaud"

@@ -38,7 +38,7 @@ from automation.registers.schema import SATISFACTION, Kind
 from automation.text import fold
 
 if TYPE_CHECKING:
-    from automation.intake.spreadsheet import Table
+    from automation.intake.tables import Table
 
 REGISTER: Final = SATISFACTION.key
 # Required fields a form need not give: found later from the office's entry for the form, the

@@ -28,7 +28,7 @@ from automation.text import fold
 
 if TYPE_CHECKING:  # spreadsheet.py and forms.py import this module
     from automation.intake.forms import FormEntry, SurveyForm
-    from automation.intake.spreadsheet import Table
+    from automation.intake.tables import Table
 
 HEADER_SCAN_ROWS: Final = 30
 # Fields intake never fills from a file: the journal gives ids and import times, and the

@@ -13,14 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from automation.config import Intake
 from automation.errors import IntakeError
-from automation.intake.forms import FormEntry
-from automation.intake.mail import ParsedMail, parse_mail
-from automation.intake.spreadsheet import SpreadsheetIntake, Table, first_rows, read_spreadsheet
-from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
+
+if TYPE_CHECKING:
+    from automation.config import Intake
+    from automation.intake.forms import FormEntry
+    from automation.intake.mail import ParsedMail
+    from automation.intake.tables import SpreadsheetIntake, Table
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class MailBatch:
     requests: tuple[MailRequest, ...]
 
 
-MailRead = ParsedMail | IntakeError  # a mail of a batch: parsed, or why it cannot be read
+MailRead: TypeAlias = "ParsedMail | IntakeError"  # a mail of a batch: parsed, or why not
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,28 @@ class Reader(Protocol):
 
 
 class InProcessReader:
-    """Reads in this process: what the sandbox's child does with each request."""
+    """Reads in this process: what the sandbox's child does with each request.
+
+    The parsers load at the first read: a process that only sends requests to the sandbox
+    (the pipeline) never loads them.
+    """
 
     def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:
+        from automation.intake.spreadsheet import read_spreadsheet
+
         return read_spreadsheet(request.name, request.data, hint=request.hint,
                                 limits=request.limits, source_name=request.source_name,
                                 forms=request.forms)
 
     def first_rows(self, request: HeadRequest) -> list[Table]:
+        from automation.intake.spreadsheet import first_rows
+
         return first_rows(request.name, request.data, limits=request.limits)
 
     def mail(self, request: MailRequest) -> ParsedMail:
+        from automation.intake.mail import parse_mail
+        from automation.sources.saved_mail import msg_to_mime, saved_mail_raw
+
         data = request.data
         if request.saved:
             data = saved_mail_raw(request.name, data, path=Path(request.name))

@@ -12,13 +12,15 @@ from __future__ import annotations
 import struct
 import zipfile
 from io import BytesIO
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import olefile
 
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
+
+if TYPE_CHECKING:
+    from automation.config import Intake
 
 MB: Final = 1024 * 1024
 MAX_MEMBERS: Final = 10_000

@@ -38,15 +38,17 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import automation
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
-from automation.intake.mail import ParsedMail
 from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest, SheetRequest
-from automation.intake.spreadsheet import SpreadsheetIntake, Table
+from automation.intake.tables import SpreadsheetIntake, Table
+
+if TYPE_CHECKING:
+    from automation.config import Intake
+    from automation.intake.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +69,8 @@ ALLOWED: Final = frozenset({
                                     "bytes", "int", "float", "bool", "NoneType")} | {
     ("datetime", name) for name in ("datetime", "date", "time", "timedelta", "timezone")} | {
     ("automation.records", "Record"), ("automation.records", "Rejection"),
-    ("automation.intake.spreadsheet", "SpreadsheetIntake"),
-    ("automation.intake.spreadsheet", "Table"), ("automation.intake.spreadsheet", "Row"),
+    ("automation.intake.tables", "SpreadsheetIntake"),
+    ("automation.intake.tables", "Table"), ("automation.intake.tables", "Row"),
     ("automation.intake.mail", "ParsedMail"), ("automation.intake.mail_parts", "MailAttachment"),
     ("automation.intake.forward", "Chain"), ("automation.intake.forward", "Quoted")})
 
@@ -156,6 +158,8 @@ class SandboxReader:
         return result
 
     def mail(self, request: MailRequest) -> ParsedMail:
+        from automation.intake.mail import ParsedMail  # loaded with the first mail
+
         result = self.read(request, _limits(request.limits), name=request.name)
         if not isinstance(result, ParsedMail):
             raise IntakeError(messages.unreadable(request.name, messages.READER_BUG))
@@ -166,6 +170,8 @@ class SandboxReader:
         oddly, each mail is read again alone, so that only the one that kills it is refused."""
         if not batch.requests:
             return []
+        from automation.intake.mail import ParsedMail  # loaded with the first mail
+
         first = batch.requests[0]
         limits = _limits(first.limits)
         wall = Limits(limits.memory_bytes, limits.cpu_seconds * len(batch.requests))

@@ -21,11 +21,13 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+# The spreadsheet parsers load as the child starts, while its parent is still loading; the
+# mail parsers load with the first mail.
+import automation.intake.spreadsheet  # noqa: F401
 from automation.errors import IntakeError
 from automation.intake import messages
-from automation.intake.mail import ParsedMail
 from automation.intake.reader import (
     HeadRequest,
     InProcessReader,
@@ -45,7 +47,10 @@ from automation.intake.sandbox import (
     read_frame,
     write_frame,
 )
-from automation.intake.spreadsheet import SpreadsheetIntake
+from automation.intake.tables import SpreadsheetIntake
+
+if TYPE_CHECKING:
+    from automation.intake.mail import ParsedMail
 
 try:
     import resource

@@ -17,10 +17,9 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from python_calamine import (
     CalamineError,
@@ -31,7 +30,6 @@ from python_calamine import (
 )
 
 from automation.arrival import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import messages
 from automation.intake.encoding import decode_csv
@@ -40,37 +38,20 @@ from automation.intake.forms import FormEntry
 from automation.intake.formulas import uncached_formulas
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
 from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, ole_encrypted
+from automation.intake.tables import Row, SpreadsheetIntake, Table
 from automation.intake.validate import is_blank, validate
-from automation.records import CellValue, Record, Rejection
+from automation.records import CellValue
 
-__all__ = ["Row", "Spreadsheet", "SpreadsheetIntake", "Table", "first_rows", "read_spreadsheet"]
+if TYPE_CHECKING:
+    from automation.config import Intake
+
+__all__ = ["Spreadsheet", "first_rows", "read_spreadsheet"]
 
 _XLSX_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
 _DELIMITERS: Final = (";", ",", "\t")
 _SNIFF_ROWS: Final = 50
 
 RawCell = object  # what a parser hands over, before :func:`to_cell`
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int  # 1-based, as Excel shows it
-    cells: tuple[CellValue, ...]
-
-    def cell(self, column: int) -> CellValue:
-        return self.cells[column] if column < len(self.cells) else None
-
-
-@dataclass(frozen=True)
-class Table:
-    """One sheet: its non-blank rows, each with its row number."""
-
-    sheet: str
-    rows: tuple[Row, ...]
-
-    @property
-    def width(self) -> int:
-        return max((len(r.cells) for r in self.rows), default=0)
 
 
 def to_cell(value: RawCell) -> CellValue:
@@ -184,20 +165,6 @@ class Spreadsheet:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@dataclass(frozen=True)
-class SpreadsheetIntake:
-    """What one dropped spreadsheet gives: records for one register, rejections for a person."""
-
-    register: str
-    records: list[Record]
-    rejections: list[Rejection]
-    header: tuple[str, ...]  # the header row's texts, for the rejection copy
-    routed_by_headers: bool  # False when the inbox sub-folder named the register
-    sheet: str
-    unknown_columns: tuple[str, ...] = ()  # headers whose values went to the notes
-    ignored_lines: tuple[int, ...] = ()  # rows with values only in unknown columns
 
 
 def first_rows(name: str, data: bytes, *, limits: Intake) -> list[Table]:

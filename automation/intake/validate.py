@@ -30,7 +30,7 @@ from automation.registers.schema import REGISTERS_BY_KEY, RegisterSchema
 from automation.text import clean_text, one_line
 
 if TYPE_CHECKING:  # spreadsheet.py imports this module
-    from automation.intake.spreadsheet import Row, Table
+    from automation.intake.tables import Row, Table
 
 NOTES_KEY: Final = "notes"
 SOURCE_KEY: Final = "source"

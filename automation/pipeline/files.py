@@ -33,11 +33,3 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None,
         arrival = replace(arrival, hint=hint)
     return run(office, arrival)
 
-
-def in_inbox(office: Office, path: Path) -> bool:
-    """True when ``path`` lies in the office's inbox (its sub-folders included)."""
-    try:
-        path.absolute().relative_to(office.config.inbox_dir.absolute())
-    except ValueError:
-        return False
-    return True

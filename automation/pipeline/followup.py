@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from automation.letters.catalog import LetterKind
-from automation.pipeline import letters
+from automation.pipeline import letters, store
 from automation.pipeline.letters import LetterOutcome
 from automation.pipeline.office import Office
 from automation.pipeline.writeback import WriteBackResult, write_back
@@ -87,6 +87,15 @@ def follow_up(office: Office, *, retry_failed: bool = False,
     if fixes is not None:
         fixes.note(office, outcomes)
     return FollowUp(tuple(outcomes), write_back(office))
+
+
+def catch_up(office: Office, *, retry_failed: bool = False,
+             fixes: TemplateFixes | None = None) -> None:
+    """Write rows that wait (a workbook was open, a crash), produce the letters still to
+    produce (``retry_failed``: also those a broken template stopped), write their dates back.
+    """
+    store.flush(office)
+    follow_up(office, retry_failed=retry_failed, fixes=fixes)
 
 
 def _template(office: Office, kind: str) -> Path:

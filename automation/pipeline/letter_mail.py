@@ -15,7 +15,6 @@ from typing import Final
 from automation.arrival import Source
 from automation.errors import MailboxError
 from automation.letters.catalog import LetterKind
-from automation.letters.smtp import SmtpSender, reply_message
 from automation.pipeline.office import Office
 from automation.records import StoredRow
 
@@ -34,6 +33,8 @@ def mail_letter(office: Office, kind: LetterKind, row: StoredRow, letter: Path) 
     mode = config.letters.send_mode(mailbox=mailbox)
     if not address or not mailbox or mode == "none":
         return ""
+    from automation.letters.smtp import SmtpSender, reply_message  # loaded when a mail is due
+
     learner = str(row.values.get("learner") or "")
     message = reply_message(
         from_address=config.mail.smtp.from_address or config.organisation.email

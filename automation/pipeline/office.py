@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         Reader,
         SheetRequest,
     )
-    from automation.intake.spreadsheet import SpreadsheetIntake, Table
+    from automation.intake.tables import SpreadsheetIntake, Table
     from automation.procedures.planning import Planning
 
 __all__ = ["LOCK_NAME", "Office", "open_office"]

@@ -20,7 +20,8 @@
 A stage that decides the end (refused, duplicate, left for a person) stops the run; *settle*
 always runs. :class:`~automation.errors.FileNotReady` from any stage means "try again
 later" and leaves nothing recorded and nothing moved. A new source only has to build an
-:class:`~automation.arrival.Arrival`.
+:class:`~automation.arrival.Arrival`. A mail's own steps (:mod:`.mail_steps`, and the mail
+parsers behind them) load with the first mail: an ``ingest`` of spreadsheets never loads them.
 """
 
 from __future__ import annotations
@@ -28,19 +29,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from automation import crashpoints
 from automation.arrival import Arrival, Form, Source
 from automation.errors import FileNotReady, IntakeError, RegisterError
 from automation.intake import messages
-from automation.intake.attachment_use import AttachmentUse, RegisterRows
-from automation.intake.classify import Classification
-from automation.intake.mail import ParsedMail
 from automation.intake.reader import MailRead, SheetRequest
-from automation.intake.spreadsheet import SpreadsheetIntake
+from automation.intake.tables import SpreadsheetIntake
 from automation.pipeline import letters as letter_queue
-from automation.pipeline import mail_steps, store
+from automation.pipeline import store
 from automation.pipeline.filing import file_arrival, rejection_copy
 from automation.pipeline.office import Office
 from automation.pipeline.report import Report, Verdict
@@ -49,6 +47,12 @@ from automation.records import Record, StoredRow
 from automation.registers.journal import MailEntry, MailStatus, SourceStatus
 from automation.sources.files import readable_path, stamp_of
 from automation.sources.mailbox import MailItem, MailSource
+
+if TYPE_CHECKING:
+    from automation.intake.attachment_use import AttachmentUse
+    from automation.intake.classify import Classification
+    from automation.intake.mail import ParsedMail
+    from automation.pipeline import mail_steps
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +138,8 @@ def read(office: Office, job: Job) -> bool:
     if arrival.form is Form.MAIL:
         if arrival.source is Source.ATTACHMENT:
             return job.end(Verdict.KEPT)  # a forwarded mail stays with the mail it came in
+        from automation.pipeline import mail_steps
+
         try:
             job.mail = mail_steps.read_mail(office, arrival, parsed=job.parsed)
         except IntakeError as exc:
@@ -167,6 +173,8 @@ def classify(office: Office, job: Job) -> bool:
         # The job carries the records on; the intake keeps what settle needs (rejections).
         job.intake = replace(job.intake, records=[])
         return True
+    from automation.pipeline import mail_steps
+
     mail, arrival = job.mail, job.arrival
     assert mail is not None
     classification = job.classification = mail_steps.classify(office, mail, arrival)
@@ -202,6 +210,9 @@ def _with_attachment_notes(row: Record, children: list[Job]) -> Record:
 def _attachment(office: Office, arrival: Arrival, mail: Classification) -> Job:
     """An attached file: evidence kept with the mail, or — a spreadsheet that clearly is a
     list for a register — read, its rows waiting for the mail's record stage."""
+    from automation.intake.attachment_use import RegisterRows
+    from automation.pipeline import mail_steps
+
     job = Job(arrival, report_of(arrival))
     try:
         if not guard(office, job):
@@ -294,6 +305,8 @@ def origin_of(job: Job) -> str:
 
 
 def _mail_entry(office: Office, job: Job, result: store.RecordResult) -> MailEntry:
+    from automation.pipeline import mail_steps
+
     mail = job.mail
     assert mail is not None and job.classification is not None
     register = job.classification.register or ""
@@ -312,6 +325,8 @@ def _mail_entry(office: Office, job: Job, result: store.RecordResult) -> MailEnt
 
 def _say_where_attachments_are(office: Office, job: Job, result: store.RecordResult) -> None:
     """The mail's row, now that its id is known, names the folder its attachments are in."""
+    from automation.pipeline import mail_steps
+
     assert job.mail is not None and job.classification is not None
     fingerprint = job.mail.fingerprint
     stored = next((row for row in result.stored if row.fingerprint == fingerprint), None)
@@ -363,6 +378,8 @@ def settle(office: Office, job: Job) -> None:
     if report.verdict is None:
         report.verdict = Verdict.RECORDED
     if job.entry is not None:
+        from automation.pipeline import mail_steps
+
         if job.children:
             crashpoints.reached("before-attachments-kept")
         report.kept = mail_steps.keep_attachments(office, job.entry.record_id,

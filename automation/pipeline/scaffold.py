@@ -8,10 +8,10 @@ from pathlib import Path
 
 from automation.clock import Clock
 from automation.config import CONFIG_FILE, declared_settings, load_config
+from automation.pipeline.inbox import MAIL_FOLDER
 from automation.pipeline.sent import SENT_FOLDER
 from automation.registers.schema import DEFAULT_REGISTERS
 from automation.registers.workbook import create_register
-from automation.sources.folder import MAIL_FOLDER
 
 
 def default_toml() -> str:

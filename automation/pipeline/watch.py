@@ -18,11 +18,11 @@ from typing import Final
 
 from automation.arrival import Source
 from automation.errors import AutomationError, FileNotReady, RegisterError
-from automation.pipeline import store
 from automation.pipeline.events import log_file
 from automation.pipeline.files import ingest_file
 from automation.pipeline.filing import FILED_FOLDERS, give_up_file
-from automation.pipeline.followup import TemplateFixes, follow_up
+from automation.pipeline.followup import TemplateFixes, catch_up, follow_up
+from automation.pipeline.inbox import prepare_inbox
 from automation.pipeline.mailbox import MailboxWorker, mailbox_kind, open_source, poll_seconds
 from automation.pipeline.office import Office
 from automation.pipeline.register_watch import binding_at, look_at_register
@@ -30,8 +30,7 @@ from automation.pipeline.reminders import Reminders, Send
 from automation.pipeline.report import Report
 from automation.pipeline.sent import sent_folder_watcher
 from automation.pipeline.sent_mail import check_sent_mail, watches_sent_mail
-from automation.registers.schema import DEFAULT_REGISTERS
-from automation.sources.folder import MAIL_FOLDER, FolderWatcher
+from automation.sources.folder import FolderWatcher
 from automation.sources.mailbox import MailSource
 from automation.surveys.tick import tick as survey_tick
 
@@ -90,22 +89,6 @@ class WatchLoop:
         finally:
             for watcher in self.folders:
                 watcher.stop()
-
-
-def prepare_inbox(office: Office) -> None:
-    """The inbox and its sub-folders: one per register, one for saved mails."""
-    inbox = office.config.inbox_dir
-    for name in (*(schema.key for schema in DEFAULT_REGISTERS), MAIL_FOLDER):
-        (inbox / name).mkdir(parents=True, exist_ok=True)
-
-
-def catch_up(office: Office, *, retry_failed: bool = False,
-             fixes: TemplateFixes | None = None) -> None:
-    """Write rows that wait (a workbook was open, a crash), produce the letters still to
-    produce (``retry_failed``: also those a broken template stopped), write their dates back.
-    """
-    store.flush(office)
-    follow_up(office, retry_failed=retry_failed, fixes=fixes)
 
 
 def register_watcher(office: Office, *, poll: float, fixes: TemplateFixes | None = None,

@@ -44,7 +44,6 @@ IGNORED_NAMES: Final = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "
 _EXCEL_TEMP: Final = re.compile(r"^[0-9A-F]{8}$", re.IGNORECASE)
 MAX_ATTEMPTS: Final = 3
 _NO_CHANGE: Final = frozenset({"opened", "closed_no_write"})
-MAIL_FOLDER: Final = "mails"  # inbox sub-folder for mails saved from Outlook
 
 
 def is_ignored(path: Path) -> bool:

@@ -43,8 +43,10 @@ class RegisterSheet:
 
 def header_layout(sheet: SheetXml, shared: Sequence[str], binding: RegisterBinding, *,
                   scan: int = HEADER_SCAN_ROWS) -> Layout | None:
-    """The row among the first ``scan`` naming most of the register's fields (the id first)."""
+    """The row among the first ``scan`` naming most of the register's fields (the id first);
+    the first row naming them all ends the search (no later row can name more)."""
     fields = binding.expected_fields if binding.adopted else None
+    complete = (True, len(fields) if fields is not None else len(binding.schema.fields))
     best: Layout | None = None
     best_rank = (False, 0)
     for row in sheet.rows:
@@ -58,6 +60,8 @@ def header_layout(sheet: SheetXml, shared: Sequence[str], binding: RegisterBindi
         rank = ("id" in columns, len(columns))
         if columns and rank > best_rank:
             best, best_rank = Layout(row.number, columns, headers), rank
+            if rank == complete:
+                break
     return best
 
 

@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Final
-from xml.sax.saxutils import escape
 
 from automation.errors import RegisterError
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
 from automation.registers.reader import read_rows
+from automation.registers.xlsx.cells import escape_text
 from automation.registers.xlsx.formulas import format_range, parse_range
 from automation.registers.xlsx.package import PackageError
 from automation.registers.xlsx.sheet import SheetXml
@@ -48,7 +48,7 @@ def inline_strings(data: bytes, shared: Sequence[str]) -> bytes:
 
     def inline(match: re.Match[bytes]) -> bytes:
         p = match["p"]
-        text = escape(shared[int(match["n"])]).encode("utf-8")
+        text = escape_text(shared[int(match["n"])]).encode("utf-8")
         return (b"<" + p + b"c" + match["a"] + b't="inlineStr"' + match["b"] + b"><" + p
                 + b"is><" + p + b't xml:space="preserve">' + text + b"</" + p + b"t></" + p
                 + b"is></" + p + b"c>")
