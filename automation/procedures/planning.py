@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final
 
-from python_calamine import CalamineError, CalamineWorkbook
-
 from automation.clock import paris_naive
 from automation.errors import ColumnMissing, RegisterError
-from automation.intake.values import InvalidValue, parse_value
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import SESSIONS
@@ -127,6 +124,8 @@ def read_planning(binding: RegisterBinding) -> Planning:
     """Every session of the planning workbook with its participants ([] without a file)."""
     if not binding.path.exists():
         return Planning()
+    from python_calamine import CalamineError, CalamineWorkbook  # an office with a planning
+
     try:
         workbook = CalamineWorkbook.from_path(str(binding.path))
         names = [binding.sheet] if binding.sheet else list(workbook.sheet_names)
@@ -214,6 +213,8 @@ def _sessions(rows: Sequence[Sequence[object]], header: int, columns: Mapping[st
 
 def _row_values(row: Sequence[object], columns: Mapping[str, int], number: int,
                 problems: list[str]) -> dict[str, CellValue]:
+    from automation.intake.values import InvalidValue, parse_value
+
     values: dict[str, CellValue] = {}
     for key, column in columns.items():
         cell = row[column] if column < len(row) else None
