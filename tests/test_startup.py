@@ -88,6 +88,7 @@ def test_a_command_help_loads_no_heavy_library(tmp_path: Path) -> None:
     assert run.code == 0
     assert "--register" in run.output
     assert sorted(run.modules & {*HEAVY, *READERS}) == []
+    assert "automation.intake.sandbox" not in run.ours  # no reader started for a help text
 
 
 def test_status_of_a_small_office_loads_no_heavy_library(office: Office,

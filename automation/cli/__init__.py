@@ -34,6 +34,10 @@ COMMANDS: Final = {
     "rgpd": "rgpd", "service": "service", "status": "status", "surveys": "surveys",
     "watch": "commands",
 }
+# Commands that read dropped files: the sandboxed reader's interpreter starts as soon as the
+# command is known, and loads while this process loads the command and the office.
+STARTS_READER: Final = frozenset({"ingest"})
+HELP_OPTIONS: Final = frozenset({"-h", "--help"})
 
 
 class _Guarded(click.Group):
@@ -53,6 +57,10 @@ class _Guarded(click.Group):
         if args and args[0] not in COMMANDS:  # a typo: click suggests among the loaded ones
             for module in sorted(set(COMMANDS.values())):
                 importlib.import_module(f"{__name__}.{module}")
+        if args and args[0] in STARTS_READER and not HELP_OPTIONS.intersection(args[1:]):
+            from automation.intake.sandbox import shared_reader
+
+            shared_reader().start()
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:

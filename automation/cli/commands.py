@@ -79,10 +79,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
       automation ingest inbox/reclamations/plaintes-mars.xlsx
       automation ingest ~/Documents/plainte-dupont.eml --register reclamations
     """
-    from automation.intake.sandbox import shared_reader
-
-    shared_reader().start()  # the reader's interpreter starts while the pipeline loads
-    from automation.arrival import Source
+    from automation.arrival import Source  # (the sandboxed reader is started: STARTS_READER)
     from automation.pipeline.events import log_file as log_file_report
     from automation.pipeline.files import ingest_file
     from automation.pipeline.followup import catch_up
