@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field, fields, is_dataclass, replace
+from functools import cache
 from typing import Any, Final, TypeVar, get_args, get_origin, get_type_hints
 
 from automation.errors import ConfigError
@@ -37,7 +38,7 @@ def build_section(section: str, cls: type[T], table: Mapping[str, Any],
                   environ: Mapping[str, str], *, where: str = "") -> T:
     """The section ``cls`` from ``table``, with the environment's values winning."""
     assert is_dataclass(cls)
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     known = [f.name for f in fields(cls)]
     unknown = sorted(set(table) - set(known))
     if unknown:
@@ -51,6 +52,12 @@ def build_section(section: str, cls: type[T], table: Mapping[str, Any],
         elif key in table:
             values[key] = _checked(f"{section}.{key}", table[key], hints[key])
     return replace(cls(), **values)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A section's field types, evaluated once per process (its annotations are text)."""
+    return get_type_hints(cls)
 
 
 def type_name(hint: Any) -> str:
