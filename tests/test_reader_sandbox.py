@@ -103,3 +103,21 @@ def test_a_reader_that_grew_reading_a_file_ends_and_the_next_read_starts_another
     assert reader.child_pid is None  # its memory is given back before the rows are written
     assert len(reader.spreadsheet(request(small)).records) == 20
     assert reader.child_pid is not None
+
+
+def test_the_child_runs_the_package_the_watcher_runs_whatever_folder_it_is_started_from(
+        tmp_path: Path, reader: SandboxReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder named ``automation`` where the command is run (a copy of another version,
+    anything a person left there) is never what the reader runs."""
+    stray = tmp_path / "here" / "automation" / "intake"
+    stray.mkdir(parents=True)
+    marker = tmp_path / "stray-code-ran"
+    for package in (stray.parent, stray):
+        (package / "__init__.py").write_text("", encoding="utf-8")
+    (stray / "sandbox_worker.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    path = excel_csv(tmp_path / "plaintes.csv", 3)
+    monkeypatch.chdir(tmp_path / "here")
+    there = reader.spreadsheet(request(path))
+    assert len(there.records) == 3
+    assert not marker.exists()

@@ -289,8 +289,8 @@ class SandboxReader:
         package_root = str(Path(automation.__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH", "")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, path) if p)}
-        self._child = subprocess.Popen(
-            [sys.executable, "-m", "automation.intake.sandbox_worker"],
+        self._child = subprocess.Popen(  # -P: the working directory is not on its path
+            [sys.executable, "-P", "-m", "automation.intake.sandbox_worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             close_fds=True, env=env)
         return self._child
