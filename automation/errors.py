@@ -7,6 +7,8 @@ third-party exceptions are translated once, at the adapter that calls the librar
     ├── ConfigError              a bad setting in automation.toml or the environment
     ├── ReferentialError         a referential data file (automation/referential) is wrong
     ├── OfficeBusy               another process already works on this office folder
+    ├── Interrupted              work that can wait was stopped part-way, nothing written
+    ├── ToolUpdated              the installed tool is not the one running: restart it
     ├── IntakeError              a dropped file or a mail cannot be read
     │   ├── FileNotReady         still being copied, or held by another program: try later
     │   └── UnroutableFile       no register fits the file's headers
@@ -55,6 +57,11 @@ class OfficeBusy(AutomationError):
 class Interrupted(AutomationError):
     """Work that can wait (the dashboard's refresh) was stopped part-way, nothing written:
     the watcher is stopping, or a file arrived."""
+
+
+class ToolUpdated(AutomationError):
+    """The tool was updated while it ran: the reader it starts is not of its own version.
+    Nothing is read until the command (the watcher) is started again; files wait."""
 
 
 class IntakeError(AutomationError):

@@ -171,6 +171,10 @@ def reader_too_long(seconds: float) -> str:
             "puis déposez-le.")
 
 
+TOOL_UPDATED: Final = ("L'outil a été mis à jour pendant qu'il fonctionnait : rien n'est lu "
+                       "avant qu'il soit relancé. Les fichiers et les courriels attendent, rien "
+                       "n'est perdu. Relancez la commande (le service redémarre de lui-même la "
+                       "surveillance).")
 READER_BUG: Final = ("une erreur inattendue du lecteur l'a arrêté ; rien n'a été importé. Le "
                      "détail est dans le journal technique : transmettez ce fichier à la "
                      "personne qui administre l'outil.")

@@ -19,6 +19,11 @@ than :data:`RETIRE_GROWTH` during a read says so (``retire``): the parent ends i
 the answer, and the next read starts a fresh one — the watcher then writes the rows without a
 big idle reader beside it. The parent unpickles only the classes an answer may hold
 (:data:`ALLOWED`): a child that misbehaved cannot make the watcher run code.
+
+The child runs the package installed on disk, which an update replaces under a running
+watcher: the parent gives its own version, and a child of another version exits at once
+(:data:`EXIT_OTHER_VERSION`). The read then raises :class:`~automation.errors.ToolUpdated`
+rather than refusing the file: nothing is read until the command is started again.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
 import automation
-from automation.errors import IntakeError
+from automation.errors import IntakeError, ToolUpdated
 from automation.intake import messages
 from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailRequest, SheetRequest
 from automation.intake.tables import SpreadsheetIntake, Table
@@ -63,6 +68,7 @@ _HEADER: Final = struct.Struct("!Q")
 _WALL_FACTOR: Final = 4.0  # the safety net: this many times the CPU budget, plus a margin
 _WALL_MARGIN: Final = 30.0
 _CHUNK: Final = 1024 * 1024
+EXIT_OTHER_VERSION: Final = 75  # the child is not of its parent's version (EX_TEMPFAIL)
 
 ALLOWED: Final = frozenset({
     ("builtins", name) for name in ("dict", "list", "tuple", "set", "frozenset", "str",
@@ -115,9 +121,10 @@ class _Unpickler(pickle.Unpickler):
 class _Died(Exception):
     """The child ended, or was ended, before it answered."""
 
-    def __init__(self, *, too_long: bool) -> None:
+    def __init__(self, *, too_long: bool, other_version: bool = False) -> None:
         super().__init__("too long" if too_long else "died")
         self.too_long = too_long
+        self.other_version = other_version
 
 
 class SandboxReader:
@@ -126,9 +133,12 @@ class SandboxReader:
     Thread-safe: reads are taken one at a time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, version: str = automation.__version__) -> None:
+        """``version``: the one the child must be of (this process's own; a test sets
+        another to stand for a tool updated under a running watcher)."""
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
+        self._version = version
 
     def start(self) -> None:
         """Start the child now, so that it loads while this process does other work (it is
@@ -195,6 +205,8 @@ class SandboxReader:
             try:
                 answer = self._exchange(payload, wall or limits)
             except _Died as died:
+                if died.other_version:
+                    raise ToolUpdated(messages.TOOL_UPDATED) from None
                 why = (messages.reader_too_long(limits.cpu_seconds) if died.too_long
                        else messages.reader_crashed(limits.memory_bytes / 2**20))
                 raise ReaderCrashed(messages.unreadable(name, why)) from None
@@ -289,8 +301,10 @@ class SandboxReader:
         package_root = str(Path(automation.__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH", "")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, path) if p)}
-        self._child = subprocess.Popen(  # -P: the working directory is not on its path
-            [sys.executable, "-P", "-m", "automation.intake.sandbox_worker"],
+        # -P: the working directory is not on the child's path.
+        self._child = subprocess.Popen(  # noqa: S603 - our interpreter, our module, our version
+            [sys.executable, "-P", "-m", "automation.intake.sandbox_worker",
+             "--version", self._version],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             close_fds=True, env=env)
         return self._child
@@ -303,6 +317,11 @@ class SandboxReader:
             self._stop()
             code = -signal.SIGKILL
         self._child = None
+        _close_pipes(child)
+        if code == EXIT_OTHER_VERSION:
+            log.error("the reader started is not of this version (%s): the tool was updated "
+                      "while it ran, nothing is read until it is started again", self._version)
+            return _Died(too_long=False, other_version=True)
         too_long = code == -getattr(signal, "SIGXCPU", 0)
         name = signal.Signals(-code).name if code < 0 else f"exit status {code}"
         log.warning("the reader ended (%s); a new one is started for the next file", name)
@@ -316,15 +335,19 @@ class SandboxReader:
             child.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=30)
-        for stream in (child.stdin, child.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        _close_pipes(child)
 
     def close(self) -> None:
         """End the child (it also ends by itself when this process goes away)."""
         with self._lock:
             self._stop()
+
+
+def _close_pipes(child: subprocess.Popen[bytes]) -> None:
+    for stream in (child.stdin, child.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 def _read_alone(reader: SandboxReader, request: MailRequest) -> MailRead:

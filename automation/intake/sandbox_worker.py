@@ -9,7 +9,9 @@ after it (its peak memory grew by more than ``RETIRE_GROWTH`` during the read). 
 budget the kernel ends the process (SIGXCPU); an allocation past the memory limit raises
 MemoryError here (answered, then the child exits, its heap no longer trusted) or aborts
 native code (the parent sees the signal).
-At the end of stdin — the watcher stopped or was killed — the child exits.
+At the end of stdin — the watcher stopped or was killed — the child exits. A child whose
+package is not of the version its parent gives (``--version``: the tool was updated under a
+running watcher) exits at once with ``EXIT_OTHER_VERSION``, having read nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 # The spreadsheet parsers load as the child starts, while its parent is still loading; the
 # mail parsers load with the first mail.
 import automation.intake.spreadsheet  # noqa: F401
+from automation import __version__
 from automation.errors import IntakeError
 from automation.intake import messages
 from automation.intake.reader import (
@@ -42,6 +45,7 @@ from automation.intake.sandbox import (
     ANSWER_OK,
     ANSWER_REFUSED,
     CHUNK_RECORDS,
+    EXIT_OTHER_VERSION,
     RETIRE_GROWTH,
     Limits,
     read_frame,
@@ -171,6 +175,8 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--version"] and sys.argv[2:3] != [__version__]:
+        os._exit(EXIT_OTHER_VERSION)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt the answers
     try:

@@ -21,7 +21,7 @@ from typing import Final, Protocol, runtime_checkable
 
 from automation.arrival import Arrival, Source
 from automation.config import Config
-from automation.errors import AutomationError, MailboxError
+from automation.errors import AutomationError, MailboxError, ToolUpdated
 from automation.intake.mail import mail_fingerprint
 from automation.intake.reader import MailRead
 from automation.pipeline import store
@@ -210,7 +210,7 @@ def _finish(office: Office, source: MailSource, done: _Done, lock: threading.Loc
     complete = True
     for item, outcome in zip(done.items, outcomes, strict=True):
         if isinstance(outcome, Failed):
-            if isinstance(outcome.error, MailboxError):
+            if isinstance(outcome.error, MailboxError | ToolUpdated):  # the cycle stops
                 raise outcome.error
             log.error("%s: mail %s could not be handled", outcome.report.place, item.key,
                       exc_info=outcome.error)
@@ -243,7 +243,11 @@ def _groups(items: Iterator[MailItem]) -> Iterator[list[MailItem]]:
 
 
 class MailboxWorker:
-    """Runs :func:`poll_once` in its own thread until stopped; IDLE where the source has it."""
+    """Runs :func:`poll_once` in its own thread until stopped; IDLE where the source has it.
+
+    A tool updated under it (:class:`~automation.errors.ToolUpdated`) stops the watcher:
+    :attr:`updated` says so, and the mails stay in the mailbox.
+    """
 
     def __init__(self, office: Office, *, factory: Callable[[], MailSource],
                  lock: threading.Lock, stop: threading.Event, poll_seconds: float) -> None:
@@ -253,6 +257,7 @@ class MailboxWorker:
         self._stop = stop
         self._poll = poll_seconds
         self._thread = threading.Thread(target=self._run, name="mailbox", daemon=True)
+        self.updated: ToolUpdated | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -268,6 +273,8 @@ class MailboxWorker:
                 poll_once(self._office, source, lock=self._lock)
             finally:
                 _close(source)
+        except ToolUpdated as exc:
+            self.updated = exc
         except AutomationError as exc:
             self._outage(exc)
 
@@ -280,6 +287,9 @@ class MailboxWorker:
                 poll_once(self._office, source, lock=self._lock)
                 backoff = FIRST_BACKOFF
                 self._wait(source)
+            except ToolUpdated as exc:  # nothing can be read until the watcher is restarted
+                self.updated = exc
+                self._stop.set()
             except AutomationError as exc:  # an outage, or a setting (password) to fix
                 self._outage(exc)
                 if source is not None:

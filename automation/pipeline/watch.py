@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from automation.arrival import Source
-from automation.errors import AutomationError, FileNotReady, RegisterError
+from automation.errors import AutomationError, FileNotReady, RegisterError, ToolUpdated
 from automation.pipeline.events import log_file
 from automation.pipeline.files import ingest_file
 from automation.pipeline.filing import FILED_FOLDERS, give_up_file
@@ -152,6 +152,8 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     ``send_digest`` sends a mail (the SMTP sender); without it no digest leaves, the
     dashboard is still refreshed. ``lock`` is shared with any other thread working on the
     office (the mailbox worker): each turn of the watcher's work holds it.
+    Raises :class:`~automation.errors.ToolUpdated` once stopped when the tool was updated
+    under it: the files and mails left wait for the next start.
     """
     lock = lock or threading.Lock()
     prepare_inbox(office)
@@ -164,8 +166,15 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
     poll = watch.poll_seconds if poll is None else poll
     office.journal.set_state("watcher_started", office.clock.now().isoformat())
 
+    updated: list[ToolUpdated] = []
+
     def handle(path: Path) -> None:
-        report = ingest_file(office, path)
+        try:
+            report = ingest_file(office, path)
+        except ToolUpdated as exc:  # the file waits; the watcher stops to be started again
+            updated.append(exc)
+            stop.set()
+            raise FileNotReady(str(exc), path=path) from exc
         log_file(report)
         reports.append(report)
         office.journal.set_state("last_file", f"{office.clock.now().isoformat()} {report.name}")
@@ -194,9 +203,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             registers.run_once()
             filed.run_once()
             _safely(lambda: check_sent_mail(office), "letters sent from the mailbox")
+        worker = None
         if mailbox:
-            MailboxWorker(office, factory=lambda: _source(office), lock=lock, stop=stop,
-                          poll_seconds=0).run_once()
+            worker = MailboxWorker(office, factory=lambda: _source(office), lock=lock,
+                                   stop=stop, poll_seconds=0)
+            worker.run_once()
         with lock:
             _safely(lambda: survey_tick(office), "surveys")
             _safely(reminders.tick, "dashboard")
@@ -235,4 +246,8 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         if worker is not None:
             worker.join(timeout=10)
     office.journal.set_state("watcher_stopped", office.clock.now().isoformat())
+    if worker is not None and worker.updated is not None:
+        updated.append(worker.updated)
+    if updated:
+        raise updated[0]
     return reports
