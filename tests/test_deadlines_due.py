@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from automation.deadlines.config import Deadlines
-from automation.deadlines.due import DueItem, DueStatus, due_items, due_table
+from automation.deadlines.due import DueItem, DueStatus, due_items, due_table, sort_items
 
 SETTINGS = Deadlines()
 CALENDAR = SETTINGS.calendar()
@@ -292,3 +292,22 @@ def test_due_table_has_french_columns_and_one_row_per_item() -> None:
     text = console.export_text()
     assert "REC-2026-0001" in text and "24/11/2026" in text and "2 j" in text
     assert table.row_count == 1
+
+
+def test_due_table_shows_each_person_s_most_late_rows_then_how_many_more() -> None:
+    rows = [(f"REC-2026-{n:04d}", complaint(received_on=date(2026, 10, 1 + n % 28)))
+            for n in range(1, 121)]
+    items = sort_items(due_items({"reclamations": rows}, today=date(2026, 11, 26),
+                                 calendar=CALENDAR, settings=SETTINGS))
+    late = sum(1 for item in items if item.late)
+    assert len(items) > 50 and late > 0
+    table = due_table(items, shown=50)
+    assert table.row_count == 51
+    console = Console(width=200, record=True)
+    console.print(table)
+    text = console.export_text()
+    assert f"… et {len(items) - 50} autre(s), dans le tableau de bord" in text
+    assert f"{late} en retard" in text  # the count is of every row, shown or not
+    assert items[0].days_late == max(item.days_late for item in items)
+    assert f"{items[0].days_late} j" in text
+    assert due_table(items).row_count == len(items)  # 0: every row

@@ -191,13 +191,17 @@ def print_summary(reports: list[Report]) -> None:
 
 @main.command()
 @click.option("--all", "include_later", is_flag=True, help="Also list what falls due later.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Lines shown per person in charge, the most late first (0: all of them); "
+                   "the dashboard lists them all.")
 @click.pass_context
-def due(ctx: click.Context, include_later: bool) -> None:
+def due(ctx: click.Context, include_later: bool, limit: int) -> None:
     """List what is late or due soon, per person in charge; refresh the dashboard.
 
     \b
     Example:
       automation due
+      automation due --limit 0
     """
     from automation.deadlines.dashboard import DASHBOARD_FILE
     from automation.deadlines.due import due_table
@@ -208,5 +212,5 @@ def due(ctx: click.Context, include_later: bool) -> None:
             items = due_now(office, include_later=include_later)
         except AutomationError as exc:
             fail(exc)
-        console.print(due_table(items))
+        console.print(due_table(items, shown=limit))
         console.print(f"tableau de bord : {office.config.registers_dir / DASHBOARD_FILE}")

@@ -148,8 +148,10 @@ def lateness_text(item: DueItem) -> str:
     return "aujourd'hui" if item.days_left == 0 else f"dans {item.days_left} j"
 
 
-def due_table(items: Sequence[DueItem]) -> Table:
-    """The table ``automation due`` prints: late rows red, due-soon rows orange."""
+def due_table(items: Sequence[DueItem], *, shown: int = 0) -> Table:
+    """The table ``automation due`` prints: late rows red, due-soon rows orange; at most
+    ``shown`` rows per person in charge (0: all), the most late first, then a line saying
+    how many more are in the dashboard."""
     late = sum(1 for item in items if item.late)
     checks = sum(1 for item in items if item.status is DueStatus.CHECK)
     also = f", {checks} date(s) à vérifier" if checks else ""
@@ -161,9 +163,13 @@ def due_table(items: Sequence[DueItem]) -> Table:
         ("Échéance", "right"), ("Retard", "right"))
     for title, justify in columns:
         table.add_column(title, justify=justify)
-    for item in items:
-        style = {DueStatus.LATE: "red", DueStatus.SOON: "dark_orange",
-                 DueStatus.CHECK: "yellow"}.get(item.status)
-        table.add_row(item.owner, item.register_title, item.record_id, item.task,
-                      item.due.strftime("%d/%m/%Y"), lateness_text(item), style=style)
+    for owner, own in by_owner(items).items():
+        for item in own[:shown or None]:
+            style = {DueStatus.LATE: "red", DueStatus.SOON: "dark_orange",
+                     DueStatus.CHECK: "yellow"}.get(item.status)
+            table.add_row(item.owner, item.register_title, item.record_id, item.task,
+                          item.due.strftime("%d/%m/%Y"), lateness_text(item), style=style)
+        if shown and len(own) > shown:
+            table.add_row(owner, "", "", f"… et {len(own) - shown} autre(s), dans le tableau "
+                          "de bord", "", "", style="italic")
     return table
