@@ -14,15 +14,13 @@ from pathlib import Path
 
 from automation.clock import PARIS, SystemClock
 from automation.config import load_config
-from automation.deadlines.due import DueStatus, due_items
 from automation.errors import AutomationError
 from automation.logs import LOG_FILE
+from automation.pipeline import late
 from automation.pipeline.housekeeping import OwnerNotice, owner_notices
 from automation.pipeline.lock import OfficeLock
 from automation.pipeline.office import Office
-from automation.pipeline.sent import unsent_steps
 from automation.registers.journal import Journal, LetterJob, LetterStatus, Wait
-from automation.registers.reader import read_rows
 
 
 @dataclass(frozen=True)
@@ -87,12 +85,6 @@ def office_status(office: Office, *, count_late: bool = True) -> OfficeStatus:
 
 
 def late_count(office: Office) -> int:
-    """How many items of the registers are late today (the dashboard is not rewritten)."""
-    config = office.config
-    reads = {binding.key: read_rows(binding) for binding in config.bindings()}
-    rows = {key: [(row.record_id, row.values) for row in read.rows] for key, read in reads.items()}
-    today = office.clock.now().astimezone(PARIS).date()
-    items = due_items(rows, today=today, calendar=config.deadlines.calendar(),
-                      settings=config.deadlines, unsent=unsent_steps(office),
-                      columns={key: read.columns for key, read in reads.items() if read.columns})
-    return sum(1 for item in items if item.status is DueStatus.LATE)
+    """How many items of the registers are late today (:mod:`.late`: counted again only
+    when something it depends on changed since the last count)."""
+    return late.late_count(office, now=office.clock.now().astimezone(PARIS))
