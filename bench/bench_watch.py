@@ -103,7 +103,6 @@ def one_run(template: Path, office: Path,
     watcher = start(office)
     try:
         wait_for(lambda: dashboard_after(office, began), "the start-up refresh")
-        kept = status(office)
         time.sleep(1.0)
         dropped = drop(office, n)
         arrived = time.monotonic()
@@ -119,6 +118,16 @@ def one_run(template: Path, office: Path,
         wait_for(lambda: log_has(office, "surveillance démarrée"), "the watcher to start", 60)
         time.sleep(1.0)  # inside the start-up refresh
         at_start = stop(watcher)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    began = time.time()
+    watcher = start(office)
+    try:
+        wait_for(lambda: dashboard_after(office, began), "the start-up refresh")
+        time.sleep(1.0)
+        kept = status(office)
+        stop(watcher)
     finally:
         if watcher.poll() is None:
             watcher.kill()
