@@ -79,7 +79,8 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], register: str | None) ->
       automation ingest inbox/reclamations/plaintes-mars.xlsx
       automation ingest ~/Documents/plainte-dupont.eml --register reclamations
     """
-    from automation.arrival import Source  # (the sandboxed reader is started: STARTS_READER)
+    # The sandboxed reader is already starting (``STARTS_READER``).
+    from automation.arrival import Source
     from automation.pipeline.events import log_file as log_file_report
     from automation.pipeline.files import ingest_file
     from automation.pipeline.followup import catch_up

@@ -32,4 +32,3 @@ def ingest_file(office: Office, path: Path, *, hint: str | None = None,
     if hint is not None:
         arrival = replace(arrival, hint=hint)
     return run(office, arrival)
-
