@@ -22,8 +22,9 @@ import openpyxl
 import pytest
 
 from automation.registers.xlsx.appender import XmlAppender
-from automation.registers.xlsx.memo import MIN_ROWS, ScanMemo
+from automation.registers.xlsx.memo import MIN_ROWS, RawSpan, ScanMemo
 
+from .libreoffice import recalculated
 from .test_streamed_append import (
     DATA,
     WORKBOOKS,
@@ -38,6 +39,7 @@ from .test_streamed_append import (
 )
 
 PASSED = "middle rows passed over with the memo"
+LEFT_OUT = "middle rows left out as stored, not inflated"
 GROWN = MIN_ROWS + 40
 
 
@@ -94,6 +96,7 @@ def test_appends_with_the_memo_write_the_same_packages_as_appends_reading_every_
         assert len(done) == count
         assert members(with_memo) == members(plain)
         assert (PASSED in caplog.text) == (turn > 0)  # the first append makes the memo
+        assert (LEFT_OUT in caplog.text) == (turn > 0)  # …and flushes where the middle is
         first += count
     assert memos.memo().count >= GROWN - 30  # every row but the first 30 and the last
     assert cells(with_memo) == cells(plain)
@@ -215,3 +218,74 @@ def test_no_memo_is_kept_when_the_middle_rows_were_rewritten(tmp_path: Path) -> 
     memos = Memos()
     assert append_with(register, memos, 301, 2)
     assert memos.kept == {}  # every row's formula follows the moved totals row
+
+
+def rezipped(path: Path, level: int) -> None:
+    """Every member inflated and deflated again at ``level`` (an archiver's repack): the
+    same parts, stored otherwise."""
+    with zipfile.ZipFile(path) as original:
+        parts = [(info, original.read(info)) for info in original.infolist()]
+    with zipfile.ZipFile(path, "w") as out:
+        for info, data in parts:
+            out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+
+
+def test_a_part_stored_otherwise_is_read_inflating_its_middle_rows(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with_memo, plain, first = grown("reg-office-reclamations.xlsx", tmp_path)
+    memos = Memos()
+    append_with(with_memo, memos, first, 2)
+    append_with(plain, None, first, 2)
+    rezipped(with_memo, 9)  # the sheet's bytes the same once inflated: its CRC too
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    append_with(with_memo, memos, first + 2, 3)
+    append_with(plain, None, first + 2, 3)
+    assert PASSED in caplog.text and LEFT_OUT not in caplog.text
+    assert members(with_memo) == members(plain)
+    caplog.clear()
+    append_with(with_memo, memos, first + 5, 1)  # written by the tool again: stored apart
+    append_with(plain, None, first + 5, 1)
+    assert LEFT_OUT in caplog.text
+    assert members(with_memo) == members(plain)
+
+
+@pytest.mark.parametrize("wrong", ["start", "end", "stored_crc", "crc", "head", None])
+def test_a_memo_that_says_the_middle_is_stored_elsewhere_is_left_aside(
+        wrong: str | None, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with_memo, plain, first = grown("reg-log-reclamations-table.xlsx", tmp_path)
+    memos = Memos()
+    append_with(with_memo, memos, first, 2)
+    append_with(plain, None, first, 2)
+    memo = memos.memo()
+    assert memo.raw is not None
+    raw = None if wrong is None else replace(memo.raw, **{wrong: getattr(memo.raw, wrong) + 1})
+    memos.kept["reclamations"] = replace(memo, raw=raw).dump()
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    append_with(with_memo, memos, first + 2, 3)
+    append_with(plain, None, first + 2, 3)
+    if wrong is None:  # a memo kept before the tool stored the middle apart: passed over
+        assert PASSED in caplog.text and LEFT_OUT not in caplog.text
+    else:
+        assert LEFT_OUT in caplog.text and "the memo does not fit" in caplog.text
+        assert PASSED not in caplog.text
+    assert members(with_memo) == members(plain)
+    assert isinstance(memos.memo().raw, RawSpan)  # the next memo says where they are
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_a_register_whose_middle_rows_were_copied_as_stored(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with_memo, _, first = grown("reg-log-reclamations-excel.xlsx", tmp_path)
+    memos = Memos()
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    for count in (2, 3, 1):
+        append_with(with_memo, memos, first, count)
+        first += count
+    assert caplog.text.count(LEFT_OUT) == 2
+    rows = recalculated(with_memo, tmp_path / "lo")["Réclamations 2026"]
+    total = next(r for r in rows if r and r[0] == "TOTAL")
+    assert total[1] == str(4 + GROWN + 6)  # the log's four rows and ours
+    scheme = binding_for(with_memo).id_scheme
+    ids = [r[0] for r in rows if r]
+    assert ids.count(scheme.format(2026, first - 1)) == 1
+    assert ids.index(scheme.format(2026, first - 1)) == ids.index("TOTAL") - 1

@@ -5,11 +5,12 @@ The part is read in chunks (:mod:`.stream`); the first rows give the header
 looked at only through its id cell: a typed id makes it an *anchor* of the sketch
 (:mod:`.sketch`), its id counts towards the highest of its year, and the rows of the ids a
 write looks for are kept. With a memo of the tool's last write (:mod:`.memo`) that still
-fits the part, the middle rows are passed over as bytes and what they hold is the memo's.
-What the sketch keeps is enough for every decision of a write or a read (the last data row,
-the totals block, the formula columns); should its window start on a row that turns out not
-to be data, the sheet is read again keeping every row (:class:`SketchTooShort`), as the
-whole part would be.
+fits the part, the middle rows are passed over as bytes and what they hold is the memo's;
+when the memo also says where those rows are stored in the zip, they are not even inflated
+(:func:`~.memo.without_middle`). What the sketch keeps is enough for every decision of a
+write or a read (the last data row, the totals block, the formula columns); should its
+window start on a row that turns out not to be data, the sheet is read again keeping every
+row (:class:`SketchTooShort`), as the whole part would be.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final, overload
 
 from automation.errors import RegisterError
@@ -32,7 +34,7 @@ from automation.registers.xlsx.locate import (
     checked_layout,
     header_layout,
 )
-from automation.registers.xlsx.memo import ScanMemo
+from automation.registers.xlsx.memo import ScanMemo, without_middle
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
 from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
@@ -279,10 +281,12 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     if memo is not None and not memo.fits(archive.getinfo(part)):
         memo = None
     shared = package.shared_strings()
-    stream = part_stream(archive, part)
-    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
-    rows = stream.rows(skip)
-    top, following, top_xml = top_of(stream, rows)
+    try:
+        stream, skip = _memo_stream(archive, part, memo)
+        rows = stream.rows(skip)
+        top, following, top_xml = top_of(stream, rows)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
     if memo is not None and (following is None or following.number != memo.after):
         raise MemoStale("its first rows are others")
     sheet = RegisterSheet(part, name, top_xml, layout, missing)
@@ -355,6 +359,20 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     if keep_all:
         ids = _all_ids(sheet, sketch, end, scheme, wanted, floors)
     return Scanned(sheet, sketch, end, ids, memo)
+
+
+def _memo_stream(archive: zipfile.ZipFile, part: str,
+                 memo: ScanMemo | None) -> tuple[SheetStream, Skip | None]:
+    """The part's stream, and the skip of its middle rows when there is a memo: those rows
+    left out, not even inflated, when the memo says where they are stored."""
+    if memo is None:
+        return part_stream(archive, part), None
+    info = archive.getinfo(part)
+    if archive.filename and memo.stored(info) is not None:
+        log.debug("%s: middle rows left out as stored, not inflated", part)
+        chunks = without_middle(Path(archive.filename), info, memo)
+        return SheetStream(chunks, part), Skip(memo.after, memo.until, 0)
+    return part_stream(archive, part), Skip(memo.after, memo.until, memo.skipped)
 
 
 def _check_window(sketch: Sketch, memo: ScanMemo, skip: Skip | None) -> None:

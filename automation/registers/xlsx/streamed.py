@@ -11,7 +11,10 @@ point into rows that moved down), deflated as it goes; the ``Journal`` sheet the
 the small parts the append changes (tables, workbook, styles) as bytes; every other member
 copied as it is stored, without inflating it. The register's middle rows, between its first
 rows and the sketch's, are measured as they are copied (:class:`~.memo.Region`): the memo
-the next append reads them with (:meth:`StreamedAppend.memo`).
+the next append reads them with (:meth:`StreamedAppend.memo`). The deflate stream is flushed
+in full where they begin and end, so that the next append, with that memo, copies their
+compressed bytes as they are (:class:`~.zipio.Stored`) instead of inflating and deflating
+them again: an append then inflates and deflates only the first and the last rows.
 
 When the sketch cannot decide (its window begins on a row that is not data, an edit spans
 two of its pieces, a column is lost), :class:`Unstreamable` is raised before anything is
@@ -40,7 +43,7 @@ from automation.registers.xlsx.identity import (
     sort_out,
 )
 from automation.registers.xlsx.locate import RegisterSheet
-from automation.registers.xlsx.memo import Region, ScanMemo
+from automation.registers.xlsx.memo import Region, ScanMemo, without_middle
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.readback import extract
@@ -54,9 +57,9 @@ from automation.registers.xlsx.scan import (
 from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
-from automation.registers.xlsx.stream import SKIPPED, Skip
+from automation.registers.xlsx.stream import SKIPPED, SheetStream, Skip
 from automation.registers.xlsx.styles import StyleBook
-from automation.registers.xlsx.zipio import CHUNK, PackageWriter, ZipStreamError
+from automation.registers.xlsx.zipio import CHUNK, Flush, PackageWriter, Stored, ZipStreamError
 
 
 class Unstreamable(Exception):
@@ -204,25 +207,45 @@ def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
     return StreamedPart(sketch, pieces)
 
 
-def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]:
-    """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`."""
-    stream = part_stream(archive, part.sketch.part)
+def part_chunks(path: Path, archive: zipfile.ZipFile,
+                part: StreamedPart) -> Iterator[bytes | Flush | Stored]:
+    """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`, with
+    the full flushes its region asks for; with a memo of where the middle rows are stored,
+    those rows as their stored bytes (:mod:`.memo`)."""
+    info = archive.getinfo(part.sketch.part)
+    memo, region = part.memo, part.region
+    stored = memo.copied(path, info) if memo is not None and memo.stored(info) else None
+    if stored is not None:
+        assert memo is not None
+        stream = SheetStream(without_middle(path, info, memo), info.filename)
+        skip: Skip | None = Skip(memo.after, memo.until, 0)
+    else:
+        stream = part_stream(archive, part.sketch.part)
+        skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
     if stream.head != part.sketch.head:
         raise PackageError(f"part {part.sketch.part} changed since it was read")
     yield part.pieces.get(0, stream.head)
     kept = part.sketch.numbers()
     batch: list[bytes] = []
     size = 0
-    memo, region = part.memo, part.region
-    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
+    flushed = False  # the last thing given out was a full flush
     for piece in stream.rows(skip):
         if piece.number == SKIPPED:
             data = piece.data
-            if region is not None and memo is not None:
-                region.skipped(len(data), memo.count)
-                memo = None  # counted once; the bytes below add to the size
-            elif region is not None:
-                region.skipped(len(data), 0)
+            if stored is not None:
+                if batch:
+                    yield b"".join(batch)
+                    batch, size = [], 0
+                if not flushed:
+                    yield Flush()
+                yield stored
+                if region is not None:
+                    region.stored(stored, memo.count if memo is not None else 0)
+                stored = memo = None
+                continue
+            if region is not None:
+                region.skipped(data, memo.count if memo is not None else 0)
+            memo = None  # counted once; the bytes below add to the size
         else:
             new = part.pieces.get(piece.number) if piece.number in kept else None
             copied = new is None
@@ -231,8 +254,17 @@ def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]
                     and b"<f" in data and references_at_or_below(data, part.at)):
                 data = rewrite_cells(data, 0, len(data), part.fixed)
                 copied = False
-            if region is not None:
-                region.row(piece.number, data, copied=copied)
+            cut = region.row(piece.number, data, copied=copied) if region is not None else None
+            if cut is not None:
+                at, flush = cut
+                batch.append(data[:at])
+                yield b"".join(batch)
+                yield flush
+                flushed = at == len(data)
+                batch, size = [data[at:]], len(data) - at
+                continue
+        if data:
+            flushed = False
         batch.append(data)
         size += len(data)
         if size >= CHUNK:
@@ -255,7 +287,7 @@ def write_streamed(source: Path, target: Path, replaced: Mapping[str, bytes],
                 name = info.filename
                 unknown.discard(name)
                 if name in streamed:
-                    out.stream(info, part_chunks(original, streamed[name]))
+                    out.deflated(info, part_chunks(source, original, streamed[name]))
                 elif name in replaced:
                     out.data(info, replaced[name])
                 else:
