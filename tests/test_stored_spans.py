@@ -89,7 +89,8 @@ def table(items: list[bytes], *, prefix: bytes = b"") -> bytes:
 
 def variety(count: int, seed: int) -> list[bytes]:
     """Items as Excel writes them, with the odd one a tool writes otherwise among the first
-    400 and the last 100 (the regions between have none)."""
+    400 and the last 100 (the regions between have none), and one item longer than a
+    region."""
     chance = random.Random(seed)
     found = []
     for n in range(count):
@@ -103,6 +104,8 @@ def variety(count: int, seed: int) -> list[bytes]:
             found.append(b"<x:si><x:t>" + text + b"</x:t></x:si>")
         elif kind < 0.03:
             found.append(b"<si/>")
+        elif n == count // 2:  # longer than a region: regions without an item's start
+            found.append(b"<si><t>" + text * 2000 + b"</t></si>")
         else:
             found.append(b"<si><t>" + text + b"</t></si>")
     return found

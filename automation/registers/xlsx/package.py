@@ -278,9 +278,7 @@ class SharedStrings(Sequence[str]):
         if index in self._cache:
             return self._cache[index]
         if self._index is not None:
-            if index < 0:
-                index += len(self._index)
-            start, end = self._index.start(index), self._index.start(index + 1)
+            start, end = self._index.span(index + len(self._index) if index < 0 else index)
         else:
             start = self._starts[index]  # IndexError as a list would
             end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size

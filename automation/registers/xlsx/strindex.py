@@ -81,14 +81,19 @@ class ItemIndex:
         self._file = file
         self._size = size
 
-    def start(self, index: int) -> int:
-        """The offset of item ``index`` (the table's size for ``len(self)``)."""
-        if index == self._count:
-            return self._size
+    def span(self, index: int) -> tuple[int, int]:
+        """Where item ``index`` starts, and where the next one does (or the table ends)."""
         if not 0 <= index < self._count:
             raise IndexError(index)
         region = bisect.bisect_right(self._firsts, index) - 1
-        return self._starts(region)[index - self._firsts[region]]
+        starts = self._starts(region)
+        at = index - self._firsts[region]
+        if at + 1 < len(starts):
+            return starts[at], starts[at + 1]
+        if index + 1 == self._count:
+            return starts[at], self._size
+        following = bisect.bisect_right(self._firsts, index + 1) - 1
+        return starts[at], self._starts(following)[0]
 
     def _starts(self, region: int) -> array[int]:
         found = self._found.get(region)
