@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from automation.registers.xlsx.appender import XmlAppender
-from automation.registers.xlsx.memo import MIN_ROWS, RawSpan, ScanMemo
+from automation.registers.xlsx.memo import JOURNAL_MEMO, MIN_ROWS, RawSpan, ScanMemo
 
 from .libreoffice import recalculated
 from .test_streamed_append import (
@@ -40,6 +40,7 @@ from .test_streamed_append import (
 
 PASSED = "middle rows passed over with the memo"
 LEFT_OUT = "middle rows left out as stored, not inflated"
+JOURNAL_PASSED = re.compile(r"Journal: \d+ middle lines passed over with the memo")
 GROWN = MIN_ROWS + 40
 
 
@@ -87,6 +88,7 @@ def grown(name: str, tmp_path: Path) -> tuple[Path, Path, int]:
 def test_appends_with_the_memo_write_the_same_packages_as_appends_reading_every_row(
         name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with_memo, plain, first = grown(name, tmp_path)
+    journal = "Journal" in openpyxl.load_workbook(plain, read_only=True).sheetnames
     memos = Memos()
     caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
     for turn, count in enumerate((3, 1, 4)):
@@ -97,6 +99,7 @@ def test_appends_with_the_memo_write_the_same_packages_as_appends_reading_every_
         assert members(with_memo) == members(plain)
         assert (PASSED in caplog.text) == (turn > 0)  # the first append makes the memo
         assert (LEFT_OUT in caplog.text) == (turn > 0)  # …and flushes where the middle is
+        assert bool(JOURNAL_PASSED.search(caplog.text)) == (turn > 0 and journal)  # its Journal
         first += count
     assert memos.memo().count >= GROWN - 30  # every row but the first 30 and the last
     assert cells(with_memo) == cells(plain)
@@ -289,3 +292,24 @@ def test_libreoffice_reads_a_register_whose_middle_rows_were_copied_as_stored(
     ids = [r[0] for r in rows if r]
     assert ids.count(scheme.format(2026, first - 1)) == 1
     assert ids.index(scheme.format(2026, first - 1)) == ids.index("TOTAL") - 1
+
+
+def test_a_journal_memo_that_does_not_describe_the_sheet_is_left_aside(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with_memo, plain, first = grown("reg-office-reclamations.xlsx", tmp_path)
+    memos = Memos()
+    append_with(with_memo, memos, first, 2)
+    append_with(plain, None, first, 2)
+    key = "reclamations" + JOURNAL_MEMO
+    memo = ScanMemo.load(memos.kept[key])
+    assert memo is not None and memo.raw is not None and memo.count >= MIN_ROWS
+    memos.kept[key] = replace(memo, until=memo.until + 1).dump()
+    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    append_with(with_memo, memos, first + 2, 3)
+    append_with(plain, None, first + 2, 3)
+    assert "Journal: the memo does not fit" in caplog.text
+    assert not JOURNAL_PASSED.search(caplog.text)
+    assert PASSED in caplog.text  # the register's own memo still fits
+    assert members(with_memo) == members(plain)
+    again = ScanMemo.load(memos.kept[key])
+    assert again is not None and again.until > memo.until  # made again by that write

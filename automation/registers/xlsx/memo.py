@@ -21,6 +21,10 @@ part (:class:`~.zipio.Stored`). Everything is checked on the way: the compressed
 their own CRC-32, the inflated sizes, and the CRC-32 of the whole part (the middle's from the
 memo, combined with the rest's) against the zip's directory.
 
+The workbook's ``Journal`` sheet, which grows by a line for every row the tool appends, has
+a memo of its own, kept under the register's key followed by :data:`JOURNAL_MEMO` (its
+``highest`` is empty: its lines have no ids).
+
 :class:`Region` measures, while a sheet part is written, the rows a memo of the new part can
 describe: those after the first rows and before the first row the append's sketch keeps.
 """
@@ -48,6 +52,7 @@ from automation.registers.xlsx.zipio import (
 )
 
 FORMAT: Final = 1
+JOURNAL_MEMO: Final = "#journal"  # added to the register's key: the memo of its Journal sheet
 MIN_ROWS: Final = 200  # fewer rows in the middle are read faster than a memo is kept
 
 

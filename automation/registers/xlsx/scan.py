@@ -411,18 +411,38 @@ class ScannedJournal:
     part: str
     sheet: RegisterSheet
     sketch: Sketch
+    memo: ScanMemo | None = None  # the memo its middle lines were passed over with
 
 
-def scan_journal(package: Package, archive: zipfile.ZipFile, *,
-                 keep_all: bool = False) -> ScannedJournal | None:
-    """The workbook's ``Journal`` sheet read once, or None when it has none (or no header)."""
+def scan_journal(package: Package, archive: zipfile.ZipFile, *, keep_all: bool = False,
+                 memo: ScanMemo | None = None) -> ScannedJournal | None:
+    """The workbook's ``Journal`` sheet read once, or None when it has none (or no header);
+    with ``memo`` (the tool's, of its last write), its middle lines passed over when it fits,
+    as :func:`scan_register` does."""
+    if memo is not None and not keep_all:
+        try:
+            return _scan_journal(package, archive, False, memo)
+        except MemoStale as exc:
+            log.debug("Journal: the memo does not fit (%s); every line is read", exc)
+    return _scan_journal(package, archive, keep_all, None)
+
+
+def _scan_journal(package: Package, archive: zipfile.ZipFile, keep_all: bool,
+                  memo: ScanMemo | None) -> ScannedJournal | None:
     part = package.sheet_part(JOURNAL_SHEET)
     if part is None:
         return None
+    if memo is not None and not memo.fits(archive.getinfo(part)):
+        memo = None
     shared = package.shared_strings()
-    stream = part_stream(archive, part)
-    rows = stream.rows()
-    top, following, top_xml = top_of(stream, rows)
+    try:
+        stream, skip = _memo_stream(archive, part, memo)
+        rows = stream.rows(skip)
+        top, following, top_xml = top_of(stream, rows)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
+    if memo is not None and (following is None or following.number != memo.after):
+        raise MemoStale("its first lines are others")
     layout = find_layout(top_xml, shared, JOURNAL_HEADERS)
     if layout is None or not {"when", "action"} <= set(layout.columns):
         return None
@@ -443,10 +463,19 @@ def scan_journal(package: Package, archive: zipfile.ZipFile, *,
             yield following
             yield from rows
 
-    sketch = build_sketch(stream, every(), classify, keep_all=keep_all)
+    try:
+        sketch = build_sketch(stream, every(), classify, keep_all=keep_all, memo=memo)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
+    if memo is not None:
+        _check_window(sketch, memo, skip)
     sketch.take_strings(shared)
     sheet = RegisterSheet(part, JOURNAL_SHEET, sketch.xml(), layout)
     end = find_end(sheet.xml, sketch.shared(), layout)
     if not keep_all and sketch.window and end.anchor < sketch.window:
+        if memo is not None:
+            raise MemoStale("its window begins on a line that is not one")
         raise SketchTooShort(part)
-    return ScannedJournal(part, sheet, sketch)
+    if memo is not None:
+        log.debug("Journal: %d middle lines passed over with the memo", memo.count)
+    return ScannedJournal(part, sheet, sketch, memo)

@@ -77,6 +77,8 @@ class StreamedPart:
     at: int = 0
     memo: ScanMemo | None = None  # the middle rows, copied as bytes without being cut
     region: Region | None = None  # measured as the part is written, for the next memo
+    highest: Mapping[int, int] = field(default_factory=dict)  # for that memo: the sheet's ids
+    masters: Mapping[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
 
     def new_sketch(self) -> SheetXml:
         """The sketch as it is once the edits are applied."""
@@ -100,16 +102,19 @@ class StreamedAppend:
     extracted: bytes | None = None
     strings_part: str | None = None  # the workbook's string table
     only: bool = False  # the sheet had no row under its header: the new rows are all it holds
-    highest: dict[int, int] = field(default_factory=dict)  # the sheet's, by period
-    masters: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
+    journal_part: str = ""  # the ``Journal`` sheet's part, when lines go to it
 
-    def memo(self, info: zipfile.ZipInfo) -> ScanMemo | None:
-        """The memo of the register's part once written (``info``: its entry in the new
-        zip); None when its middle rows could not be measured."""
-        streamed = self.streamed.get(self.part)
-        if streamed is None or streamed.region is None or info.filename != self.part:
-            return None
-        return streamed.region.memo(info, highest=self.highest, masters=self.masters)
+    def memos(self, done: zipfile.ZipFile) -> dict[str, ScanMemo | None]:
+        """The memos of the register's part and of its ``Journal`` sheet's once written
+        (``done``: the new zip), by the part's role (``register``, ``journal``); None for
+        a part whose middle rows could not be measured."""
+        found: dict[str, ScanMemo | None] = {}
+        for role, name in (("register", self.part), ("journal", self.journal_part)):
+            streamed = self.streamed.get(name)
+            if name and streamed is not None and streamed.region is not None:
+                found[role] = streamed.region.memo(done.getinfo(name), highest=streamed.highest,
+                                                   masters=streamed.masters)
+        return found
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -125,18 +130,20 @@ def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, 
 
 def plan_streamed(binding: RegisterBinding, package: Package, styles: StyleBook,
                   rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-                  renumber: Renumber | None, *, memo: ScanMemo | None = None) -> StreamedAppend:
+                  renumber: Renumber | None, *, memo: ScanMemo | None = None,
+                  journal_memo: ScanMemo | None = None) -> StreamedAppend:
     """Plan the append of ``rows`` (see the module docstring), with the register's ``memo``
-    when the tool kept one; raises :class:`Unstreamable`."""
+    and its ``Journal`` sheet's when the tool kept them; raises :class:`Unstreamable`."""
     try:
-        return _plan(binding, package, styles, rows, notes, renumber, memo)
+        return _plan(binding, package, styles, rows, notes, renumber, memo, journal_memo)
     except (SketchTooShort, PackageError, ZipStreamError, RegisterError) as exc:
         raise Unstreamable(str(exc)) from exc
 
 
 def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
           rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-          renumber: Renumber | None, memo: ScanMemo | None) -> StreamedAppend:
+          renumber: Renumber | None, memo: ScanMemo | None,
+          journal_memo: ScanMemo | None) -> StreamedAppend:
     scanned = scan_register(package, package.archive, binding,
                             wanted=[row.record_id for row in rows], memo=memo)
     sheet = scanned.sheet
@@ -163,12 +170,9 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         # With a memo, the middle rows are copied as bytes even when rows move: the memo was
         # made by a write that moved them the same way and copied every middle row unchanged
         # (a middle row whose formulas follow the moved rows spoils the region, no memo).
-        planned.streamed[sheet.part] = replace(part, memo=scanned.memo,
-                                               region=Region(scanned.sketch.numbers()))
-        sketch = scanned.sketch
-        planned.highest = dict(scanned.ids.highest_by)
-        planned.masters = {si: (sketch.master_rows.get(si, 0), *found)
-                           for si, found in sketch.masters.items()}
+        planned.streamed[sheet.part] = replace(
+            part, memo=scanned.memo, region=Region(scanned.sketch.numbers()),
+            highest=dict(scanned.ids.highest_by), masters=_masters(scanned.sketch))
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
         planned.part = sheet.part
@@ -180,21 +184,28 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         planned.only = (scanned.sketch.last_number <= sheet.layout.header_row
                         and plan.first == sheet.layout.header_row + 1)
     if notes:
-        _plan_journal(package, notes, writer.styles, planned)
+        _plan_journal(package, notes, writer.styles, planned, journal_memo)
     return planned
 
 
+def _masters(sketch: Sketch) -> dict[str, tuple[int, str, str]]:
+    return {si: (sketch.master_rows.get(si, 0), *found) for si, found in sketch.masters.items()}
+
+
 def _plan_journal(package: Package, notes: Sequence[ChangeNote], styles: StyleBook,
-                  planned: StreamedAppend) -> None:
-    journal = scan_journal(package, package.archive)
+                  planned: StreamedAppend, memo: ScanMemo | None) -> None:
+    journal = scan_journal(package, package.archive, memo=memo)
     if journal is None:
         return
     layout = journal.sheet.layout
     writer = CellWriter(styles, prefix=journal.sheet.xml.prefix, date1904=package.date1904())
     plan = plan_splice(package, journal.sheet, journal_rows(notes, layout), writer,
                        register=False)
-    planned.streamed[journal.part] = _streamed_part(journal.sheet, journal.sketch, plan,
-                                                    register=False)
+    part = _streamed_part(journal.sheet, journal.sketch, plan, register=False)
+    planned.streamed[journal.part] = replace(part, memo=journal.memo,
+                                             region=Region(journal.sketch.numbers()),
+                                             masters=_masters(journal.sketch))
+    planned.journal_part = journal.part
 
 
 def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
