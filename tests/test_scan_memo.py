@@ -38,6 +38,7 @@ from .test_streamed_append import (
     rows_for,
 )
 
+LOGGER = "automation.registers.xlsx"  # the scans of the register and of its Journal sheet
 PASSED = "middle rows passed over with the memo"
 LEFT_OUT = "middle rows left out as stored, not inflated"
 JOURNAL_PASSED = re.compile(r"Journal: \d+ middle lines passed over with the memo")
@@ -84,13 +85,22 @@ def grown(name: str, tmp_path: Path) -> tuple[Path, Path, int]:
     return pair[0], pair[1], first + GROWN
 
 
+def with_a_memo(name: str, tmp_path: Path) -> tuple[Path, Path, int, Memos]:
+    """:func:`grown` twins, then 2 rows appended to both, one keeping the memo it makes."""
+    with_memo, plain, first = grown(name, tmp_path)
+    memos = Memos()
+    append_with(with_memo, memos, first, 2)
+    append_with(plain, None, first, 2)
+    return with_memo, plain, first + 2, memos
+
+
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_appends_with_the_memo_write_the_same_packages_as_appends_reading_every_row(
         name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with_memo, plain, first = grown(name, tmp_path)
     journal = "Journal" in openpyxl.load_workbook(plain, read_only=True).sheetnames
     memos = Memos()
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     for turn, count in enumerate((3, 1, 4)):
         caplog.clear()
         done = append_with(with_memo, memos, first, count)
@@ -145,7 +155,7 @@ def test_the_memo_keeps_the_shared_formulas_of_the_rows_it_passes_over(
     plain = Path(shutil.copy(with_memo, tmp_path / "plain.xlsx"))
     memos = Memos()
     first = GROWN + 61
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     for count in (2, 3, 1):
         append_with(with_memo, memos, first, count)
         append_with(plain, None, first, count)
@@ -171,7 +181,7 @@ def test_a_workbook_saved_by_a_person_since_is_read_row_by_row(
     workbook.worksheets[0].cell(row=40, column=1).value = scheme.format(2026, 900)
     workbook.save(with_memo)  # once: openpyxl stamps the save's second in the package
     shutil.copy(with_memo, plain)
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     append_with(with_memo, memos, first + 2, 1)
     append_with(plain, None, first + 2, 1)
     assert PASSED not in caplog.text
@@ -191,7 +201,7 @@ def test_a_memo_that_does_not_describe_the_part_is_left_aside(
     memo = memos.memo()
     changed = replace(memo, **{wrong: getattr(memo, wrong) + 1})
     memos.kept["reclamations"] = changed.dump()
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     append_with(with_memo, memos, first + 2, 3)
     append_with(plain, None, first + 2, 3)
     assert PASSED not in caplog.text
@@ -208,7 +218,7 @@ def test_a_row_looked_for_among_the_middle_rows_is_found_without_the_memo(
     before = members(with_memo)
     binding = binding_for(with_memo)
     retried = rows_for(binding, first - GROWN + 10, 1)  # a retry after a crash: a middle row
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     result = XmlAppender(binding, backup_dir=tmp_path / ".b", memos=memos).append(retried, [])
     assert result.written == ()
     assert result.already_present == (retried[0].record_id,)
@@ -235,19 +245,16 @@ def rezipped(path: Path, level: int) -> None:
 
 def test_a_part_stored_otherwise_is_read_inflating_its_middle_rows(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with_memo, plain, first = grown("reg-office-reclamations.xlsx", tmp_path)
-    memos = Memos()
-    append_with(with_memo, memos, first, 2)
-    append_with(plain, None, first, 2)
+    with_memo, plain, first, memos = with_a_memo("reg-office-reclamations.xlsx", tmp_path)
     rezipped(with_memo, 9)  # the sheet's bytes the same once inflated: its CRC too
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
-    append_with(with_memo, memos, first + 2, 3)
-    append_with(plain, None, first + 2, 3)
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    append_with(with_memo, memos, first, 3)
+    append_with(plain, None, first, 3)
     assert PASSED in caplog.text and LEFT_OUT not in caplog.text
     assert members(with_memo) == members(plain)
     caplog.clear()
-    append_with(with_memo, memos, first + 5, 1)  # written by the tool again: stored apart
-    append_with(plain, None, first + 5, 1)
+    append_with(with_memo, memos, first + 3, 1)  # written by the tool again: stored apart
+    append_with(plain, None, first + 3, 1)
     assert LEFT_OUT in caplog.text
     assert members(with_memo) == members(plain)
 
@@ -255,17 +262,14 @@ def test_a_part_stored_otherwise_is_read_inflating_its_middle_rows(
 @pytest.mark.parametrize("wrong", ["start", "end", "stored_crc", "crc", "head", None])
 def test_a_memo_that_says_the_middle_is_stored_elsewhere_is_left_aside(
         wrong: str | None, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with_memo, plain, first = grown("reg-log-reclamations-table.xlsx", tmp_path)
-    memos = Memos()
-    append_with(with_memo, memos, first, 2)
-    append_with(plain, None, first, 2)
+    with_memo, plain, first, memos = with_a_memo("reg-log-reclamations-table.xlsx", tmp_path)
     memo = memos.memo()
     assert memo.raw is not None
     raw = None if wrong is None else replace(memo.raw, **{wrong: getattr(memo.raw, wrong) + 1})
     memos.kept["reclamations"] = replace(memo, raw=raw).dump()
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
-    append_with(with_memo, memos, first + 2, 3)
-    append_with(plain, None, first + 2, 3)
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    append_with(with_memo, memos, first, 3)
+    append_with(plain, None, first, 3)
     if wrong is None:  # a memo kept before the tool stored the middle apart: passed over
         assert PASSED in caplog.text and LEFT_OUT not in caplog.text
     else:
@@ -280,7 +284,7 @@ def test_libreoffice_reads_a_register_whose_middle_rows_were_copied_as_stored(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with_memo, _, first = grown("reg-log-reclamations-excel.xlsx", tmp_path)
     memos = Memos()
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     for count in (2, 3, 1):
         append_with(with_memo, memos, first, count)
         first += count
@@ -296,17 +300,14 @@ def test_libreoffice_reads_a_register_whose_middle_rows_were_copied_as_stored(
 
 def test_a_journal_memo_that_does_not_describe_the_sheet_is_left_aside(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with_memo, plain, first = grown("reg-office-reclamations.xlsx", tmp_path)
-    memos = Memos()
-    append_with(with_memo, memos, first, 2)
-    append_with(plain, None, first, 2)
+    with_memo, plain, first, memos = with_a_memo("reg-office-reclamations.xlsx", tmp_path)
     key = "reclamations" + JOURNAL_MEMO
     memo = ScanMemo.load(memos.kept[key])
     assert memo is not None and memo.raw is not None and memo.count >= MIN_ROWS
     memos.kept[key] = replace(memo, until=memo.until + 1).dump()
-    caplog.set_level(logging.DEBUG, logger="automation.registers.xlsx.scan")
-    append_with(with_memo, memos, first + 2, 3)
-    append_with(plain, None, first + 2, 3)
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    append_with(with_memo, memos, first, 3)
+    append_with(plain, None, first, 3)
     assert "Journal: the memo does not fit" in caplog.text
     assert not JOURNAL_PASSED.search(caplog.text)
     assert PASSED in caplog.text  # the register's own memo still fits

@@ -39,6 +39,7 @@ from automation.registers.xlsx.identity import (
     row_cells,
     sort_out,
 )
+from automation.registers.xlsx.journal_scan import JOURNAL_HEADERS
 from automation.registers.xlsx.locate import (
     JOURNAL_SHEET,
     RegisterSheet,
@@ -57,7 +58,7 @@ from automation.registers.xlsx.replace import (
     replace_atomically,
 )
 from automation.registers.xlsx.rows import find_layout, merge_row
-from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan_register
+from automation.registers.xlsx.scan import SketchTooShort, scan_register
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.streamed import (

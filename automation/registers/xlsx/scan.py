@@ -36,7 +36,7 @@ from automation.registers.xlsx.locate import (
 )
 from automation.registers.xlsx.memo import ScanMemo, without_middle
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
-from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
+from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
 from automation.registers.xlsx.sketch import Sketch, SketchBuilder
 from automation.registers.xlsx.splice import read_tables
@@ -281,15 +281,8 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     if memo is not None and not memo.fits(archive.getinfo(part)):
         memo = None
     shared = package.shared_strings()
-    try:
-        stream, skip = _memo_stream(archive, part, memo)
-        rows = stream.rows(skip)
-        top, following, top_xml = top_of(stream, rows)
-    except SkipMissed as exc:
-        raise MemoStale(str(exc)) from exc
-    if memo is not None and (following is None or following.number != memo.after):
-        raise MemoStale("its first rows are others")
-    sheet = RegisterSheet(part, name, top_xml, layout, missing)
+    opened = open_part(archive, part, memo)
+    sheet = RegisterSheet(part, name, opened.top_xml, layout, missing)
     read_tables(package, sheet)
     header = layout.header_row
     totals = sheet.totals_row
@@ -332,19 +325,7 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
         if texts.pop(piece.number, None) is not None:
             ids.note_parsed(parsed_ids.pop(piece.number))
 
-    def every() -> Iterator[RowPiece]:
-        yield from top
-        if following is not None:
-            yield following
-            yield from rows
-
-    try:
-        sketch = build_sketch(stream, every(), classify, keep_all=keep_all, released=released,
-                              memo=memo)
-    except SkipMissed as exc:
-        raise MemoStale(str(exc)) from exc
-    if memo is not None:
-        _check_window(sketch, memo, skip)
+    sketch = opened.sketch(classify, keep_all=keep_all, released=released)
     sketch.take_strings(shared)
     sheet = RegisterSheet(part, name, sketch.xml(), layout, missing)
     read_tables(package, sheet)
@@ -361,18 +342,64 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     return Scanned(sheet, sketch, end, ids, memo)
 
 
-def _memo_stream(archive: zipfile.ZipFile, part: str,
-                 memo: ScanMemo | None) -> tuple[SheetStream, Skip | None]:
-    """The part's stream, and the skip of its middle rows when there is a memo: those rows
-    left out, not even inflated, when the memo says where they are stored."""
-    if memo is None:
-        return part_stream(archive, part), None
-    info = archive.getinfo(part)
-    if archive.filename and memo.stored(info) is not None:
-        log.debug("%s: middle rows left out as stored, not inflated", part)
-        chunks = without_middle(Path(archive.filename), info, memo)
-        return SheetStream(chunks, part), Skip(memo.after, memo.until, 0)
-    return part_stream(archive, part), Skip(memo.after, memo.until, memo.skipped)
+@dataclass
+class Opened:
+    """A sheet part's stream, read as far as its first rows (:func:`open_part`)."""
+
+    stream: SheetStream
+    memo: ScanMemo | None
+    skip: Skip | None
+    rows: Iterator[RowPiece]
+    top: list[RowPiece]
+    following: RowPiece | None
+    top_xml: SheetXml
+
+    def every(self) -> Iterator[RowPiece]:
+        """Every row of the part, the first ones included."""
+        yield from self.top
+        if self.following is not None:
+            yield self.following
+            yield from self.rows
+
+    def sketch(self, classify: Classify, *, keep_all: bool = False,
+               released: Callable[[RowPiece], None] | None = None) -> Sketch:
+        """The sketch of the part (:func:`build_sketch`); with the memo, :class:`MemoStale`
+        when its middle rows are not where it says or the sketch's window is among them."""
+        try:
+            sketch = build_sketch(self.stream, self.every(), classify, keep_all=keep_all,
+                                  released=released, memo=self.memo)
+        except SkipMissed as exc:
+            raise MemoStale(str(exc)) from exc
+        if self.memo is not None:
+            _check_window(sketch, self.memo, self.skip)
+        return sketch
+
+
+def open_part(archive: zipfile.ZipFile, part: str, memo: ScanMemo | None) -> Opened:
+    """The part's stream read as far as its first rows and the row after them; with a memo
+    (that fits the part), its middle rows to be passed over — left out, not even inflated,
+    when the memo says where they are stored. :class:`MemoStale` when the first rows are
+    not those the memo was made with."""
+    skip: Skip | None = None
+    try:
+        if memo is None:
+            stream = part_stream(archive, part)
+        else:
+            info = archive.getinfo(part)
+            if archive.filename and memo.stored(info) is not None:
+                log.debug("%s: middle rows left out as stored, not inflated", part)
+                chunks = without_middle(Path(archive.filename), info, memo)
+                stream, skip = SheetStream(chunks, part), Skip(memo.after, memo.until, 0)
+            else:
+                stream = part_stream(archive, part)
+                skip = Skip(memo.after, memo.until, memo.skipped)
+        rows = stream.rows(skip)
+        top, following, top_xml = top_of(stream, rows)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
+    if memo is not None and (following is None or following.number != memo.after):
+        raise MemoStale("its first rows are others")
+    return Opened(stream, memo, skip, rows, top, following, top_xml)
 
 
 def _check_window(sketch: Sketch, memo: ScanMemo, skip: Skip | None) -> None:
@@ -400,82 +427,3 @@ def _all_ids(sheet: RegisterSheet, sketch: Sketch, end: DataEnd, scheme: IdSchem
                               and parsed[1] > floors[parsed[0] or 0]):
             ids.lines.setdefault(text, number)
     return ids
-
-
-JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
-                          "record_id": "N°", "detail": "Détail"}
-
-
-@dataclass
-class ScannedJournal:
-    part: str
-    sheet: RegisterSheet
-    sketch: Sketch
-    memo: ScanMemo | None = None  # the memo its middle lines were passed over with
-
-
-def scan_journal(package: Package, archive: zipfile.ZipFile, *, keep_all: bool = False,
-                 memo: ScanMemo | None = None) -> ScannedJournal | None:
-    """The workbook's ``Journal`` sheet read once, or None when it has none (or no header);
-    with ``memo`` (the tool's, of its last write), its middle lines passed over when it fits,
-    as :func:`scan_register` does."""
-    if memo is not None and not keep_all:
-        try:
-            return _scan_journal(package, archive, False, memo)
-        except MemoStale as exc:
-            log.debug("Journal: the memo does not fit (%s); every line is read", exc)
-    return _scan_journal(package, archive, keep_all, None)
-
-
-def _scan_journal(package: Package, archive: zipfile.ZipFile, keep_all: bool,
-                  memo: ScanMemo | None) -> ScannedJournal | None:
-    part = package.sheet_part(JOURNAL_SHEET)
-    if part is None:
-        return None
-    if memo is not None and not memo.fits(archive.getinfo(part)):
-        memo = None
-    shared = package.shared_strings()
-    try:
-        stream, skip = _memo_stream(archive, part, memo)
-        rows = stream.rows(skip)
-        top, following, top_xml = top_of(stream, rows)
-    except SkipMissed as exc:
-        raise MemoStale(str(exc)) from exc
-    if memo is not None and (following is None or following.number != memo.after):
-        raise MemoStale("its first lines are others")
-    layout = find_layout(top_xml, shared, JOURNAL_HEADERS)
-    if layout is None or not {"when", "action"} <= set(layout.columns):
-        return None
-    when, action = CellFinder(layout.columns["when"]), CellFinder(layout.columns["action"])
-
-    def classify(piece: RowPiece) -> tuple[bool, bool]:
-        if piece.number <= layout.header_row:
-            return False, False
-        first, formula = when.text(piece, shared)
-        if not first or formula:
-            return False, False
-        second, formula = action.text(piece, shared)
-        return bool(second) and not formula, False
-
-    def every() -> Iterator[RowPiece]:
-        yield from top
-        if following is not None:
-            yield following
-            yield from rows
-
-    try:
-        sketch = build_sketch(stream, every(), classify, keep_all=keep_all, memo=memo)
-    except SkipMissed as exc:
-        raise MemoStale(str(exc)) from exc
-    if memo is not None:
-        _check_window(sketch, memo, skip)
-    sketch.take_strings(shared)
-    sheet = RegisterSheet(part, JOURNAL_SHEET, sketch.xml(), layout)
-    end = find_end(sheet.xml, sketch.shared(), layout)
-    if not keep_all and sketch.window and end.anchor < sketch.window:
-        if memo is not None:
-            raise MemoStale("its window begins on a line that is not one")
-        raise SketchTooShort(part)
-    if memo is not None:
-        log.debug("Journal: %d middle lines passed over with the memo", memo.count)
-    return ScannedJournal(part, sheet, sketch, memo)

@@ -11,7 +11,7 @@ point into rows that moved down), deflated as it goes; the ``Journal`` sheet the
 the small parts the append changes (tables, workbook, styles) as bytes; every other member
 copied as it is stored, without inflating it. The register's middle rows, between its first
 rows and the sketch's, are measured as they are copied (:class:`~.memo.Region`): the memo
-the next append reads them with (:meth:`StreamedAppend.memo`). The deflate stream is flushed
+the next append reads them with (:meth:`StreamedAppend.memos`). The deflate stream is flushed
 in full where they begin and end, so that the next append, with that memo, copies their
 compressed bytes as they are (:class:`~.zipio.Stored`) instead of inflating and deflating
 them again: an append then inflates and deflates only the first and the last rows.
@@ -42,18 +42,14 @@ from automation.registers.xlsx.identity import (
     row_cells,
     sort_out,
 )
+from automation.registers.xlsx.journal_scan import scan_journal
 from automation.registers.xlsx.locate import RegisterSheet
 from automation.registers.xlsx.memo import Region, ScanMemo, without_middle
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.readback import extract
 from automation.registers.xlsx.rows import Layout
-from automation.registers.xlsx.scan import (
-    SketchTooShort,
-    part_stream,
-    scan_journal,
-    scan_register,
-)
+from automation.registers.xlsx.scan import SketchTooShort, part_stream, scan_register
 from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
