@@ -314,3 +314,27 @@ def test_a_journal_memo_that_does_not_describe_the_sheet_is_left_aside(
     assert members(with_memo) == members(plain)
     again = ScanMemo.load(memos.kept[key])
     assert again is not None and again.until > memo.until  # made again by that write
+
+
+def test_sheets_stored_uncompressed_stay_so_and_their_memo_passes_over_bytes(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with_memo, plain, first = grown("reg-office-reclamations.xlsx", tmp_path)
+    for path in (with_memo, plain):  # as some generators write them: no compression
+        with zipfile.ZipFile(path) as original:
+            parts = [(info, original.read(info)) for info in original.infolist()]
+        with zipfile.ZipFile(path, "w") as out:
+            for info, data in parts:
+                kind = (zipfile.ZIP_STORED if info.filename.startswith("xl/worksheets/sheet")
+                        else zipfile.ZIP_DEFLATED)
+                out.writestr(info, data, compress_type=kind)
+    memos = Memos()
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    for count in (2, 3):
+        append_with(with_memo, memos, first, count)
+        append_with(plain, None, first, count)
+        assert members(with_memo) == members(plain)
+        first += count
+    assert PASSED in caplog.text and LEFT_OUT not in caplog.text
+    with zipfile.ZipFile(with_memo) as done:
+        assert {i.compress_type for i in done.infolist()
+                if i.filename.startswith("xl/worksheets/sheet")} == {zipfile.ZIP_STORED}

@@ -293,8 +293,12 @@ def write_streamed(source: Path, target: Path, replaced: Mapping[str, bytes],
             for info in original.infolist():
                 name = info.filename
                 unknown.discard(name)
-                if name in streamed:
+                if name in streamed and info.compress_type == zipfile.ZIP_DEFLATED:
                     out.deflated(info, part_chunks(source, original, streamed[name]))
+                elif name in streamed:  # stored otherwise (not compressed): kept so
+                    out.stream(info, (piece for piece in part_chunks(source, original,
+                                                                     streamed[name])
+                                      if isinstance(piece, bytes)))
                 elif name in replaced:
                     out.data(info, replaced[name])
                 else:
