@@ -12,7 +12,8 @@ contract.
 Every write reads the sheet afresh: its header (a renamed header is matched again), its ids
 (the highest one continues the office's numbering; an id a person typed meanwhile is never
 reused), its last data row and its totals row — the middle rows of a sheet unchanged since
-the tool's own append passed over with the memo kept then (:mod:`.memo`, in ``memos``).
+the tool's own append passed over with the memo kept then (:mod:`.memo`, in ``memos``), and
+so are the middle lines of its ``Journal`` sheet.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ from automation.registers.xlsx.identity import (
     row_cells,
     sort_out,
 )
+from automation.registers.xlsx.journal_scan import JOURNAL_HEADERS
 from automation.registers.xlsx.locate import (
     JOURNAL_SHEET,
     RegisterSheet,
     locate,
     missing_columns_error,
 )
-from automation.registers.xlsx.memo import MemoStore, ScanMemo
+from automation.registers.xlsx.memo import JOURNAL_MEMO, MemoStore, ScanMemo
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
 from automation.registers.xlsx.readback import read_back
 from automation.registers.xlsx.recalc import ask_recalculation
@@ -56,7 +58,7 @@ from automation.registers.xlsx.replace import (
     replace_atomically,
 )
 from automation.registers.xlsx.rows import find_layout, merge_row
-from automation.registers.xlsx.scan import JOURNAL_HEADERS, SketchTooShort, scan_register
+from automation.registers.xlsx.scan import SketchTooShort, scan_register
 from automation.registers.xlsx.sheet import Edit, RowXml, SheetXml
 from automation.registers.xlsx.splice import data_end, read_tables, splice_rows
 from automation.registers.xlsx.streamed import (
@@ -106,10 +108,9 @@ class XmlAppender:
         try:
             with self._open(spool_strings=True) as package:
                 styles = self._styles(package)
-                memo = (ScanMemo.load(self.memos.recall(self.binding.key))
-                        if self.memos is not None else None)
+                memo, journal_memo = self._memos()
                 planned = plan_streamed(self.binding, package, styles, rows, notes, renumber,
-                                        memo=memo)
+                                        memo=memo, journal_memo=journal_memo)
                 if planned.streamed or planned.replaced:
                     if styles.changed and styles.part:
                         planned.replaced[styles.part] = styles.render()
@@ -124,6 +125,14 @@ class XmlAppender:
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
                             rows=self._read_back(planned), only=planned.only)
+
+    def _memos(self) -> tuple[ScanMemo | None, ScanMemo | None]:
+        """The memos of the tool's last write: of the register's sheet, of its Journal's."""
+        if self.memos is None:
+            return None, None
+        key = self.binding.key
+        return (ScanMemo.load(self.memos.recall(key)),
+                ScanMemo.load(self.memos.recall(key + JOURNAL_MEMO)))
 
     def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
         if planned.extracted is None:
@@ -379,7 +388,7 @@ class XmlAppender:
         """Replace the workbook; the new file's size and time (None if it changed since).
         ``planned``: the streamed append whose memo is kept once the file is in place."""
         written: list[FileStamp] = []
-        memos: list[ScanMemo | None] = []
+        memos: list[dict[str, ScanMemo | None]] = []
         def write(temporary: Path) -> None:
             try:
                 if streamed:
@@ -407,14 +416,16 @@ class XmlAppender:
         def checked(temporary: Path) -> None:
             check(temporary)
             written.append(file_stamp(temporary))  # os.replace keeps its size and time
-            if planned is not None and planned.part and self.memos is not None:
+            if planned is not None and self.memos is not None:
                 with zipfile.ZipFile(temporary) as done:
-                    memos.append(planned.memo(done.getinfo(planned.part)))
+                    memos.append(planned.memos(done))
 
         replace_atomically(self.path, write, backup_dir=self.backup_dir, keep=self.backups_kept,
                            check=checked, expected=stamp)
         if memos and self.memos is not None:
-            self.memos.remember(self.binding.key, memos[-1].dump() if memos[-1] else None)
+            for role, memo in memos[-1].items():
+                key = self.binding.key + (JOURNAL_MEMO if role == "journal" else "")
+                self.memos.remember(key, memo.dump() if memo is not None else None)
         try:
             now = file_stamp(self.path)
         except OSError:

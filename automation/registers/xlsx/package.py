@@ -21,6 +21,8 @@ from typing import IO, Final, overload
 
 from lxml import etree
 
+from automation.registers.xlsx.strindex import ItemIndex
+
 REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PARSER: Final = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -217,12 +219,15 @@ class SharedStrings(Sequence[str]):
         self._cache: dict[int, str] = {}
         self._file: IO[bytes] | None = None
         self._size = len(data)
+        self._index: ItemIndex | None = None  # instead of ``_starts``, when spooled
 
     @classmethod
     def spooled(cls, chunks: Iterator[bytes]) -> SharedStrings:
         """The table of the part given in ``chunks``, kept in a temporary file (``data`` is
-        then empty): a few hundred thousand strings take no memory but their offsets."""
+        then empty): a few hundred thousand strings take no memory, and their offsets are
+        found only where an item is asked for (:class:`~.strindex.ItemIndex`)."""
         table = cls(b"")
+        index = table._index = ItemIndex(_ITEM, _ITEM_REACH)
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the table
         held = b""
         base = 0  # the offset of ``held`` in the part
@@ -230,13 +235,13 @@ class SharedStrings(Sequence[str]):
             spool.write(chunk)
             held += chunk
             safe = max(len(held) - _ITEM_REACH, 0)  # an item tag starting here is whole
-            table._starts.extend(m.start() + base for m in _ITEM.finditer(held, 0, len(held))
-                                 if m.start() < safe)
+            index.feed(held, base, safe, first=not base)
             base += safe
             held = held[safe:]
-        table._starts.extend(m.start() + base for m in _ITEM.finditer(held))
+        index.feed(held, base, len(held), first=not base)
         table._size = base + len(held)
         table._file = spool
+        index.open(spool, table._size)
         return table
 
     def close(self) -> None:
@@ -251,7 +256,7 @@ class SharedStrings(Sequence[str]):
         return self._file.read(end - start)
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return len(self._starts) if self._index is None else len(self._index)
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -272,8 +277,11 @@ class SharedStrings(Sequence[str]):
         """Item ``index``, decoded without being kept (a scan of every id reads each once)."""
         if index in self._cache:
             return self._cache[index]
-        start = self._starts[index]  # IndexError as a list would
-        end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size
+        if self._index is not None:
+            start, end = self._index.span(index + len(self._index) if index < 0 else index)
+        else:
+            start = self._starts[index]  # IndexError as a list would
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size
         item = self._item(start, end)
         if b"rPh" in item:
             item = _PHONETIC.sub(b"", item)

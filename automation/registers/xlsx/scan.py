@@ -5,11 +5,12 @@ The part is read in chunks (:mod:`.stream`); the first rows give the header
 looked at only through its id cell: a typed id makes it an *anchor* of the sketch
 (:mod:`.sketch`), its id counts towards the highest of its year, and the rows of the ids a
 write looks for are kept. With a memo of the tool's last write (:mod:`.memo`) that still
-fits the part, the middle rows are passed over as bytes and what they hold is the memo's.
-What the sketch keeps is enough for every decision of a write or a read (the last data row,
-the totals block, the formula columns); should its window start on a row that turns out not
-to be data, the sheet is read again keeping every row (:class:`SketchTooShort`), as the
-whole part would be.
+fits the part, the middle rows are passed over as bytes and what they hold is the memo's;
+when the memo also says where those rows are stored in the zip, they are not even inflated
+(:func:`~.memo.without_middle`). What the sketch keeps is enough for every decision of a
+write or a read (the last data row, the totals block, the formula columns); should its
+window start on a row that turns out not to be data, the sheet is read again keeping every
+row (:class:`SketchTooShort`), as the whole part would be.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final, overload
 
 from automation.errors import RegisterError
@@ -32,9 +34,9 @@ from automation.registers.xlsx.locate import (
     checked_layout,
     header_layout,
 )
-from automation.registers.xlsx.memo import ScanMemo
+from automation.registers.xlsx.memo import ScanMemo, without_middle
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
-from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout, find_layout
+from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
 from automation.registers.xlsx.sketch import Sketch, SketchBuilder
 from automation.registers.xlsx.splice import read_tables
@@ -279,13 +281,8 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     if memo is not None and not memo.fits(archive.getinfo(part)):
         memo = None
     shared = package.shared_strings()
-    stream = part_stream(archive, part)
-    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
-    rows = stream.rows(skip)
-    top, following, top_xml = top_of(stream, rows)
-    if memo is not None and (following is None or following.number != memo.after):
-        raise MemoStale("its first rows are others")
-    sheet = RegisterSheet(part, name, top_xml, layout, missing)
+    opened = open_part(archive, part, memo)
+    sheet = RegisterSheet(part, name, opened.top_xml, layout, missing)
     read_tables(package, sheet)
     header = layout.header_row
     totals = sheet.totals_row
@@ -328,19 +325,7 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
         if texts.pop(piece.number, None) is not None:
             ids.note_parsed(parsed_ids.pop(piece.number))
 
-    def every() -> Iterator[RowPiece]:
-        yield from top
-        if following is not None:
-            yield following
-            yield from rows
-
-    try:
-        sketch = build_sketch(stream, every(), classify, keep_all=keep_all, released=released,
-                              memo=memo)
-    except SkipMissed as exc:
-        raise MemoStale(str(exc)) from exc
-    if memo is not None:
-        _check_window(sketch, memo, skip)
+    sketch = opened.sketch(classify, keep_all=keep_all, released=released)
     sketch.take_strings(shared)
     sheet = RegisterSheet(part, name, sketch.xml(), layout, missing)
     read_tables(package, sheet)
@@ -355,6 +340,66 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     if keep_all:
         ids = _all_ids(sheet, sketch, end, scheme, wanted, floors)
     return Scanned(sheet, sketch, end, ids, memo)
+
+
+@dataclass
+class Opened:
+    """A sheet part's stream, read as far as its first rows (:func:`open_part`)."""
+
+    stream: SheetStream
+    memo: ScanMemo | None
+    skip: Skip | None
+    rows: Iterator[RowPiece]
+    top: list[RowPiece]
+    following: RowPiece | None
+    top_xml: SheetXml
+
+    def every(self) -> Iterator[RowPiece]:
+        """Every row of the part, the first ones included."""
+        yield from self.top
+        if self.following is not None:
+            yield self.following
+            yield from self.rows
+
+    def sketch(self, classify: Classify, *, keep_all: bool = False,
+               released: Callable[[RowPiece], None] | None = None) -> Sketch:
+        """The sketch of the part (:func:`build_sketch`); with the memo, :class:`MemoStale`
+        when its middle rows are not where it says or the sketch's window is among them."""
+        try:
+            sketch = build_sketch(self.stream, self.every(), classify, keep_all=keep_all,
+                                  released=released, memo=self.memo)
+        except SkipMissed as exc:
+            raise MemoStale(str(exc)) from exc
+        if self.memo is not None:
+            _check_window(sketch, self.memo, self.skip)
+        return sketch
+
+
+def open_part(archive: zipfile.ZipFile, part: str, memo: ScanMemo | None) -> Opened:
+    """The part's stream read as far as its first rows and the row after them; with a memo
+    (that fits the part), its middle rows to be passed over — left out, not even inflated,
+    when the memo says where they are stored. :class:`MemoStale` when the first rows are
+    not those the memo was made with."""
+    skip: Skip | None = None
+    try:
+        if memo is None:
+            stream = part_stream(archive, part)
+        else:
+            info = archive.getinfo(part)
+            if archive.filename and memo.stored(info) is not None:
+                log.debug("%s: middle rows left out as stored, not inflated", part)
+                chunks = without_middle(Path(archive.filename), info, memo)
+                stream, skip = SheetStream(chunks, part), Skip(memo.after, memo.until, 0)
+            else:
+                stream = part_stream(archive, part)
+                skip = Skip(memo.after, memo.until, memo.skipped)
+        rows = stream.rows(skip)
+        top, following, top_xml = top_of(stream, rows)
+    except SkipMissed as exc:
+        raise MemoStale(str(exc)) from exc
+    if memo is not None and (following is None or following.number != memo.after):
+        raise MemoStale("its first rows are others")
+    return Opened(stream, memo, skip, rows, top, following, top_xml)
 
 
 def _check_window(sketch: Sketch, memo: ScanMemo, skip: Skip | None) -> None:
@@ -382,53 +427,3 @@ def _all_ids(sheet: RegisterSheet, sketch: Sketch, end: DataEnd, scheme: IdSchem
                               and parsed[1] > floors[parsed[0] or 0]):
             ids.lines.setdefault(text, number)
     return ids
-
-
-JOURNAL_HEADERS: Final = {"when": "Horodatage", "action": "Action", "source": "Source",
-                          "record_id": "N°", "detail": "Détail"}
-
-
-@dataclass
-class ScannedJournal:
-    part: str
-    sheet: RegisterSheet
-    sketch: Sketch
-
-
-def scan_journal(package: Package, archive: zipfile.ZipFile, *,
-                 keep_all: bool = False) -> ScannedJournal | None:
-    """The workbook's ``Journal`` sheet read once, or None when it has none (or no header)."""
-    part = package.sheet_part(JOURNAL_SHEET)
-    if part is None:
-        return None
-    shared = package.shared_strings()
-    stream = part_stream(archive, part)
-    rows = stream.rows()
-    top, following, top_xml = top_of(stream, rows)
-    layout = find_layout(top_xml, shared, JOURNAL_HEADERS)
-    if layout is None or not {"when", "action"} <= set(layout.columns):
-        return None
-    when, action = CellFinder(layout.columns["when"]), CellFinder(layout.columns["action"])
-
-    def classify(piece: RowPiece) -> tuple[bool, bool]:
-        if piece.number <= layout.header_row:
-            return False, False
-        first, formula = when.text(piece, shared)
-        if not first or formula:
-            return False, False
-        second, formula = action.text(piece, shared)
-        return bool(second) and not formula, False
-
-    def every() -> Iterator[RowPiece]:
-        yield from top
-        if following is not None:
-            yield following
-            yield from rows
-
-    sketch = build_sketch(stream, every(), classify, keep_all=keep_all)
-    sketch.take_strings(shared)
-    sheet = RegisterSheet(part, JOURNAL_SHEET, sketch.xml(), layout)
-    end = find_end(sheet.xml, sketch.shared(), layout)
-    if not keep_all and sketch.window and end.anchor < sketch.window:
-        raise SketchTooShort(part)
-    return ScannedJournal(part, sheet, sketch)

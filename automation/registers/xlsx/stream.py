@@ -9,7 +9,10 @@ raw ``<``, so a ``<row`` in the part is always a tag.
 
 Rows a caller already knows (:class:`Skip`: those between two row numbers, as a memo of an
 earlier read describes them) can be passed over without being cut into rows: they come as
-pieces numbered :data:`SKIPPED` whose ``data`` is their bytes, in chunks.
+pieces numbered :data:`SKIPPED` whose ``data`` is their bytes, in chunks. A skip of size 0
+is of rows left out of the chunks altogether (:func:`~.memo.without_middle`): the row after
+them must come right after the row before, and one empty :data:`SKIPPED` piece stands for
+them.
 """
 
 from __future__ import annotations
@@ -156,7 +159,7 @@ class SheetStream:
                 passed += found - position
                 if passed != skip.size:
                     raise SkipMissed(f"row {skip.until} is {passed} bytes on, not {skip.size}")
-                if found > position:
+                if found > position or not skip.size:  # (none: the bytes are elsewhere)
                     yield RowPiece(SKIPPED, b"", buffer[position:found])
                 self._buffer = buffer[found:]
                 skip.done = True

@@ -11,7 +11,10 @@ point into rows that moved down), deflated as it goes; the ``Journal`` sheet the
 the small parts the append changes (tables, workbook, styles) as bytes; every other member
 copied as it is stored, without inflating it. The register's middle rows, between its first
 rows and the sketch's, are measured as they are copied (:class:`~.memo.Region`): the memo
-the next append reads them with (:meth:`StreamedAppend.memo`).
+the next append reads them with (:meth:`StreamedAppend.memos`). The deflate stream is flushed
+in full where they begin and end, so that the next append, with that memo, copies their
+compressed bytes as they are (:class:`~.zipio.Stored`) instead of inflating and deflating
+them again: an append then inflates and deflates only the first and the last rows.
 
 When the sketch cannot decide (its window begins on a row that is not data, an edit spans
 two of its pieces, a column is lost), :class:`Unstreamable` is raised before anything is
@@ -39,24 +42,20 @@ from automation.registers.xlsx.identity import (
     row_cells,
     sort_out,
 )
+from automation.registers.xlsx.journal_scan import scan_journal
 from automation.registers.xlsx.locate import RegisterSheet
-from automation.registers.xlsx.memo import Region, ScanMemo
+from automation.registers.xlsx.memo import Region, ScanMemo, without_middle
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.readback import extract
 from automation.registers.xlsx.rows import Layout
-from automation.registers.xlsx.scan import (
-    SketchTooShort,
-    part_stream,
-    scan_journal,
-    scan_register,
-)
+from automation.registers.xlsx.scan import SketchTooShort, part_stream, scan_register
 from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
-from automation.registers.xlsx.stream import SKIPPED, Skip
+from automation.registers.xlsx.stream import SKIPPED, SheetStream, Skip
 from automation.registers.xlsx.styles import StyleBook
-from automation.registers.xlsx.zipio import CHUNK, PackageWriter, ZipStreamError
+from automation.registers.xlsx.zipio import CHUNK, Flush, PackageWriter, Stored, ZipStreamError
 
 
 class Unstreamable(Exception):
@@ -74,6 +73,8 @@ class StreamedPart:
     at: int = 0
     memo: ScanMemo | None = None  # the middle rows, copied as bytes without being cut
     region: Region | None = None  # measured as the part is written, for the next memo
+    highest: Mapping[int, int] = field(default_factory=dict)  # for that memo: the sheet's ids
+    masters: Mapping[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
 
     def new_sketch(self) -> SheetXml:
         """The sketch as it is once the edits are applied."""
@@ -97,16 +98,19 @@ class StreamedAppend:
     extracted: bytes | None = None
     strings_part: str | None = None  # the workbook's string table
     only: bool = False  # the sheet had no row under its header: the new rows are all it holds
-    highest: dict[int, int] = field(default_factory=dict)  # the sheet's, by period
-    masters: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
+    journal_part: str = ""  # the ``Journal`` sheet's part, when lines go to it
 
-    def memo(self, info: zipfile.ZipInfo) -> ScanMemo | None:
-        """The memo of the register's part once written (``info``: its entry in the new
-        zip); None when its middle rows could not be measured."""
-        streamed = self.streamed.get(self.part)
-        if streamed is None or streamed.region is None or info.filename != self.part:
-            return None
-        return streamed.region.memo(info, highest=self.highest, masters=self.masters)
+    def memos(self, done: zipfile.ZipFile) -> dict[str, ScanMemo | None]:
+        """The memos of the register's part and of its ``Journal`` sheet's once written
+        (``done``: the new zip), by the part's role (``register``, ``journal``); None for
+        a part whose middle rows could not be measured."""
+        found: dict[str, ScanMemo | None] = {}
+        for role, name in (("register", self.part), ("journal", self.journal_part)):
+            streamed = self.streamed.get(name)
+            if name and streamed is not None and streamed.region is not None:
+                found[role] = streamed.region.memo(done.getinfo(name), highest=streamed.highest,
+                                                   masters=streamed.masters)
+        return found
 
 
 def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, CellValue]]:
@@ -122,18 +126,20 @@ def journal_rows(notes: Sequence[ChangeNote], layout: Layout) -> list[dict[int, 
 
 def plan_streamed(binding: RegisterBinding, package: Package, styles: StyleBook,
                   rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-                  renumber: Renumber | None, *, memo: ScanMemo | None = None) -> StreamedAppend:
+                  renumber: Renumber | None, *, memo: ScanMemo | None = None,
+                  journal_memo: ScanMemo | None = None) -> StreamedAppend:
     """Plan the append of ``rows`` (see the module docstring), with the register's ``memo``
-    when the tool kept one; raises :class:`Unstreamable`."""
+    and its ``Journal`` sheet's when the tool kept them; raises :class:`Unstreamable`."""
     try:
-        return _plan(binding, package, styles, rows, notes, renumber, memo)
+        return _plan(binding, package, styles, rows, notes, renumber, memo, journal_memo)
     except (SketchTooShort, PackageError, ZipStreamError, RegisterError) as exc:
         raise Unstreamable(str(exc)) from exc
 
 
 def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
           rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
-          renumber: Renumber | None, memo: ScanMemo | None) -> StreamedAppend:
+          renumber: Renumber | None, memo: ScanMemo | None,
+          journal_memo: ScanMemo | None) -> StreamedAppend:
     scanned = scan_register(package, package.archive, binding,
                             wanted=[row.record_id for row in rows], memo=memo)
     sheet = scanned.sheet
@@ -160,12 +166,9 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         # With a memo, the middle rows are copied as bytes even when rows move: the memo was
         # made by a write that moved them the same way and copied every middle row unchanged
         # (a middle row whose formulas follow the moved rows spoils the region, no memo).
-        planned.streamed[sheet.part] = replace(part, memo=scanned.memo,
-                                               region=Region(scanned.sketch.numbers()))
-        sketch = scanned.sketch
-        planned.highest = dict(scanned.ids.highest_by)
-        planned.masters = {si: (sketch.master_rows.get(si, 0), *found)
-                           for si, found in sketch.masters.items()}
+        planned.streamed[sheet.part] = replace(
+            part, memo=scanned.memo, region=Region(scanned.sketch.numbers()),
+            highest=dict(scanned.ids.highest_by), masters=_masters(scanned.sketch))
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
         planned.part = sheet.part
@@ -177,21 +180,28 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         planned.only = (scanned.sketch.last_number <= sheet.layout.header_row
                         and plan.first == sheet.layout.header_row + 1)
     if notes:
-        _plan_journal(package, notes, writer.styles, planned)
+        _plan_journal(package, notes, writer.styles, planned, journal_memo)
     return planned
 
 
+def _masters(sketch: Sketch) -> dict[str, tuple[int, str, str]]:
+    return {si: (sketch.master_rows.get(si, 0), *found) for si, found in sketch.masters.items()}
+
+
 def _plan_journal(package: Package, notes: Sequence[ChangeNote], styles: StyleBook,
-                  planned: StreamedAppend) -> None:
-    journal = scan_journal(package, package.archive)
+                  planned: StreamedAppend, memo: ScanMemo | None) -> None:
+    journal = scan_journal(package, package.archive, memo=memo)
     if journal is None:
         return
     layout = journal.sheet.layout
     writer = CellWriter(styles, prefix=journal.sheet.xml.prefix, date1904=package.date1904())
     plan = plan_splice(package, journal.sheet, journal_rows(notes, layout), writer,
                        register=False)
-    planned.streamed[journal.part] = _streamed_part(journal.sheet, journal.sketch, plan,
-                                                    register=False)
+    part = _streamed_part(journal.sheet, journal.sketch, plan, register=False)
+    planned.streamed[journal.part] = replace(part, memo=journal.memo,
+                                             region=Region(journal.sketch.numbers()),
+                                             masters=_masters(journal.sketch))
+    planned.journal_part = journal.part
 
 
 def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
@@ -204,25 +214,45 @@ def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
     return StreamedPart(sketch, pieces)
 
 
-def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]:
-    """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`."""
-    stream = part_stream(archive, part.sketch.part)
+def part_chunks(path: Path, archive: zipfile.ZipFile,
+                part: StreamedPart) -> Iterator[bytes | Flush | Stored]:
+    """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`, with
+    the full flushes its region asks for; with a memo of where the middle rows are stored,
+    those rows as their stored bytes (:mod:`.memo`)."""
+    info = archive.getinfo(part.sketch.part)
+    memo, region = part.memo, part.region
+    stored = memo.copied(path, info) if memo is not None and memo.stored(info) else None
+    if stored is not None:
+        assert memo is not None
+        stream = SheetStream(without_middle(path, info, memo), info.filename)
+        skip: Skip | None = Skip(memo.after, memo.until, 0)
+    else:
+        stream = part_stream(archive, part.sketch.part)
+        skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
     if stream.head != part.sketch.head:
         raise PackageError(f"part {part.sketch.part} changed since it was read")
     yield part.pieces.get(0, stream.head)
     kept = part.sketch.numbers()
     batch: list[bytes] = []
     size = 0
-    memo, region = part.memo, part.region
-    skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
+    flushed = False  # the last thing given out was a full flush
     for piece in stream.rows(skip):
         if piece.number == SKIPPED:
             data = piece.data
-            if region is not None and memo is not None:
-                region.skipped(len(data), memo.count)
-                memo = None  # counted once; the bytes below add to the size
-            elif region is not None:
-                region.skipped(len(data), 0)
+            if stored is not None:
+                if batch:
+                    yield b"".join(batch)
+                    batch, size = [], 0
+                if not flushed:
+                    yield Flush()
+                yield stored
+                if region is not None:
+                    region.stored(stored, memo.count if memo is not None else 0)
+                stored = memo = None
+                continue
+            if region is not None:
+                region.skipped(data, memo.count if memo is not None else 0)
+            memo = None  # counted once; the bytes below add to the size
         else:
             new = part.pieces.get(piece.number) if piece.number in kept else None
             copied = new is None
@@ -231,8 +261,17 @@ def part_chunks(archive: zipfile.ZipFile, part: StreamedPart) -> Iterator[bytes]
                     and b"<f" in data and references_at_or_below(data, part.at)):
                 data = rewrite_cells(data, 0, len(data), part.fixed)
                 copied = False
-            if region is not None:
-                region.row(piece.number, data, copied=copied)
+            cut = region.row(piece.number, data, copied=copied) if region is not None else None
+            if cut is not None:
+                at, flush = cut
+                batch.append(data[:at])
+                yield b"".join(batch)
+                yield flush
+                flushed = at == len(data)
+                batch, size = [data[at:]], len(data) - at
+                continue
+        if data:
+            flushed = False
         batch.append(data)
         size += len(data)
         if size >= CHUNK:
@@ -254,8 +293,12 @@ def write_streamed(source: Path, target: Path, replaced: Mapping[str, bytes],
             for info in original.infolist():
                 name = info.filename
                 unknown.discard(name)
-                if name in streamed:
-                    out.stream(info, part_chunks(original, streamed[name]))
+                if name in streamed and info.compress_type == zipfile.ZIP_DEFLATED:
+                    out.deflated(info, part_chunks(source, original, streamed[name]))
+                elif name in streamed:  # stored otherwise (not compressed): kept so
+                    out.stream(info, (piece for piece in part_chunks(source, original,
+                                                                     streamed[name])
+                                      if isinstance(piece, bytes)))
                 elif name in replaced:
                     out.data(info, replaced[name])
                 else:

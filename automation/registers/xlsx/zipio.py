@@ -10,6 +10,14 @@ member whose compressed bytes are already known, so :meth:`PackageWriter.raw` ha
 member opened for writing with a compressor that passes them through (the sizes and CRC are
 then set to those of the data they inflate to). When that is not possible, the member is
 inflated and deflated again, which gives the same bytes once inflated.
+
+A member can also be written from a sequence of pieces (:meth:`PackageWriter.deflated`):
+inflated bytes, deflated as they come; :class:`Flush` marks, where the deflate stream is
+flushed in full (``Z_FULL_FLUSH``: the output ends on a byte, and nothing after it refers to
+anything before it, so a decoder can start there); and :class:`Stored` spans, compressed bytes
+of an earlier version of the member copied as they are — valid only when that span too lay
+between two such full flushes, which is how the earlier version was written. The CRC-32 of
+the whole is then combined from the pieces' own (:func:`~.crc.crc32_combine`).
 """
 
 from __future__ import annotations
@@ -18,9 +26,12 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
+
+from automation.registers.xlsx.crc import crc32_combine
 
 CHUNK: Final = 1 << 20
 _LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")  # the zip format's local file header
@@ -42,8 +53,13 @@ def chunks(archive: zipfile.ZipFile, name: str, *, size: int = CHUNK) -> Iterato
         raise ZipStreamError(f"part {name} cannot be read: {exc}") from exc
 
 
-def raw_chunks(path: Path, info: zipfile.ZipInfo, *, size: int = CHUNK) -> Iterator[bytes]:
-    """The stored (compressed) bytes of member ``info`` of the archive at ``path``."""
+def raw_chunks(path: Path, info: zipfile.ZipInfo, *, size: int = CHUNK, start: int = 0,
+               end: int | None = None) -> Iterator[bytes]:
+    """The stored (compressed) bytes of member ``info`` of the archive at ``path``; with
+    ``start`` and ``end``, those between these offsets of its data."""
+    stop = info.compress_size if end is None else end
+    if not 0 <= start <= stop <= info.compress_size:
+        raise ZipStreamError(f"part {info.filename}: no bytes {start}–{stop} in it")
     with path.open("rb") as handle:
         handle.seek(info.header_offset)
         header = handle.read(_LOCAL_HEADER.size)
@@ -52,14 +68,60 @@ def raw_chunks(path: Path, info: zipfile.ZipInfo, *, size: int = CHUNK) -> Itera
         fields = _LOCAL_HEADER.unpack(header)
         if fields[0] != _LOCAL_SIGNATURE:
             raise ZipStreamError(f"part {info.filename}: bad local header")
-        handle.seek(fields[9] + fields[10], 1)  # the name and the extra field
-        left = info.compress_size
+        handle.seek(fields[9] + fields[10] + start, 1)  # the name and the extra field
+        left = stop - start
         while left:
             chunk = handle.read(min(size, left))
             if not chunk:
                 raise ZipStreamError(f"part {info.filename}: truncated data")
             left -= len(chunk)
             yield chunk
+
+
+def inflated_range(path: Path, info: zipfile.ZipInfo, start: int, end: int | None = None,
+                   ) -> Iterator[bytes]:
+    """The inflated bytes of a deflated member's data from offset ``start`` (a full-flush
+    point, or 0) to ``end`` (another one; None: the end of the member, which must end there)."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        raise ZipStreamError(f"part {info.filename} is not deflated as the tool writes it")
+    inflater = zlib.decompressobj(-15)
+    try:
+        for chunk in raw_chunks(path, info, start=start, end=end):
+            if inflater.eof:
+                raise ZipStreamError(f"part {info.filename}: data after its end")
+            if out := inflater.decompress(chunk):
+                yield out
+        if out := inflater.flush():
+            yield out
+    except zlib.error as exc:
+        raise ZipStreamError(f"part {info.filename} cannot be inflated: {exc}") from exc
+    if inflater.unused_data or inflater.eof != (end is None):
+        raise ZipStreamError(f"part {info.filename}: offset {end} does not end a span")
+
+
+@dataclass
+class Flush:
+    """A full flush of a member written by :meth:`PackageWriter.deflated` (module docstring);
+    the writer fills in where it falls."""
+
+    offset: int = -1  # compressed bytes of the member before this point
+    inflated: int = -1  # inflated bytes before it
+    crc: int = 0  # CRC-32 of the compressed bytes since the previous flush (or the start)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Bytes ``start`` to ``end`` of the data of member ``info`` of ``path``, copied as they
+    are: they inflate to ``size`` bytes of CRC-32 ``crc``, and are themselves of CRC-32
+    ``stored_crc`` (checked as they are copied)."""
+
+    path: Path
+    info: zipfile.ZipInfo
+    start: int
+    end: int
+    crc: int
+    size: int
+    stored_crc: int
 
 
 class _PassThrough:
@@ -167,6 +229,62 @@ class PackageWriter:
         with self._zip.open(member, "w", force_zip64=info.file_size > _ZIP64_LIMIT // 2) as sink:
             for chunk in data:
                 sink.write(chunk)
+
+    def deflated(self, info: zipfile.ZipInfo, pieces: Iterable[bytes | Flush | Stored]) -> None:
+        """Member ``info`` (name, date, attributes…) made of ``pieces``, deflated (module
+        docstring). ``info.file_size`` is taken as a guess of the size, for zip64."""
+        member = _member(info)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        crc = size = written = since = 0
+        flushed = True  # nothing was given to the compressor since a full flush (or the start)
+        member.file_size = info.file_size
+        with self._zip.open(member, "w", force_zip64=info.file_size > _ZIP64_LIMIT // 2) as sink:
+            if not hasattr(sink, "_compressor") or not hasattr(sink, "_crc"):
+                raise ZipStreamError("this Python's zipfile cannot take stored bytes")
+            sink._compressor = _PassThrough()
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    if not piece:
+                        continue
+                    crc = zlib.crc32(piece, crc)
+                    size += len(piece)
+                    out = compressor.compress(piece)
+                    flushed = False
+                elif isinstance(piece, Flush):
+                    out = compressor.flush(zlib.Z_FULL_FLUSH)
+                    written += len(out)
+                    piece.offset, piece.inflated = written, size
+                    piece.crc = zlib.crc32(out, since)
+                    since = 0
+                    sink.write(out)
+                    flushed = True
+                    continue
+                else:
+                    if not flushed:
+                        raise ZipStreamError(f"part {info.filename}: stored bytes not after a "
+                                             "full flush")
+                    copied = 0
+                    for out in raw_chunks(piece.path, piece.info, start=piece.start,
+                                          end=piece.end):
+                        copied = zlib.crc32(out, copied)
+                        since = zlib.crc32(out, since)
+                        written += len(out)
+                        sink.write(out)
+                    if copied != piece.stored_crc:
+                        raise ZipStreamError(f"part {piece.info.filename} changed since it "
+                                             "was read")
+                    crc = crc32_combine(crc, piece.crc, piece.size)
+                    size += piece.size
+                    continue
+                if out:
+                    since = zlib.crc32(out, since)
+                    written += len(out)
+                    sink.write(out)
+            out = compressor.flush()
+            sink.write(out)
+            sink._crc = crc
+            setattr(sink, "_file_size", size)  # noqa: B010 - a private field, see raw()
 
     def spooled(self, info: zipfile.ZipInfo, spool: Spool) -> None:
         """Member ``info`` holding what was written into ``spool``."""
