@@ -253,6 +253,33 @@ def test_an_edit_that_reaches_no_new_step_is_journaled_without_a_letter(
         assert look_at_register(office, office.config.binding("reclamations")) is None
 
 
+def test_rows_appended_after_a_person_s_save_are_known_and_the_save_is_compared_once(
+        office_dir: Path, clock: FixedClock) -> None:
+    """The append after a person's save takes in its own rows and leaves the file to the
+    comparison to come, which finds the person's edit and not the tool's new row."""
+    with fast_office(office_dir, clock) as office:
+        register = with_complaint(office)
+        binding = office.config.binding("reclamations")
+        save_as_excel_does(register, "REC-2026-0001", {"Analyse des causes": "Train en retard"})
+        second = [COMPLAINT[0], ["21/11/2026", *COMPLAINT[1][1:3], "Lucie Bernard",
+                                 "lucie.bernard@exemple.fr", *COMPLAINT[1][5:]]]
+        dropped = write_xlsx(office.config.inbox_dir / "reclamations" / "seconde.xlsx", second)
+        assert ingest_file(office, dropped).accepted == 1
+        status = register.stat()
+        seen = office.journal.register_seen("reclamations")
+        assert seen is not None and (seen.size, seen.mtime_ns) != (status.st_size,
+                                                                  status.st_mtime_ns)
+        kept = office.journal.snapshot("reclamations")
+        assert kept["REC-2026-0002"]["name"] == "Lucie Bernard"
+        assert kept["REC-2026-0001"].get("cause_analysis") in (None, "")  # not yet compared
+        report = look_at_register(office, binding)
+        assert report is not None
+        assert report.changed == ("REC-2026-0001",) and report.added == ()
+        assert office.journal.snapshot("reclamations")["REC-2026-0001"]["cause_analysis"] == (
+            "Train en retard")
+        assert look_at_register(office, binding) is None
+
+
 def test_a_row_typed_in_the_workbook_gets_its_acknowledgment(
         office_dir: Path, clock: FixedClock) -> None:
     with fast_office(office_dir, clock) as office:

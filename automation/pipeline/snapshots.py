@@ -66,6 +66,9 @@ def remember_own_write(office: Office, binding: RegisterBinding, *,
     ``result`` is the writer's account of an append: when the file it read was the one last
     seen (or, never seen, held no row under its header), and the file now is the one it
     wrote, the rows it read back are all that changed, and the workbook is not read again.
+    When a person saved the file since it was last compared, the rows it read back are
+    taken in and the file is left to that comparison (the register watcher's), which reads
+    it whole anyway: the workbook is not read twice.
     """
     if result is not None and not written and _take_in_own_append(office, binding, appended,
                                                                    result):
@@ -109,16 +112,23 @@ def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Coll
         return False
     journal, key, at = office.journal, binding.key, where(office, binding)
     seen = journal.register_seen(key)
-    if seen != SeenFile(at, before.size, before.mtime_ns) and not (
-            seen is None and result.only and not journal.snapshot(key)):
-        return False  # a person saved it since it was last compared: compared again
+    now = office.clock.now()
+    if seen is not None and seen != SeenFile(at, before.size, before.mtime_ns):
+        # A person saved it since it was last compared: the comparison to come sees the
+        # person's changes, and these rows as the tool wrote them.
+        with journal.transaction():
+            journal.keep_snapshots(key, {rid: dict(fresh[rid]) for rid in appended}, now=now)
+        log.info("%s: saved by a person since it was last compared; its %d new row(s) taken "
+                 "in, the rest compared by the watcher", binding.path.name, len(appended))
+        return True
+    if seen is None and not (result.only and not journal.snapshot(key)):
+        return False  # never looked at: every row taken as it is
     try:
         stamp = seen_file(office, binding)
     except OSError:
         return False
     if stamp != SeenFile(at, after.size, after.mtime_ns):
         return False  # saved again since the write
-    now = office.clock.now()
     with journal.transaction():
         journal.keep_snapshots(key, {rid: dict(fresh[rid]) for rid in appended}, now=now)
         journal.mark_register_seen(key, stamp, now=now)
