@@ -23,6 +23,7 @@ from automation.text import clean_text, looks_like_formula
 _EPOCH_1900: Final = datetime(1899, 12, 30)
 _EPOCH_1904: Final = datetime(1904, 1, 1)
 _LOOKS_ESCAPED: Final = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_EXACT: Final = 10**15  # integers below this are written as their digits (see _number)
 
 
 def escape_text(text: str) -> str:
@@ -55,6 +56,10 @@ class CellWriter:
         self.date1904 = date1904
 
     def value(self, ref: str, value: CellValue, style: str | None) -> bytes:
+        if type(value) is str:  # the common cases first, by their exact type
+            return self.text(ref, value, style)
+        if type(value) is int and -_EXACT < value < _EXACT:
+            return self._cell(ref, style, None, f"<{self.prefix}v>{value}</{self.prefix}v>")
         if value is None:
             return self.blank(ref, style)
         if isinstance(value, bool):
@@ -76,7 +81,7 @@ class CellWriter:
             return self.blank(ref, style)
         if looks_like_formula(text):
             style = self.styles.variant(style, quote_prefix=True)
-        escaped = escape_text(_LOOKS_ESCAPED.sub(r"_x005F_\1", text))
+        escaped = escape_text(_LOOKS_ESCAPED.sub(r"_x005F_\1", text) if "_x" in text else text)
         space = ' xml:space="preserve"' if text != text.strip() else ""
         p = self.prefix
         return self._cell(ref, style, "inlineStr", f"<{p}is><{p}t{space}>{escaped}</{p}t></{p}is>")
@@ -89,10 +94,17 @@ class CellWriter:
         return self._cell(ref, style, None, "")
 
     def row(self, number: int, attrs: Mapping[str, str], cells: Sequence[bytes]) -> bytes:
-        rendered = "".join(f' {name}="{escape_attr(value)}"' for name, value in
-                           {"r": str(number), **{k: v for k, v in attrs.items() if k != "r"}}
-                           .items())
-        opening = f"<{self.prefix}row{rendered}".encode()
+        return self.rendered_row(number, self.attributes(attrs), cells)
+
+    @staticmethod
+    def attributes(attrs: Mapping[str, str]) -> str:
+        """A row's attributes but its number, as they are written in its tag."""
+        return "".join(f' {name}="{escape_attr(value)}"' for name, value in attrs.items()
+                       if name != "r")
+
+    def rendered_row(self, number: int, attributes: str, cells: Sequence[bytes]) -> bytes:
+        """Row ``number`` with its other ``attributes`` already written (:meth:`attributes`)."""
+        opening = f'<{self.prefix}row r="{number}"{attributes}'.encode()
         if not cells:
             return opening + b"/>"
         return opening + b">" + b"".join(cells) + f"</{self.prefix}row>".encode()
