@@ -210,11 +210,12 @@ class _Shape:
             self.styles[col] = self.row_style or self.sheet.column_style(col)
         return self.styles[col]
 
-    def ref(self, col: int, number: int) -> str:
+    def ref(self, col: int, line: str) -> str:
+        """The reference of the cell in column ``col`` of row ``line``."""
         letters = self.letters.get(col)
         if letters is None:
             letters = self.letters[col] = column_letters(col)
-        return f"{letters}{number}"
+        return letters + line
 
     def order_of(self, values: Mapping[int, CellValue]) -> Sequence[int]:
         if values.keys() <= self.columns:
@@ -223,20 +224,22 @@ class _Shape:
 
     def new_cells(self, number: int, values: Mapping[int, CellValue]) -> dict[int, bytes]:
         """The cells of new row ``number`` (column -> <c>), in column order."""
-        writer, formulas, framed = self.writer, self.formulas, self.framed
+        writer, formulas, framed, styles = self.writer, self.formulas, self.framed, self.styles
         cells: dict[int, bytes] = {}
+        line = str(number)
         for col in self.order_of(values):
-            style = self.style(col)
+            style = styles[col] if col in styles else self.style(col)
+            ref = self.ref(col, line)
             found = formulas.get(col)
             if found is not None:
                 text = shift_formula(found[0], rows=number - found[1])
-                cells[col] = writer.formula(self.ref(col, number), text, style)
+                cells[col] = writer.formula(ref, text, style)
                 continue
             value = values.get(col)
             if value is not None:
-                cells[col] = writer.value(self.ref(col, number), value, style)
+                cells[col] = writer.value(ref, value, style)
             elif style and col in framed:
-                cells[col] = writer.blank(self.ref(col, number), style)
+                cells[col] = writer.blank(ref, style)
         return cells
 
     def cells_over(self, existing: RowXml, number: int, values: Mapping[int, CellValue],
@@ -247,7 +250,7 @@ class _Shape:
         current = {c.col: c for c in sheet.cells(existing)}
         cells: dict[int, bytes] = {}
         for col in self.order_of(values):
-            ref = self.ref(col, number)
+            ref = self.ref(col, str(number))
             here = current.get(col)
             style = self.style(col)
             if here is not None and here.style and not (
