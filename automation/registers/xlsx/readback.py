@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import io
 import re
 import zipfile
 from collections.abc import Sequence
@@ -64,15 +65,8 @@ def extract(sheet: SheetXml, shared: Sequence[str], *, header: int, first: int,
     ``header + 1``…, their texts inline (``shared``: the workbook's string table); None when
     the sheet has none of them."""
     shift = first - header - 1
-    kept: list[bytes] = []
-    bottom = 0
-    for row in sheet.rows:
-        if row.number <= header:
-            kept.append(inline_strings(sheet.data[row.start:row.end], shared))
-        elif first <= row.number <= last:
-            bottom = row.number - shift
-            kept.append(_moved_up(inline_strings(sheet.data[row.start:row.end], shared),
-                                  row.number, bottom))
+    bottom = max((row.number - shift for row in sheet.rows if first <= row.number <= last),
+                 default=0)
     if not bottom:
         return None
     head = sheet.data[:sheet.data_start]
@@ -83,7 +77,16 @@ def extract(sheet: SheetXml, shared: Sequence[str], *, header: int, first: int,
         if bounds is not None:
             head = (head[:start] + format_range(bounds[0], bounds[1], bottom, bounds[3]).encode()
                     + head[stop:])
-    return head + b"".join(kept) + sheet.data[sheet.data_end:]
+    out = io.BytesIO()  # written as it is made: one copy of the new rows, never two
+    out.write(head)
+    for row in sheet.rows:
+        if row.number <= header:
+            out.write(inline_strings(sheet.data[row.start:row.end], shared))
+        elif first <= row.number <= last:
+            out.write(_moved_up(inline_strings(sheet.data[row.start:row.end], shared),
+                                row.number, row.number - shift))
+    out.write(sheet.data[sheet.data_end:])
+    return out.getvalue()
 
 
 def _moved_up(segment: bytes, number: int, new: int) -> bytes:

@@ -8,6 +8,7 @@ only formatted are reused in place, up to a totals row; the rest go above it.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
     template = template_row(sheet, layout, anchor, footer)
     shape = _Shape.of(sheet, layout, template, writer, formulas or {}, forced, relocate)
     edits: list[Edit] = []
-    inserted: dict[int, list[bytes]] = {}
+    inserted: dict[int, io.BytesIO] = {}  # the new rows' XML, by where it goes (one copy)
     first = anchor + 1
     limit = footer if footer is not None else MAX_ROW + 1
     attrs = {k: v for k, v in (template.attrs if template else {}).items()
@@ -154,9 +155,10 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
             opening = openings[span] = writer.attributes(spanned)
         ahead = moved is not None and footer is not None and number >= footer
         position = moved.start if ahead and moved is not None else sheet.insertion_point(number)
-        inserted.setdefault(position, []).append(
-            writer.rendered_row(number, opening, list(cells.values())))
-    edits.extend(Edit(position, position, b"".join(data)) for position, data in inserted.items())
+        if position not in inserted:
+            inserted[position] = io.BytesIO()
+        inserted[position].write(writer.rendered_row(number, opening, list(cells.values())))
+    edits.extend(Edit(position, position, data.getvalue()) for position, data in inserted.items())
     return AppendPlan(tuple(edits), anchor, first, first + len(rows) - 1)
 
 
