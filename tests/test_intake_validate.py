@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
 
 from automation.config import Intake
 from automation.intake import read_spreadsheet
 from automation.intake.headers import route
 from automation.intake.spreadsheet import make_table
-from automation.intake.validate import ValidationResult, column_letter, validate
+from automation.intake.validate import (
+    ValidationResult,
+    canonical,
+    column_letter,
+    fingerprint,
+    validate,
+)
 from automation.records import CellValue
+from automation.registers.schema import RECLAMATIONS
 
 DATA = Path(__file__).resolve().parent / "data"
 MESSY = DATA / "drop-reclamations-messy.xlsx"
@@ -121,3 +132,28 @@ def test_header_texts_are_returned_for_the_rejection_copy() -> None:
     result = run([["Titre"], [], HEADERS, ROW])
     assert result.header == tuple(HEADERS)
     assert result.register == "reclamations"
+
+
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
+                         st.floats(allow_nan=False, allow_infinity=False))
+
+
+@given(st.text(), st.lists(json_scalars), st.integers(min_value=0))
+def test_a_row_is_known_by_the_sha256_of_its_register_values_and_occurrence_as_json(
+        register: str, known: list[object], occurrence: int) -> None:
+    """The fingerprint of every row recorded so far: the journal recognises a file dropped
+    again by it, across versions."""
+    payload = json.dumps([register, known, occurrence], ensure_ascii=False)
+    assert fingerprint(register, known, occurrence) == hashlib.sha256(
+        payload.encode("utf-8")).hexdigest()
+
+
+def test_each_record_of_a_file_is_known_by_its_values_and_how_often_they_came_before() -> None:
+    other: list[CellValue] = ["03/03/2026", *ROW[1:3], "Léa Petit", *ROW[4:5], "Retard"]
+    rows: list[Sequence[CellValue]] = [HEADERS, ROW, ROW, other]
+    result = run(rows)
+    known = [canonical(RECLAMATIONS, dict(r.values)) for r in result.records]
+    assert [r.fingerprint for r in result.records] == [
+        fingerprint("reclamations", known[0], 0), fingerprint("reclamations", known[1], 1),
+        fingerprint("reclamations", known[2], 0)]
+    assert known[0] == known[1] and known[0][:1] == ["2026-03-02"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from automation.intake import values as values_module
 from automation.intake.values import InvalidValue, parse_value
 from automation.records import CellValue
 from automation.registers.schema import ABANDONS, ANNULATIONS, RECLAMATIONS, SATISFACTION, Field
@@ -209,3 +211,10 @@ def test_any_date_written_the_french_way_reads_back(day: date) -> None:
     assert parse_value(RECEIVED, serial) == day
     assert parse_value(REQUESTED, day.isoformat() + "T08:05") == datetime.combine(
         day, datetime.min.time()) + timedelta(hours=8, minutes=5)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_a_date_text_is_compared_decomposed_and_case_folded_ascii_or_not(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert values_module._ascii(text) == " ".join(plain.split())

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 _NAMESPACES: Final = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                       "http://purl.oclc.org/ooxml/spreadsheetml/main")
 _TAGS: Final = tuple(f"{{{ns}}}{tag}" for ns in _NAMESPACES for tag in ("dimension", "row", "c"))
+_DIMENSION, _ROW, _CELL = "dimension", "row", "c"
+_KINDS: Final = {f"{{{ns}}}{tag}": tag for ns in _NAMESPACES for tag in (_DIMENSION, _ROW, _CELL)}
 _REFERENCE: Final = re.compile(r"^\$?([A-Za-z]{1,4})\$?([0-9]{1,9})$")
 _SHEETS_FOLDER: Final = "xl/worksheets/"
 
@@ -50,15 +52,23 @@ class Extent:
 
 def check_extent(data: bytes, limits: Intake, *, name: str) -> None:
     """Refuse (French :class:`IntakeError`) a workbook with a sheet too large to be read."""
+    measure_extent(data, limits, name=name)
+
+
+def measure_extent(data: bytes, limits: Intake, *, name: str) -> dict[str, Extent]:
+    """How far each sheet part reaches (by part name); refused (French :class:`IntakeError`)
+    as soon as one reaches beyond the limits."""
+    extents: dict[str, Extent] = {}
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             for part, sheet in _sheet_parts(data, archive).items():
                 with archive.open(part) as stream:
-                    _check_sheet(stream, sheet, limits, name)
+                    extents[part] = _check_sheet(stream, sheet, limits, name)
     except IntakeError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
         raise IntakeError(messages.unreadable(name, messages.CORRUPT)) from exc
+    return extents
 
 
 def _sheet_parts(data: bytes, archive: zipfile.ZipFile) -> dict[str, str]:
@@ -75,39 +85,46 @@ def _sheet_parts(data: bytes, archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _check_sheet(stream: IO[bytes], sheet: str, limits: Intake, name: str) -> None:
+def _check_sheet(stream: IO[bytes], sheet: str, limits: Intake, name: str) -> Extent:
+    """The sheet's extent, read as a stream: the opening tags only (a cell's attributes are
+    all it has to say; a row is let go when the next one opens). The limits are checked at
+    every row and cell, so that a sheet too large is refused as soon as it is seen to be."""
     extent = Extent()
-    row, column = 0, 0
-    events = etree.iterparse(stream, events=("start", "end"), tag=_TAGS, resolve_entities=False,
+    row = column = rows = columns = cells = 0
+    max_rows, max_cells = limits.max_rows, limits.max_cells
+    events = etree.iterparse(stream, events=("start",), tag=_TAGS, resolve_entities=False,
                              no_network=True, huge_tree=True, load_dtd=False)
     try:
-        for event, element in events:
-            tag = etree.QName(element).localname
-            if event == "end":
-                if tag == "row":
-                    element.clear(keep_tail=False)
-                    parent = element.getparent()
-                    while parent is not None and element.getprevious() is not None:
-                        del parent[0]
-                continue
-            if tag == "dimension":
-                _judge(_declared(element.get("ref", "")), sheet, limits, name, declared=True)
-                continue
-            if tag == "row":
-                row = _number(element.get("r")) or row + 1
-                column = 0
-                extent.reach(row, 0)
-            else:
+        for _, element in events:
+            kind = _KINDS[element.tag]
+            if kind == _CELL:
                 position = _position(element.get("r"))
                 if position is not None:
                     row, column = position[0] or row, position[1]
                 else:
                     column += 1
-                extent.cells += 1
-                extent.reach(max(row, 1), column)
-            _judge(extent, sheet, limits, name, declared=False)
+                cells += 1
+                rows, columns = max(rows, row, 1), max(columns, column)
+            elif kind == _ROW:
+                previous = element.getprevious()
+                if previous is not None:  # the rows above are read: let them go
+                    previous.clear(keep_tail=False)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
+                row = _number(element.get("r")) or row + 1
+                column = 0
+                rows = max(rows, row)
+            else:
+                _judge(_declared(element.get("ref", "")), sheet, limits, name, declared=True)
+                continue
+            if rows > max_rows or rows * columns > max_cells or cells > max_cells:
+                extent.rows, extent.columns, extent.cells = rows, columns, cells
+                _judge(extent, sheet, limits, name, declared=False)
     except etree.XMLSyntaxError:
-        return  # calamine says what it makes of a broken sheet; its size was measured so far
+        pass  # calamine says what it makes of a broken sheet; its size was measured so far
+    extent.rows, extent.columns, extent.cells = rows, columns, cells
+    return extent
 
 
 def _judge(extent: Extent, sheet: str, limits: Intake, name: str, *, declared: bool) -> None:

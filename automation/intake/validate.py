@@ -62,12 +62,18 @@ def column_letter(index: int) -> str:
 
 def canonical(schema: RegisterSchema, values: dict[str, CellValue]) -> list[object]:
     """The values a record is known by, in field order (dates in ISO form)."""
-    return [_canonical(values.get(f.key)) for f in schema.fields if f.key not in NOT_IMPORTED]
+    return [_canonical(values.get(key)) for key, _ in _imported(schema)]
 
 
 def fingerprint(register: str, canonical_values: list[object], occurrence: int) -> str:
     """sha256 of the register, the values in field order, and the occurrence of such a row."""
-    payload = json.dumps([register, canonical_values, occurrence], ensure_ascii=False)
+    return _fingerprint(register, json.dumps(canonical_values, ensure_ascii=False), occurrence)
+
+
+def _fingerprint(register: str, known: str, occurrence: int) -> str:
+    """:func:`fingerprint` with the values already as JSON (``known``): the same text
+    ``json.dumps`` makes of the whole list, written out."""
+    payload = f"[{json.dumps(register, ensure_ascii=False)}, {known}, {occurrence}]"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -75,6 +81,18 @@ def _canonical(value: CellValue) -> str | int | float | None:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+_IMPORTED: dict[str, tuple[tuple[str, CellValue], ...]] = {}
+
+
+def _imported(schema: RegisterSchema) -> tuple[tuple[str, CellValue], ...]:
+    """Each field of ``schema`` a file can fill, with its default, in field order."""
+    found = _IMPORTED.get(schema.key)
+    if found is None:
+        found = _IMPORTED[schema.key] = tuple(
+            (f.key, f.default) for f in schema.fields if f.key not in NOT_IMPORTED)
+    return found
 
 
 def validate(table: Table, match: HeaderMatch, *, source_name: str) -> ValidationResult:
@@ -111,7 +129,7 @@ def validate(table: Table, match: HeaderMatch, *, source_name: str) -> Validatio
         later = tuple(k for k in sorted(DEFERRED) if plan is not None and values.get(k) is None)
         records.append(Record(
             register=match.register, values=values, source=source, note=note, missing=later,
-            fingerprint=fingerprint(match.register, known, seen[same])))
+            fingerprint=_fingerprint(match.register, same, seen[same])))
         seen[same] += 1
     return ValidationResult(register=match.register, records=records, rejections=rejections,
                             header=match.header, ignored_lines=tuple(ignored))
@@ -141,10 +159,9 @@ def read_row(row: Row, match: HeaderMatch, schema: RegisterSchema,
 def ordered(schema: RegisterSchema, values: dict[str, CellValue]) -> dict[str, CellValue]:
     """Every imported field of ``schema`` in order, an empty one with its default."""
     result: dict[str, CellValue] = {}
-    for spec in schema.fields:
-        if spec.key not in NOT_IMPORTED:
-            value = values.get(spec.key)
-            result[spec.key] = spec.default if value is None and spec.default else value
+    for key, default in _imported(schema):
+        value = values.get(key)
+        result[key] = default if value is None and default else value
     return result
 
 

@@ -256,6 +256,8 @@ def _score(field: Field, raw: CellValue) -> int:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # nothing to decompose (most dates and numbers)
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
                     .split())

@@ -138,6 +138,10 @@ def _text(row: Sequence[object], index: int) -> str:
 
 
 def _value(cell: object) -> CellValue:
+    if type(cell) is str:  # calamine's common cases first, by their exact type
+        return cell or None
+    if type(cell) is float:
+        return int(cell) if cell.is_integer() else cell
     if cell == "" or cell is None:
         return None
     if isinstance(cell, datetime):

@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS writebacks (
 
 
 _INSERT_BATCH: Final = 500  # rows per INSERT statement of a recording
+_SHARED_TEXT: Final = 200  # texts up to this length read once for all the pending rows
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,9 @@ class RowJournal:
         cursor = self._db.execute(
             "SELECT record_id, values_json, source, fingerprint, note FROM rows"
             " WHERE register = ? AND written_at IS NULL ORDER BY record_id", (register,))
-        return [StoredRow(register, rid, load_values(vals), src, fp, note)
+        shared: dict[str, str] = {}  # a text many rows hold (a file's note, a training) once
+        return [StoredRow(register, rid, _sharing(load_values(vals), shared), src, fp,
+                          shared.setdefault(note, note) if note else note)
                 for rid, vals, src, fp, note in cursor]
 
     def pending_counts(self) -> dict[str, int]:
@@ -244,3 +247,11 @@ class RowJournal:
         self._db.executemany(
             "DELETE FROM writebacks WHERE register = ? AND record_id = ? AND field = ?",
             [(register, rid, field) for rid, field in cells])
+
+
+def _sharing(values: Values, shared: dict[str, str]) -> Values:
+    """``values`` with each short text replaced by the one equal text in ``shared``."""
+    for key, value in values.items():
+        if type(value) is str and len(value) <= _SHARED_TEXT:
+            values[key] = shared.setdefault(value, value)
+    return values

@@ -122,6 +122,8 @@ class XmlAppender:
             return AppendResult(planned.written, planned.present, planned.renamed)
         written_as = self._replace(planned.replaced, stamp, streamed=planned.streamed,
                                    planned=planned)
+        planned.streamed.clear()  # written: the new rows' pieces are let go before the read-back
+        planned.replaced.clear()
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
                             rows=self._read_back(planned), only=planned.only)

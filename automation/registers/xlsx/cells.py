@@ -23,6 +23,8 @@ from automation.text import clean_text, looks_like_formula
 _EPOCH_1900: Final = datetime(1899, 12, 30)
 _EPOCH_1904: Final = datetime(1904, 1, 1)
 _LOOKS_ESCAPED: Final = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_MADE_KEPT: Final = 4096  # texts and dates whose cell body is kept for the next row
+_EXACT: Final = 10**15  # integers below this are written as their digits (see _number)
 
 
 def escape_text(text: str) -> str:
@@ -53,8 +55,15 @@ class CellWriter:
         self.styles = styles
         self.prefix = prefix
         self.date1904 = date1904
+        # (value, format) -> (format, type, body): a register's rows repeat their texts and
+        # dates (the same training, the same day, the same note on every Journal line).
+        self._made: dict[tuple[str | date, str | None], tuple[str | None, str, str]] = {}
 
     def value(self, ref: str, value: CellValue, style: str | None) -> bytes:
+        if type(value) is str:  # the common cases first, by their exact type
+            return self.text(ref, value, style)
+        if type(value) is int and -_EXACT < value < _EXACT:
+            return self._cell(ref, style, None, f"<{self.prefix}v>{value}</{self.prefix}v>")
         if value is None:
             return self.blank(ref, style)
         if isinstance(value, bool):
@@ -63,23 +72,38 @@ class CellWriter:
             number = _number(value)
             return self._cell(ref, style, None, f"<{self.prefix}v>{number}</{self.prefix}v>")
         if isinstance(value, date):
-            if not self.styles.is_date(style):
-                wanted = DATETIME_FORMAT_ID if isinstance(value, datetime) else DATE_FORMAT_ID
-                style = self.styles.variant(style, number_format=wanted)
-            serial = _number(excel_serial(value, date1904=self.date1904))
-            return self._cell(ref, style, None, f"<{self.prefix}v>{serial}</{self.prefix}v>")
+            return self._repeated(ref, value, style)
         return self.text(ref, str(value), style)
 
     def text(self, ref: str, text: str, style: str | None) -> bytes:
+        return self._repeated(ref, text, style)
+
+    def _repeated(self, ref: str, value: str | date, style: str | None) -> bytes:
+        made = self._made.get((value, style))
+        if made is None:
+            if len(self._made) >= _MADE_KEPT:
+                self._made.clear()
+            made = self._made[(value, style)] = (
+                self._text(value, style) if isinstance(value, str) else self._date(value, style))
+        return self._cell(ref, made[0], made[1], made[2])
+
+    def _date(self, value: date, style: str | None) -> tuple[str | None, str, str]:
+        if not self.styles.is_date(style):
+            wanted = DATETIME_FORMAT_ID if isinstance(value, datetime) else DATE_FORMAT_ID
+            style = self.styles.variant(style, number_format=wanted)
+        serial = _number(excel_serial(value, date1904=self.date1904))
+        return style, "", f"<{self.prefix}v>{serial}</{self.prefix}v>"
+
+    def _text(self, text: str, style: str | None) -> tuple[str | None, str, str]:
         text = clean_text(text)
         if not text:
-            return self.blank(ref, style)
+            return style, "", ""
         if looks_like_formula(text):
             style = self.styles.variant(style, quote_prefix=True)
-        escaped = escape_text(_LOOKS_ESCAPED.sub(r"_x005F_\1", text))
+        escaped = escape_text(_LOOKS_ESCAPED.sub(r"_x005F_\1", text) if "_x" in text else text)
         space = ' xml:space="preserve"' if text != text.strip() else ""
         p = self.prefix
-        return self._cell(ref, style, "inlineStr", f"<{p}is><{p}t{space}>{escaped}</{p}t></{p}is>")
+        return style, "inlineStr", f"<{p}is><{p}t{space}>{escaped}</{p}t></{p}is>"
 
     def formula(self, ref: str, formula: str, style: str | None) -> bytes:
         p = self.prefix
@@ -89,10 +113,17 @@ class CellWriter:
         return self._cell(ref, style, None, "")
 
     def row(self, number: int, attrs: Mapping[str, str], cells: Sequence[bytes]) -> bytes:
-        rendered = "".join(f' {name}="{escape_attr(value)}"' for name, value in
-                           {"r": str(number), **{k: v for k, v in attrs.items() if k != "r"}}
-                           .items())
-        opening = f"<{self.prefix}row{rendered}".encode()
+        return self.rendered_row(number, self.attributes(attrs), cells)
+
+    @staticmethod
+    def attributes(attrs: Mapping[str, str]) -> str:
+        """A row's attributes but its number, as they are written in its tag."""
+        return "".join(f' {name}="{escape_attr(value)}"' for name, value in attrs.items()
+                       if name != "r")
+
+    def rendered_row(self, number: int, attributes: str, cells: Sequence[bytes]) -> bytes:
+        """Row ``number`` with its other ``attributes`` already written (:meth:`attributes`)."""
+        opening = f'<{self.prefix}row r="{number}"{attributes}'.encode()
         if not cells:
             return opening + b"/>"
         return opening + b">" + b"".join(cells) + f"</{self.prefix}row>".encode()

@@ -15,6 +15,8 @@ register.
 from __future__ import annotations
 
 import contextlib
+import copy
+import io
 import re
 import zipfile
 from collections.abc import Sequence
@@ -33,6 +35,7 @@ from automation.registers.xlsx.sheet import SheetXml
 from automation.registers.xlsx.zipio import PackageWriter, ZipStreamError
 
 _REFERENCE: Final = re.compile(rb"(\sr=\")([A-Z]{0,3})([0-9]+)(\")")
+_REFERENCE_ROW: Final = re.compile(rb"\sr=\"[A-Z]{0,3}([0-9]+)\"")
 _SHARED_CELL: Final = re.compile(
     rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)c(?P<a>\s[^>]*?)\bt=\"s\"(?P<b>[^>]*)>\s*"
     rb"<(?P=p)v\s*>\s*(?P<n>[0-9]+)\s*</(?P=p)v\s*>\s*</(?P=p)c\s*>")
@@ -62,27 +65,47 @@ def extract(sheet: SheetXml, shared: Sequence[str], *, header: int, first: int,
     ``header + 1``…, their texts inline (``shared``: the workbook's string table); None when
     the sheet has none of them."""
     shift = first - header - 1
-    kept: list[bytes] = []
-    bottom = 0
-    for row in sheet.rows:
-        segment = inline_strings(sheet.data[row.start:row.end], shared)
-        if row.number <= header:
-            kept.append(segment)
-        elif first <= row.number <= last:
-            kept.append(_REFERENCE.sub(lambda m: m[1] + m[2] + str(int(m[3]) - shift).encode()
-                                       + m[4], segment))
-            bottom = row.number - shift
+    bottom = max((row.number - shift for row in sheet.rows if first <= row.number <= last),
+                 default=0)
     if not bottom:
         return None
-    data = sheet.data[:sheet.data_start] + b"".join(kept) + sheet.data[sheet.data_end:]
-    dimension = SheetXml(data, sheet.part).dimension()
+    head = sheet.data[:sheet.data_start]
+    dimension = sheet.dimension()  # in the head, which is kept as it is
     if dimension is not None:
         ref, start, stop = dimension
         bounds = parse_range(ref)
         if bounds is not None:
-            data = (data[:start] + format_range(bounds[0], bounds[1], bottom, bounds[3]).encode()
-                    + data[stop:])
-    return data
+            head = (head[:start] + format_range(bounds[0], bounds[1], bottom, bounds[3]).encode()
+                    + head[stop:])
+    out = io.BytesIO()  # written as it is made: one copy of the new rows, never two
+    out.write(head)
+    for row in sheet.rows:
+        if row.number <= header:
+            out.write(inline_strings(sheet.data[row.start:row.end], shared))
+        elif first <= row.number <= last:
+            out.write(_moved_up(inline_strings(sheet.data[row.start:row.end], shared),
+                                row.number, row.number - shift))
+    out.write(sheet.data[sheet.data_end:])
+    return out.getvalue()
+
+
+def _moved_up(segment: bytes, number: int, new: int) -> bytes:
+    """Row ``number``'s XML with its references (its own and its cells') on row ``new``."""
+    digits = str(number).encode()
+    tail = digits + b'"'
+    found = _REFERENCE_ROW.findall(segment)
+    if found.count(digits) == len(found) == segment.count(tail):
+        # Every ``N"`` of the row is the end of one of its references: each one is replaced.
+        return (str(new).encode() + b'"').join(segment.split(tail))
+    shift = number - new  # a cell that names another row than its own: each moved alike
+    return _REFERENCE.sub(lambda m: m[1] + m[2] + str(int(m[3]) - shift).encode() + m[4],
+                          segment)
+
+
+def _stored(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    member = copy.copy(info)
+    member.compress_type = zipfile.ZIP_STORED
+    return member
 
 
 def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Path, *,
@@ -95,8 +118,8 @@ def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Pat
         folder.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(binding.path) as original, PackageWriter(small) as out:
             for info in original.infolist():
-                if info.filename == part:
-                    out.data(info, extracted)
+                if info.filename == part:  # stored as it is: read once, straight away
+                    out.data(_stored(info), extracted)
                 elif info.filename == strings:
                     out.data(info, EMPTY_STRINGS)
                 else:

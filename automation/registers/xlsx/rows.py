@@ -8,6 +8,7 @@ only formatted are reused in place, up to a totals row; the rest go above it.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,66 +129,153 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
     references to rows that moved), unless it is in ``forced``: those take the value given.
     """
     template = template_row(sheet, layout, anchor, footer)
-    shape = {c.col: c for c in sheet.cells(template)} if template else {}
-    formulas = formulas or {}
-    row_style = None
-    if template is not None and template.attrs.get("customFormat") in {"1", "true"}:
-        row_style = template.attrs.get("s")
-    # Columns added to the right of the office's last one have no cell to copy in the row
-    # above: they take the look of its last cell (its borders, not a date format).
-    edge = max(shape, default=0)
-    borrowed = shape[edge].style if edge else None
-    if writer.styles.is_date(borrowed):
-        borrowed = None
-    added = {col for col in layout.headers if col > edge} if edge else set()
+    shape = _Shape.of(sheet, layout, template, writer, formulas or {}, forced, relocate)
     edits: list[Edit] = []
-    inserted: dict[int, list[bytes]] = {}
+    inserted: dict[int, io.BytesIO] = {}  # the new rows' XML, by where it goes (one copy)
     first = anchor + 1
     limit = footer if footer is not None else MAX_ROW + 1
+    attrs = {k: v for k, v in (template.attrs if template else {}).items()
+             if k not in {"r", "hidden", "collapsed"}}
+    openings: dict[tuple[int, int], str] = {}  # the <row> attributes, by span of cells
+    moved = sheet.row(footer) if footer is not None else None
     for offset, values in enumerate(rows):
         number = first + offset
         existing = sheet.row(number) if number < limit else None
-        current = {c.col: c for c in sheet.cells(existing)} if existing else {}
+        if existing is not None:
+            cells = shape.cells_over(existing, number, values, shared)
+            edits.append(Edit(existing.start, existing.end,
+                              merge_row(sheet, existing, cells, writer)))
+            continue
+        cells = shape.new_cells(number, values)
+        span = (min(cells, default=0), max(cells, default=0))
+        opening = openings.get(span)
+        if opening is None:
+            spanned = dict(attrs)
+            _fit_spans(spanned, cells)
+            opening = openings[span] = writer.attributes(spanned)
+        ahead = moved is not None and footer is not None and number >= footer
+        position = moved.start if ahead and moved is not None else sheet.insertion_point(number)
+        if position not in inserted:
+            inserted[position] = io.BytesIO()
+        inserted[position].write(writer.rendered_row(number, opening, list(cells.values())))
+    edits.extend(Edit(position, position, data.getvalue()) for position, data in inserted.items())
+    return AppendPlan(tuple(edits), anchor, first, first + len(rows) - 1)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What every new row takes from the row it is shaped on, decided once per column: its
+    cells' formats, the formula columns (their formula already relocated), the columns that
+    keep a blank formatted cell, and each column's letters."""
+
+    sheet: SheetXml
+    writer: CellWriter
+    row_style: str | None  # the template row's own format, when it has one
+    shaped: frozenset[int]  # the template's columns
+    framed: frozenset[int]  # those and the columns added on its right: kept formatted
+    formulas: dict[int, tuple[str, int]]  # column -> (relocated formula, the row it is for)
+    columns: frozenset[int]  # the columns every new row has a say in
+    order: tuple[int, ...]  # the same, in order
+    styles: dict[int, str | None] = field(default_factory=dict)  # a new cell's, by column
+    letters: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, sheet: SheetXml, layout: Layout, template: RowXml | None, writer: CellWriter,
+           formulas: Mapping[int, Calculated], forced: frozenset[int],
+           relocate: Callable[[str], str] | None) -> _Shape:
+        shape = {c.col: c for c in sheet.cells(template)} if template else {}
+        row_style = None
+        if template is not None and template.attrs.get("customFormat") in {"1", "true"}:
+            row_style = template.attrs.get("s")
+        # Columns added to the right of the office's last one have no cell to copy in the
+        # row above: they take the look of its last cell (its borders, not a date format).
+        edge = max(shape, default=0)
+        borrowed = shape[edge].style if edge else None
+        if writer.styles.is_date(borrowed):
+            borrowed = None
+        added = {col for col in layout.headers if col > edge} if edge else set()
+        relocated = {col: (relocate(calc.formula) if relocate is not None else calc.formula,
+                           calc.origin_row)
+                     for col, calc in formulas.items() if col not in forced}
+        columns = frozenset(shape) | frozenset(formulas) | added
+        made = cls(sheet, writer, row_style, frozenset(shape), frozenset(shape) | added,
+                   relocated, columns, tuple(sorted(columns)))
+        for col, cell in shape.items():
+            made.styles[col] = cell.style
+        for col in added - set(shape):
+            made.styles[col] = row_style or sheet.column_style(col) or borrowed
+        return made
+
+    def style(self, col: int) -> str | None:
+        """The format of a new cell in column ``col`` of a new row."""
+        if col not in self.styles:
+            self.styles[col] = self.row_style or self.sheet.column_style(col)
+        return self.styles[col]
+
+    def ref(self, col: int, line: str) -> str:
+        """The reference of the cell in column ``col`` of row ``line``."""
+        letters = self.letters.get(col)
+        if letters is None:
+            letters = self.letters[col] = column_letters(col)
+        return letters + line
+
+    def order_of(self, values: Mapping[int, CellValue]) -> Sequence[int]:
+        if values.keys() <= self.columns:
+            return self.order
+        return sorted(self.columns | values.keys())
+
+    def new_cells(self, number: int, values: Mapping[int, CellValue]) -> dict[int, bytes]:
+        """The cells of new row ``number`` (column -> <c>), in column order."""
+        writer, formulas, framed, styles = self.writer, self.formulas, self.framed, self.styles
         cells: dict[int, bytes] = {}
-        for col in sorted(set(shape) | set(values) | set(formulas) | added):
-            ref = f"{column_letters(col)}{number}"
-            here = current.get(col)
-            style = shape[col].style if col in shape else (
-                row_style or sheet.column_style(col) or (borrowed if col in added else None))
-            if here is not None and here.style and not (
-                    col in shape and writer.styles.is_plain(here.style)):
-                style = here.style  # a row the office formatted ahead keeps its formats
+        line = str(number)
+        for col in self.order_of(values):
+            style = styles[col] if col in styles else self.style(col)
+            ref = self.ref(col, line)
+            found = formulas.get(col)
+            if found is not None:
+                text = shift_formula(found[0], rows=number - found[1])
+                cells[col] = writer.formula(ref, text, style)
+                continue
             value = values.get(col)
-            if col in formulas and col not in forced:
+            if value is not None:
+                cells[col] = writer.value(ref, value, style)
+            elif style and col in framed:
+                cells[col] = writer.blank(ref, style)
+        return cells
+
+    def cells_over(self, existing: RowXml, number: int, values: Mapping[int, CellValue],
+                   shared: Sequence[str]) -> dict[int, bytes]:
+        """The cells to put in ``existing``, a row below the data that is only formatted
+        (column -> new <c>); a row the office formatted ahead keeps its formats."""
+        sheet, writer = self.sheet, self.writer
+        current = {c.col: c for c in sheet.cells(existing)}
+        cells: dict[int, bytes] = {}
+        for col in self.order_of(values):
+            ref = self.ref(col, str(number))
+            here = current.get(col)
+            style = self.style(col)
+            if here is not None and here.style and not (
+                    col in self.shaped and writer.styles.is_plain(here.style)):
+                style = here.style
+            value = values.get(col)
+            found = self.formulas.get(col)
+            if found is not None:
                 if here is not None and here.has_formula:
                     cells[col] = _without_cached_value(sheet.data[here.start:here.end])
                 else:
-                    calc = formulas[col]
-                    text = relocate(calc.formula) if relocate is not None else calc.formula
-                    text = shift_formula(text, rows=number - calc.origin_row)
+                    text = shift_formula(found[0], rows=number - found[1])
                     cells[col] = writer.formula(ref, text, style)
             elif value is not None:
                 if here is not None and (here.has_formula or here.text(shared).strip()):
                     raise PackageError(f"cell {ref} under the last row of the register is "
                                        "not empty; the new row would overwrite it")
                 cells[col] = writer.value(ref, value, style)
-            elif (col in shape or col in added) and style and (here is None or (
+            elif col in self.framed and style and (here is None or (
                     here.style != style and not here.has_formula
                     and not here.text(shared).strip())):
                 cells[col] = writer.blank(ref, style)
-        if existing is not None:
-            edits.append(Edit(existing.start, existing.end,
-                              merge_row(sheet, existing, cells, writer)))
-            continue
-        attrs = {k: v for k, v in (template.attrs if template else {}).items()
-                 if k not in {"r", "hidden", "collapsed"}}
-        _fit_spans(attrs, cells)
-        moved = sheet.row(footer) if footer is not None and number >= footer else None
-        position = moved.start if moved is not None else sheet.insertion_point(number)
-        inserted.setdefault(position, []).append(
-            writer.row(number, attrs, [cells[c] for c in sorted(cells)]))
-    edits.extend(Edit(position, position, b"".join(data)) for position, data in inserted.items())
-    return AppendPlan(tuple(edits), anchor, first, first + len(rows) - 1)
+        return cells
 
 
 def merge_row(sheet: SheetXml, row: RowXml, cells: Mapping[int, bytes],

@@ -10,11 +10,10 @@ not told to change is copied verbatim. Text in XML cannot hold a raw ``<``, so a
 from __future__ import annotations
 
 import bisect
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from lxml import etree
 
@@ -39,6 +38,7 @@ _FORMULA: Final = re.compile(_P + rb"f(?=[\s/>])(?P<a>[^>]*?)(?:/>|>(?P<t>.*?)</
                              re.DOTALL)
 _INLINE: Final = re.compile(_P + rb"is\s*>(?P<b>.*?)</(?P=p)is\s*>", re.DOTALL)
 _PHONETIC: Final = re.compile(_P + rb"rPh(?=[\s/>]).*?</(?P=p)rPh\s*>", re.DOTALL)
+_FEED: Final = 1 << 20  # bytes of an edit given to the parser at a time
 _TEXT: Final = re.compile(_P + rb"t(?=[\s/>])[^>]*?(?:/>|>(?P<t>.*?)</(?P=p)t\s*>)", re.DOTALL)
 
 
@@ -229,10 +229,11 @@ class SheetXml:
         closing = b"</" + (root[1] or b"") + b"worksheet>"
         tail_start, _ = self.tail()
         for edit in edits:
+            fragment: tuple[bytes, ...]
             if edit.start >= tail_start:
-                fragment = opening + edit.data
+                fragment = (opening, edit.data)
             elif edit.start >= self.data_start:
-                fragment = opening + edit.data + closing
+                fragment = (opening, edit.data, closing)
             else:
                 continue
             try:
@@ -317,12 +318,22 @@ def _quick_text(match: re.Match[bytes], shared: Sequence[str]) -> str:
     return decode_escapes(unescape(raw)) if kind is not None and kind[1] == b"str" else raw
 
 
-def _parse_row_by_row(fragment: bytes) -> None:
-    """Parse ``fragment`` (namespaces checked, entities not resolved, no network), letting
-    go of each row once it is read: an append's one edit may hold 20,000 new rows, whose
-    tree would take hundreds of megabytes."""
-    events = etree.iterparse(io.BytesIO(fragment), events=("end",), tag="{*}row",
-                             resolve_entities=False, no_network=True)
+def _parse_row_by_row(fragment: Sequence[bytes]) -> None:
+    """Parse the pieces of ``fragment`` as one document (namespaces checked, entities not
+    resolved, no network), letting go of each row once it is read: an append's one edit may
+    hold 20,000 new rows, whose tree would take hundreds of megabytes, and the pieces are fed
+    as they are, never joined into a copy of the edit."""
+    parser = etree.XMLPullParser(events=("end",), tag="{*}row", resolve_entities=False,
+                                 no_network=True)
+    for piece in fragment:
+        for start in range(0, len(piece), _FEED):
+            parser.feed(piece[start:start + _FEED])
+            _let_go(parser.read_events())
+    parser.close()
+    _let_go(parser.read_events())
+
+
+def _let_go(events: Iterator[tuple[str, Any]]) -> None:
     for _, row in events:
         row.clear(keep_tail=False)
         parent = row.getparent()
