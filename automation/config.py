@@ -20,6 +20,7 @@ from automation.deadlines.config import Deadlines
 from automation.errors import ConfigError
 from automation.improvement.config import Improvement
 from automation.indicators.config import Indicators
+from automation.intake.config import Intake
 from automation.logs.config import Logs
 from automation.mail_backends_config import MAIL_BACKEND_SECTIONS, ExchangeSettings, GraphSettings
 from automation.mail_config import MAIL_SECTIONS, MailConfig, load_mail_config
@@ -78,25 +79,6 @@ class Watch:
     stale_owner_hours: float = setting(
         12.0, "An Excel or LibreOffice owner file (~$…) older than this is called probably "
         "stale in status and the daily digest, with how to remove it.")
-
-
-@dataclass(frozen=True)
-class Intake:
-    max_file_mb: float = setting(50.0, "A dropped file larger than this is rejected unopened.")
-    max_uncompressed_mb: float = setting(
-        300.0, "A workbook whose parts expand beyond this is rejected (zip bomb guard).")
-    max_compression_ratio: float = setting(
-        200.0, "A workbook part compressed more than this ratio is rejected (zip bomb guard).")
-    max_rows: int = setting(100_000, "A sheet with more rows than this is rejected.")
-    max_cells: int = setting(
-        10_000_000, "A sheet whose range (rows × columns, as its XML declares it or as its "
-        "farthest cell reaches) is larger than this is rejected before it is read.")
-    reader_memory_mb: float = setting(
-        2048.0, "Memory the reader of one dropped file or mail may use (it reads in a child "
-        "process: past this, the file is refused and the watcher goes on).")
-    reader_seconds: float = setting(
-        120.0, "CPU time the reader may spend on one dropped file or mail before it is "
-        "refused.")
 
 
 SEND_MODES: Final = ("auto", "none", "draft", "send")

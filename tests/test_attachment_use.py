@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from automation.config import Intake
 from automation.errors import ConfigError, HeaderMismatch
 from automation.intake.attachment_use import (
     WELL_FIT,
@@ -23,6 +22,7 @@ from automation.intake.attachment_use import (
     document_kind,
 )
 from automation.intake.classify import Classifier, classify
+from automation.intake.config import Intake
 from automation.intake.headers import HeaderMatch, route_tables
 from automation.intake.mail import ParsedMail, parse_mail
 from automation.intake.mail_records import MailOffice, attachment_lines, mail_record

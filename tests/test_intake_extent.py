@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from automation.config import Intake
 from automation.errors import IntakeError
+from automation.intake.config import Intake
 from automation.intake.extent import Extent, measure_extent
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from automation.config import Intake
 from automation.errors import HeaderMismatch
 from automation.intake.answers import Scale, parse_scale, scale_of
+from automation.intake.config import Intake
 from automation.intake.forms import FormEntry, question_field
 from automation.intake.headers import route
 from automation.intake.spreadsheet import read_spreadsheet

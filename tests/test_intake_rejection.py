@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from automation.config import Intake
 from automation.intake import read_spreadsheet, write_rejection_copy, write_rejection_note
+from automation.intake.config import Intake
 from automation.intake.messages import ERRORS_HEADER, LINE_HEADER
 from automation.intake.validate import ValidationResult
 from automation.records import Rejection

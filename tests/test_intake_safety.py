@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import read_spreadsheet
+from automation.intake.config import Intake
 from automation.intake.safety import check_zip
 
 SPACES_MB = 50

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.config import Intake
 from automation.errors import IntakeError
 from automation.intake import SpreadsheetIntake, read_spreadsheet
+from automation.intake.config import Intake
 from automation.intake.spreadsheet import Spreadsheet, sniff_delimiter
 
 DATA = Path(__file__).resolve().parent / "data"

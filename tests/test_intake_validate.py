@@ -13,8 +13,8 @@ import openpyxl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from automation.config import Intake
 from automation.intake import read_spreadsheet
+from automation.intake.config import Intake
 from automation.intake.headers import route
 from automation.intake.spreadsheet import make_table
 from automation.intake.validate import (

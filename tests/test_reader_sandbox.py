@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.config import Intake
+from automation.intake.config import Intake
 from automation.intake.reader import InProcessReader, SheetRequest
 from automation.intake.sandbox import ANSWER_MORE, ANSWER_OK, CHUNK_RECORDS, SandboxReader
 from automation.intake.sandbox_worker import frames

@@ -24,7 +24,7 @@ from automation.intake import messages
 from automation.registers.xlsx.package import Package, PackageError
 
 if TYPE_CHECKING:
-    from automation.config import Intake
+    from automation.intake.config import Intake
 
 _NAMESPACES: Final = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                       "http://purl.oclc.org/ooxml/spreadsheetml/main")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 from automation.errors import IntakeError
 
 if TYPE_CHECKING:
-    from automation.config import Intake
+    from automation.intake.config import Intake
     from automation.intake.forms import FormEntry
     from automation.intake.mail import ParsedMail
     from automation.intake.tables import SpreadsheetIntake, Table

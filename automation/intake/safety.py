@@ -14,13 +14,11 @@ import zipfile
 from io import BytesIO
 from typing import TYPE_CHECKING, Final
 
-import olefile
-
 from automation.errors import IntakeError
 from automation.intake import messages
 
 if TYPE_CHECKING:
-    from automation.config import Intake
+    from automation.intake.config import Intake
 
 MB: Final = 1024 * 1024
 MAX_MEMBERS: Final = 10_000
@@ -102,6 +100,8 @@ def _odf_encrypted(archive: zipfile.ZipFile) -> bool:
 def ole_encrypted(data: bytes) -> bool:
     """True for an OLE file that is encrypted: an Office 2007+ workbook saved with a password
     (its package inside ``EncryptedPackage``), or a .xls whose globals hold a FILEPASS record."""
+    import olefile  # loaded with the first OLE file
+
     try:
         with olefile.OleFileIO(BytesIO(data)) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir()}

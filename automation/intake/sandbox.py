@@ -52,7 +52,7 @@ from automation.intake.reader import HeadRequest, MailBatch, MailRead, MailReque
 from automation.intake.tables import SpreadsheetIntake, Table
 
 if TYPE_CHECKING:
-    from automation.config import Intake
+    from automation.intake.config import Intake
     from automation.intake.mail import ParsedMail
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-# The spreadsheet parsers load as the child starts, while its parent is still loading; the
-# mail parsers load with the first mail.
+# What reads a CSV loads as the child starts, while its parent is still loading; what reads
+# workbooks (calamine, the size and formula checks) with the first workbook, and the mail
+# parsers with the first mail.
 import automation.intake.spreadsheet  # noqa: F401
 from automation import __version__
 from automation.errors import IntakeError

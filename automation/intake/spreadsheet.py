@@ -21,29 +21,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final
 
-from python_calamine import (
-    CalamineError,
-    CalamineWorkbook,
-    PasswordError,
-    SheetTypeEnum,
-    SheetVisibleEnum,
-)
-
 from automation.arrival import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 from automation.errors import IntakeError
 from automation.intake import messages
 from automation.intake.encoding import decode_csv
-from automation.intake.extent import check_extent
 from automation.intake.forms import FormEntry
-from automation.intake.formulas import uncached_formulas
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
-from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC, check_zip, ole_encrypted
+from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC
 from automation.intake.tables import Row, SpreadsheetIntake, Table
 from automation.intake.validate import is_blank, validate
 from automation.records import CellValue
 
 if TYPE_CHECKING:
-    from automation.config import Intake
+    from python_calamine import CalamineWorkbook
+
+    from automation.intake.config import Intake
 
 __all__ = ["Spreadsheet", "first_rows", "read_spreadsheet"]
 
@@ -99,11 +91,16 @@ class Spreadsheet:
         if not data:
             raise IntakeError(messages.unreadable(name, messages.NO_DATA))
         if data.startswith(ZIP_MAGIC):
+            from automation.intake.extent import check_extent
+            from automation.intake.safety import check_zip
+
             check_zip(data, limits, name=name)
             if self._xlsx:
                 check_extent(data, limits, name=name)
             self._workbook = self._open(data)
         elif data.startswith(OLE_MAGIC):
+            from automation.intake.safety import ole_encrypted
+
             # Office saves a password-protected .xlsx as OLE; a .xls says so in its globals.
             if self._xlsx or ole_encrypted(data):
                 raise IntakeError(messages.unreadable(name, messages.ENCRYPTED))
@@ -114,6 +111,8 @@ class Spreadsheet:
             raise IntakeError(messages.unreadable(name, messages.NOT_A_WORKBOOK))
 
     def _open(self, data: bytes) -> CalamineWorkbook:
+        from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
         try:
             return CalamineWorkbook.from_filelike(io.BytesIO(data))
         except (CalamineError, ValueError, OSError) as exc:
@@ -126,6 +125,8 @@ class Spreadsheet:
         """Worksheets a person can see (all worksheets if every one is hidden)."""
         if self._workbook is None:
             return (self._csv.sheet,) if self._csv else ()
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
         meta = [m for m in self._workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         visible = [m.name for m in meta if m.visible == SheetVisibleEnum.Visible]
         return tuple(visible or [m.name for m in meta])
@@ -137,6 +138,8 @@ class Spreadsheet:
             if head is None:
                 return self._csv
             return Table(self._csv.sheet, tuple(r for r in self._csv.rows if r.number <= head))
+        from python_calamine import CalamineError
+
         try:
             worksheet = self._workbook.get_sheet_by_name(sheet)
             end = worksheet.end
@@ -150,6 +153,8 @@ class Spreadsheet:
         except (CalamineError, ValueError, OverflowError) as exc:
             raise IntakeError(messages.unreadable(self.name, messages.CORRUPT)) from exc
         if self._xlsx:
+            from automation.intake.formulas import uncached_formulas
+
             if sheet not in self._formulas:  # the same sheet is read for its head, then whole
                 self._formulas[sheet] = uncached_formulas(self.data, sheet)
             rows = _with_formula_texts(rows, self._formulas[sheet], head=head)

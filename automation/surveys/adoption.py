@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from automation.config import Intake
 from automation.errors import ConfigError, IntakeError
 from automation.intake.answers import Scale, parse_scale
+from automation.intake.config import Intake
 from automation.intake.form_rows import plan_survey
 from automation.intake.forms import QUESTION_FIELDS, REGISTER, FormEntry, find_survey
 from automation.intake.headers import HEADER_SCAN_ROWS, HeaderMatch
