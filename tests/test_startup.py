@@ -128,16 +128,6 @@ def test_every_command_is_found_in_the_module_the_table_names() -> None:
     assert {c.callback.__module__ for c in main.commands.values() if c.callback} == modules
 
 
-def test_an_ingest_without_a_mailbox_loads_no_mailbox_library(tmp_path: Path) -> None:
-    root = tmp_path / "office"
-    assert run_cli(tmp_path, "--dir", str(root), "init").code in (0, None)
-    dropped = write_xlsx(root / "inbox" / "reclamations" / "plainte.xlsx", COMPLAINT)
-    run = run_cli(tmp_path, "--dir", str(root), "ingest", str(dropped))
-    assert run.code in (0, None), run.output
-    assert "processed" in run.output
-    assert sorted(run.modules & {"exchangelib", "msal", "imapclient"}) == []
-
-
 def test_an_ingest_that_writes_no_letter_and_refuses_no_row_loads_neither_openpyxl_nor_docxtpl(
         tmp_path: Path) -> None:
     root = tmp_path / "office"
@@ -154,17 +144,18 @@ def test_an_ingest_that_writes_no_letter_and_refuses_no_row_loads_neither_openpy
     assert sorted(run.modules & {"openpyxl", "numpy", "docxtpl", "docx", "jinja2"}) == []
 
 
-def test_an_ingest_of_a_spreadsheet_loads_no_mail_parser_sender_or_watcher(
+def test_an_ingest_of_a_spreadsheet_loads_no_mailbox_mail_parser_sender_or_watcher(
         tmp_path: Path) -> None:
-    """What only mails, sending, watching and the indicators need stays unloaded when an
-    ``ingest`` from a scheduler takes in a dropped workbook."""
+    """What only mailboxes, mails, sending, watching and the indicators need stays unloaded
+    when an ``ingest`` from a scheduler takes in a dropped workbook."""
     root = tmp_path / "office"
     assert run_cli(tmp_path, "--dir", str(root), "init").code in (0, None)
     dropped = write_xlsx(root / "inbox" / "reclamations" / "plainte.xlsx", COMPLAINT)
     run = run_cli(tmp_path, "--dir", str(root), "ingest", str(dropped))
     assert run.code in (0, None), run.output
     assert "processed" in run.output
-    assert sorted(run.modules & {"email", "smtplib", "watchdog", "tnefparse", "oxmsg"}) == []
+    assert sorted(run.modules & {"exchangelib", "msal", "imapclient", "email", "smtplib",
+                                 "watchdog", "tnefparse", "oxmsg"}) == []
     unwanted = ("automation.intake.mail", "automation.intake.forms",
                 "automation.intake.spreadsheet", "automation.pipeline.mail_steps",
                 "automation.pipeline.watch", "automation.pipeline.reminders",
