@@ -16,8 +16,6 @@ from automation.pipeline.office import Office
 from automation.pipeline.sent import unsent_steps
 from automation.surveys.rates import invited_base
 
-__all__ = ["due_now", "never"]
-
 
 def due_now(office: Office, *, include_later: bool = False,
             interrupted: Callable[[], bool] = never) -> list[DueItem]:

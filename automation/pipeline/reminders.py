@@ -24,7 +24,8 @@ from automation.deadlines.digest import DIGEST_LOG_FILE, DigestLog, digest_due, 
 from automation.errors import Interrupted
 from automation.letters.smtp import SmtpSender
 from automation.mail_config import SmtpSettings
-from automation.pipeline.deadlines import due_now, never
+from automation.pipeline.deadlines import due_now
+from automation.pipeline.due_list import never
 from automation.pipeline.housekeeping import owner_notices
 from automation.pipeline.office import Office
 
