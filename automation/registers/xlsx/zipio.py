@@ -17,19 +17,22 @@ flushed in full (``Z_FULL_FLUSH``: the output ends on a byte, and nothing after 
 anything before it, so a decoder can start there); and :class:`Stored` spans, compressed bytes
 of an earlier version of the member copied as they are — valid only when that span too lay
 between two such full flushes, which is how the earlier version was written. The CRC-32 of
-the whole is then combined from the pieces' own (:func:`~.crc.crc32_combine`).
+the whole is then combined from the pieces' own (:func:`~.crc.crc32_combine`). A large member
+is deflated in a thread of its own while the caller makes its next pieces (:class:`_Deflation`).
 """
 
 from __future__ import annotations
 
+import queue
 import struct
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, Final, TypeAlias
 
 from automation.registers.xlsx.crc import crc32_combine
 
@@ -37,6 +40,8 @@ CHUNK: Final = 1 << 20
 _LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")  # the zip format's local file header
 _LOCAL_SIGNATURE: Final = b"PK\x03\x04"
 _ZIP64_LIMIT: Final = (1 << 31) - 1
+BEHIND_FROM: Final = 4 * CHUNK  # members this large are deflated in a thread of their own
+BEHIND: Final = 4  # pieces made ahead of the deflating thread, at most
 
 
 class ZipStreamError(Exception):
@@ -124,6 +129,9 @@ class Stored:
     stored_crc: int
 
 
+Piece: TypeAlias = bytes | Flush | Stored  # what PackageWriter.deflated takes
+
+
 class _PassThrough:
     """A "compressor" for data that is compressed already."""
 
@@ -197,6 +205,117 @@ class Spool:
         self.path.unlink(missing_ok=True)
 
 
+class _Deflation:
+    """The deflate stream of one member of :meth:`PackageWriter.deflated`.
+
+    Its pieces (inflated bytes, :class:`Flush` marks, :class:`Stored` spans) are first
+    :meth:`counted`, in order, for what they inflate to; then :meth:`take` deflates them, in
+    the same order — in another thread, for a large member (:func:`_taken_behind`). That
+    thread does little besides zlib's own work, which lets go of the interpreter: the
+    checksum of the inflated bytes is the caller's, and the compressed bytes are written to
+    the member in batches of about :data:`CHUNK`.
+    """
+
+    def __init__(self, sink: IO[bytes], name: str) -> None:
+        self.sink = sink
+        self.name = name
+        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.crc = 0  # of the inflated bytes counted so far
+        self.size = 0  # inflated bytes counted so far
+        self.written = 0  # compressed bytes so far
+        self.since = 0  # CRC-32 of the compressed bytes since the last full flush
+        self.flushed = True  # nothing was compressed since a full flush (or the start)
+        self._held: list[bytes] = []  # compressed bytes not written yet
+        self._holding = 0
+
+    def counted(self, piece: Piece) -> Piece:
+        """``piece``, counted towards the member's inflated size and checksum."""
+        if isinstance(piece, bytes):
+            self.crc = zlib.crc32(piece, self.crc)
+            self.size += len(piece)
+        elif isinstance(piece, Flush):
+            piece.inflated = self.size
+        else:
+            self.crc = crc32_combine(self.crc, piece.crc, piece.size)
+            self.size += piece.size
+        return piece
+
+    def take(self, piece: Piece) -> None:
+        """Deflate ``piece`` (counted before) into the member."""
+        if isinstance(piece, bytes):
+            if piece:
+                self._out(self.compressor.compress(piece))
+                self.flushed = False
+        elif isinstance(piece, Flush):
+            self._out(self.compressor.flush(zlib.Z_FULL_FLUSH))
+            piece.offset, piece.crc = self.written, self.since
+            self.since = 0
+            self.flushed = True
+        else:
+            self._stored(piece)
+
+    def finish(self) -> None:
+        self._out(self.compressor.flush())
+        self._write()
+
+    def _stored(self, piece: Stored) -> None:
+        if not self.flushed:
+            raise ZipStreamError(f"part {self.name}: stored bytes not after a full flush")
+        copied = 0
+        for out in raw_chunks(piece.path, piece.info, start=piece.start, end=piece.end):
+            copied = zlib.crc32(out, copied)
+            self._out(out)
+        if copied != piece.stored_crc:
+            raise ZipStreamError(f"part {piece.info.filename} changed since it was read")
+
+    def _out(self, out: bytes) -> None:
+        if out:
+            self.since = zlib.crc32(out, self.since)
+            self.written += len(out)
+            self._held.append(out)
+            self._holding += len(out)
+            if self._holding >= CHUNK:
+                self._write()
+
+    def _write(self) -> None:
+        self.sink.write(b"".join(self._held))
+        self._held, self._holding = [], 0
+
+
+class _End:
+    """What :func:`_taken_behind` queues after the last piece."""
+
+
+def _taken_behind(pieces: Iterable[Piece], take: Callable[[Piece], None]) -> None:
+    """``take`` each of ``pieces`` in order, in a thread of its own, while this thread makes
+    the next ones: zlib lets go of the interpreter while it deflates, so deflating a large
+    part costs about nothing beside the Python code that makes its pieces. At most
+    :data:`BEHIND` pieces wait; an error on either side stops both and is raised here."""
+    waiting: queue.Queue[Piece | _End] = queue.Queue(BEHIND)
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        while not isinstance(piece := waiting.get(), _End):
+            if not failed:
+                try:
+                    take(piece)
+                except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                    failed.append(exc)
+
+    worker = threading.Thread(target=work, name="deflate", daemon=True)
+    worker.start()
+    try:
+        for piece in pieces:
+            if failed:
+                break
+            waiting.put(piece)
+    finally:
+        waiting.put(_End())
+        worker.join()
+    if failed:
+        raise failed[0]
+
+
 class PackageWriter:
     """A new package written member by member, in the order the caller gives them."""
 
@@ -230,61 +349,28 @@ class PackageWriter:
             for chunk in data:
                 sink.write(chunk)
 
-    def deflated(self, info: zipfile.ZipInfo, pieces: Iterable[bytes | Flush | Stored]) -> None:
+    def deflated(self, info: zipfile.ZipInfo, pieces: Iterable[Piece]) -> None:
         """Member ``info`` (name, date, attributes…) made of ``pieces``, deflated (module
-        docstring). ``info.file_size`` is taken as a guess of the size, for zip64."""
+        docstring). ``info.file_size`` is taken as a guess of the size, for zip64. A large
+        member is deflated in a thread of its own while the caller's makes its next pieces
+        (:func:`_taken_behind`)."""
         member = _member(info)
         member.compress_type = zipfile.ZIP_DEFLATED
-        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        crc = size = written = since = 0
-        flushed = True  # nothing was given to the compressor since a full flush (or the start)
         member.file_size = info.file_size
         with self._zip.open(member, "w", force_zip64=info.file_size > _ZIP64_LIMIT // 2) as sink:
             if not hasattr(sink, "_compressor") or not hasattr(sink, "_crc"):
                 raise ZipStreamError("this Python's zipfile cannot take stored bytes")
             sink._compressor = _PassThrough()
-            for piece in pieces:
-                if isinstance(piece, bytes):
-                    if not piece:
-                        continue
-                    crc = zlib.crc32(piece, crc)
-                    size += len(piece)
-                    out = compressor.compress(piece)
-                    flushed = False
-                elif isinstance(piece, Flush):
-                    out = compressor.flush(zlib.Z_FULL_FLUSH)
-                    written += len(out)
-                    piece.offset, piece.inflated = written, size
-                    piece.crc = zlib.crc32(out, since)
-                    since = 0
-                    sink.write(out)
-                    flushed = True
-                    continue
-                else:
-                    if not flushed:
-                        raise ZipStreamError(f"part {info.filename}: stored bytes not after a "
-                                             "full flush")
-                    copied = 0
-                    for out in raw_chunks(piece.path, piece.info, start=piece.start,
-                                          end=piece.end):
-                        copied = zlib.crc32(out, copied)
-                        since = zlib.crc32(out, since)
-                        written += len(out)
-                        sink.write(out)
-                    if copied != piece.stored_crc:
-                        raise ZipStreamError(f"part {piece.info.filename} changed since it "
-                                             "was read")
-                    crc = crc32_combine(crc, piece.crc, piece.size)
-                    size += piece.size
-                    continue
-                if out:
-                    since = zlib.crc32(out, since)
-                    written += len(out)
-                    sink.write(out)
-            out = compressor.flush()
-            sink.write(out)
-            sink._crc = crc
-            setattr(sink, "_file_size", size)  # noqa: B010 - a private field, see raw()
+            deflation = _Deflation(sink, info.filename)
+            counted = map(deflation.counted, pieces)
+            if info.file_size >= BEHIND_FROM:
+                _taken_behind(counted, deflation.take)
+            else:
+                for piece in counted:
+                    deflation.take(piece)
+            deflation.finish()
+            sink._crc = deflation.crc
+            setattr(sink, "_file_size", deflation.size)  # noqa: B010 - a private field, see raw()
 
     def spooled(self, info: zipfile.ZipInfo, spool: Spool) -> None:
         """Member ``info`` holding what was written into ``spool``."""
