@@ -30,9 +30,9 @@ from automation.registers.xlsx.zipio import (
     ZipStreamError,
 )
 
-# The size a member is said to have beforehand: a small one is deflated in the caller's
-# thread, a large one in a thread of its own; both must write the same member.
-IN_THREAD = pytest.mark.parametrize("guess", [0, BEHIND_FROM], ids=["inline", "in-thread"])
+# After how many bytes a member goes on being deflated in a thread of its own: never, or
+# after its first piece; both must write the same member.
+IN_THREAD = pytest.mark.parametrize("behind_from", [1 << 62, 1], ids=["inline", "in-thread"])
 
 
 @given(st.binary(max_size=2000), st.binary(max_size=2000))
@@ -55,28 +55,27 @@ def rows(first: int, count: int) -> bytes:
                     % (n, n, n * 7919 % 1000) for n in range(first, first + count))
 
 
-def write(path: Path, pieces: Iterable[bytes | Flush | Stored], guess: int = 0,
+def write(path: Path, pieces: Iterable[bytes | Flush | Stored], behind_from: int = BEHIND_FROM,
           ) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", (2026, 11, 23, 9, 30, 0))
-    info.file_size = guess
     with PackageWriter(path) as out:
-        out.deflated(info, pieces)
+        out.deflated(info, pieces, behind_from=behind_from)
     with zipfile.ZipFile(path) as archive:
         return archive.getinfo(info.filename)
 
 
 @IN_THREAD
 def test_a_span_between_full_flushes_is_copied_into_another_member_as_stored(
-        tmp_path: Path, guess: int) -> None:
+        tmp_path: Path, behind_from: int) -> None:
     head, middle, tail = b"<sheetData>", rows(1, 3000), rows(3001, 5) + b"</sheetData>"
     start, end = Flush(), Flush()
-    first = write(tmp_path / "first.xlsx", [head, start, middle, end, tail], guess)
+    first = write(tmp_path / "first.xlsx", [head, start, middle, end, tail], behind_from)
     assert start.inflated == len(head) and end.inflated == len(head) + len(middle)
     span = Stored(tmp_path / "first.xlsx", first, start.offset, end.offset, zlib.crc32(middle),
                   len(middle), end.crc)
     new_tail = rows(3001, 40) + b"</sheetData>"
     again = Flush()
-    second = write(tmp_path / "second.xlsx", [b"<sheetData >", again, span, new_tail], guess)
+    second = write(tmp_path / "second.xlsx", [b"<sheetData >", again, span, new_tail], behind_from)
     with zipfile.ZipFile(tmp_path / "second.xlsx") as archive:
         assert archive.testzip() is None  # inflates to the CRC the writer combined
         assert archive.read(second) == b"<sheetData >" + middle + new_tail
@@ -86,29 +85,29 @@ def test_a_span_between_full_flushes_is_copied_into_another_member_as_stored(
 
 @IN_THREAD
 def test_stored_bytes_that_changed_or_follow_no_flush_are_refused(tmp_path: Path,
-                                                                    guess: int) -> None:
+                                                                    behind_from: int) -> None:
     start, end = Flush(), Flush()
     middle = rows(1, 500)
-    first = write(tmp_path / "first.xlsx", [b"<a>", start, middle, end, b"</a>"], guess)
+    first = write(tmp_path / "first.xlsx", [b"<a>", start, middle, end, b"</a>"], behind_from)
     span = Stored(tmp_path / "first.xlsx", first, start.offset, end.offset, zlib.crc32(middle),
                   len(middle), end.crc ^ 1)
     with pytest.raises(ZipStreamError, match="changed"):
-        write(tmp_path / "changed.xlsx", [b"<a>", Flush(), span, *[rows(1, 50)] * 20], guess)
+        write(tmp_path / "changed.xlsx", [b"<a>", Flush(), span, *[rows(1, 50)] * 20], behind_from)
     with pytest.raises(ZipStreamError, match="full flush"):
-        write(tmp_path / "unflushed.xlsx", [b"<a>", span], guess)
+        write(tmp_path / "unflushed.xlsx", [b"<a>", span], behind_from)
     assert [t.name for t in threading.enumerate() if t.name == "deflate"] == []
 
 
 @IN_THREAD
 def test_a_member_whose_pieces_fail_half_way_raises_their_error_and_leaves_no_thread(
-        tmp_path: Path, guess: int) -> None:
+        tmp_path: Path, behind_from: int) -> None:
     def pieces() -> Iterator[bytes]:
         for n in range(40):
             yield rows(n * 100 + 1, 100)
         raise ValueError("la source s'est arrêtée")
 
     with pytest.raises(ValueError, match="arrêtée"):
-        write(tmp_path / "broken.xlsx", pieces(), guess)
+        write(tmp_path / "broken.xlsx", pieces(), behind_from)
     assert [t.name for t in threading.enumerate() if t.name == "deflate"] == []
 
 
@@ -116,7 +115,8 @@ def test_a_large_member_is_deflated_beside_its_pieces_as_zipfile_deflates_it(
         tmp_path: Path) -> None:
     chance = random.Random(7)
     pieces = [rows(n * 2000 + 1, 2000) + chance.randbytes(200) for n in range(40)]
-    info = write(tmp_path / "large.xlsx", pieces, BEHIND_FROM)
+    assert sum(map(len, pieces)) > BEHIND_FROM
+    info = write(tmp_path / "large.xlsx", pieces)
     with zipfile.ZipFile(tmp_path / "large.xlsx") as archive:
         assert archive.testzip() is None
         assert archive.read(info) == b"".join(pieces)

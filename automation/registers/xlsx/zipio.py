@@ -40,7 +40,7 @@ CHUNK: Final = 1 << 20
 _LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")  # the zip format's local file header
 _LOCAL_SIGNATURE: Final = b"PK\x03\x04"
 _ZIP64_LIMIT: Final = (1 << 31) - 1
-BEHIND_FROM: Final = 4 * CHUNK  # members this large are deflated in a thread of their own
+BEHIND_FROM: Final = 4 * CHUNK  # bytes of a member after which it is deflated in a thread
 BEHIND: Final = 4  # pieces made ahead of the deflating thread, at most
 
 
@@ -349,11 +349,12 @@ class PackageWriter:
             for chunk in data:
                 sink.write(chunk)
 
-    def deflated(self, info: zipfile.ZipInfo, pieces: Iterable[Piece]) -> None:
+    def deflated(self, info: zipfile.ZipInfo, pieces: Iterable[Piece], *,
+                 behind_from: int = BEHIND_FROM) -> None:
         """Member ``info`` (name, date, attributes…) made of ``pieces``, deflated (module
-        docstring). ``info.file_size`` is taken as a guess of the size, for zip64. A large
-        member is deflated in a thread of its own while the caller's makes its next pieces
-        (:func:`_taken_behind`)."""
+        docstring). ``info.file_size`` is taken as a guess of the size, for zip64. Once
+        ``behind_from`` bytes were given, the rest is deflated in a thread of its own while
+        the caller's makes the next pieces (:func:`_taken_behind`)."""
         member = _member(info)
         member.compress_type = zipfile.ZIP_DEFLATED
         member.file_size = info.file_size
@@ -363,11 +364,11 @@ class PackageWriter:
             sink._compressor = _PassThrough()
             deflation = _Deflation(sink, info.filename)
             counted = map(deflation.counted, pieces)
-            if info.file_size >= BEHIND_FROM:
-                _taken_behind(counted, deflation.take)
-            else:
-                for piece in counted:
-                    deflation.take(piece)
+            for piece in counted:
+                deflation.take(piece)
+                if deflation.size >= behind_from:
+                    _taken_behind(counted, deflation.take)
+                    break
             deflation.finish()
             sink._crc = deflation.crc
             setattr(sink, "_file_size", deflation.size)  # noqa: B010 - a private field, see raw()
