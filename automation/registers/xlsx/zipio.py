@@ -1,11 +1,10 @@
 """Zip members read and written as streams, and copied without being inflated.
 
 A register's sheet part is tens of megabytes once inflated; it is never held whole. Its
-members are read in chunks (:func:`chunks`), rewritten into a :class:`Spool` (deflated as
-they go, into a temporary file beside the workbook), and the new package is then assembled
-in the original order: each untouched member copied as it is stored — its compressed bytes,
-its CRC, its name, date and attributes — and each rewritten one from its spool
-(:class:`PackageWriter`). :mod:`zipfile` reads and writes the archive; it has no call for a
+members are read in chunks (:func:`chunks`) and the new package is written in the original
+order (:class:`PackageWriter`): each untouched member copied as it is stored — its
+compressed bytes, its CRC, its name, date and attributes — and each rewritten one deflated
+as its new bytes come. :mod:`zipfile` reads and writes the archive; it has no call for a
 member whose compressed bytes are already known, so :meth:`PackageWriter.raw` hands them to a
 member opened for writing with a compressor that passes them through (the sizes and CRC are
 then set to those of the data they inflate to). When that is not possible, the member is
@@ -150,59 +149,6 @@ def _member(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     member.create_system = info.create_system
     member.comment = info.comment
     return member
-
-
-class Spool:
-    """A member's new content, deflated as it is written, kept in a temporary file.
-
-    Use as a context manager; ``write`` the inflated bytes, then give the spool to
-    :meth:`PackageWriter.spooled`. The temporary file goes away on exit.
-    """
-
-    def __init__(self, path: Path, *, compress_type: int = zipfile.ZIP_DEFLATED) -> None:
-        self.path = path
-        self.compress_type = compress_type
-        self.crc = 0
-        self.size = 0
-        self.compressed = 0
-        self._handle: IO[bytes] | None = path.open("wb")
-        self._compressor = (zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-                            if compress_type == zipfile.ZIP_DEFLATED else None)
-
-    def write(self, data: bytes) -> None:
-        assert self._handle is not None
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        out = self._compressor.compress(data) if self._compressor is not None else data
-        self.compressed += len(out)
-        self._handle.write(out)
-
-    def finish(self) -> None:
-        if self._handle is None:
-            return
-        if self._compressor is not None:
-            out = self._compressor.flush()
-            self.compressed += len(out)
-            self._handle.write(out)
-        self._handle.close()
-        self._handle = None
-
-    def stored(self) -> Iterator[bytes]:
-        """The compressed bytes, once :meth:`finish` was called."""
-        self.finish()
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-        self.path.unlink(missing_ok=True)
 
 
 class _Deflation:
@@ -372,12 +318,6 @@ class PackageWriter:
             deflation.finish()
             sink._crc = deflation.crc
             setattr(sink, "_file_size", deflation.size)  # noqa: B010 - a private field, see raw()
-
-    def spooled(self, info: zipfile.ZipInfo, spool: Spool) -> None:
-        """Member ``info`` holding what was written into ``spool``."""
-        member = _member(info)
-        member.compress_type = spool.compress_type
-        self.raw(member, spool.stored(), crc=spool.crc, size=spool.size)
 
     def raw(self, info: zipfile.ZipInfo, stored: Iterable[bytes], *, crc: int, size: int) -> None:
         """Member ``info`` whose stored bytes are ``stored``, inflating to ``size`` bytes."""
