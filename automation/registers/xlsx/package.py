@@ -34,6 +34,7 @@ _PHONETIC: Final = re.compile(rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)rPh(?=[\s/>]).*?<
 _TEXT: Final = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?t(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?t\s*>)",
     re.DOTALL)
+_PLAIN_ITEM: Final = b"<si><t>"  # the start of an item of one run, written without attributes
 _ENTITY: Final = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED: Final = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -283,9 +284,12 @@ class SharedStrings(Sequence[str]):
             start = self._starts[index]  # IndexError as a list would
             end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size
         item = self._item(start, end)
-        if b"rPh" in item:
-            item = _PHONETIC.sub(b"", item)
-        text = b"".join(t[1] or b"" for t in _TEXT.finditer(item)).decode("utf-8")
+        if item.startswith(_PLAIN_ITEM) and item.count(b"<") == 4:  # <si><t>…</t></si>
+            text = item[len(_PLAIN_ITEM):item.index(b"</t>")].decode("utf-8")
+        else:
+            if b"rPh" in item:
+                item = _PHONETIC.sub(b"", item)
+            text = b"".join(t[1] or b"" for t in _TEXT.finditer(item)).decode("utf-8")
         return decode_escapes(xml_unescape(text))
 
 

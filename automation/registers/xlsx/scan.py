@@ -91,6 +91,9 @@ class CellFinder:
     def __init__(self, col: int) -> None:
         self.col = col
         self.letters = column_letters(col).encode()
+        # the cell as Excel writes a text in it: read without the general expressions
+        self._plain = re.compile(rb'<c r="' + self.letters
+                                 + rb'[0-9]+"(?: s="[0-9]+")? t="s"><v>([0-9]+)</v></c>')
 
     def cell(self, piece: RowPiece) -> re.Match[bytes] | None:
         data = piece.data
@@ -108,6 +111,15 @@ class CellFinder:
 
     def text(self, piece: RowPiece, shared: Sequence[str]) -> tuple[str, bool]:
         """The cell's text (stripped) and whether it holds a formula."""
+        data = piece.data
+        found = data.find(b' r="%s%d"' % (self.letters, piece.number))
+        if found > 0:
+            plain = self._plain.match(data, found - 2)
+            if plain is not None:
+                try:
+                    return shared[int(plain[1])].strip(), False
+                except IndexError:
+                    return "", False
         match = self.cell(piece)
         if match is None:
             return "", False

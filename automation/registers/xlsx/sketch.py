@@ -31,6 +31,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Final, overload
 
 from automation.registers.xlsx.footer import FILL_DOWN_LOOKBACK
@@ -181,12 +182,18 @@ class SketchBuilder:
         if not anchor:
             self._window.append(entry)
             return []
-        released = [*self._before, *self._window]
-        self._before.extend(self._window)
+        before, window = self._before, self._window
+        over = len(before) + len(window) - (before.maxlen or 0)  # rows that leave for good
+        if over <= 0:
+            gone = []
+        elif over == 1 and before:  # one anchor after another: the oldest row before goes
+            gone = [before[0][1]]
+        else:
+            gone = [p for _, p in islice(chain(before, window), over)]
+        before.extend(window)
         self._window = [entry]
         self._window_number = piece.number
-        cut = len(released) - len(self._before)
-        return [p for _, p in released[:max(cut, 0)]]
+        return gone
 
     def window_rows(self) -> list[RowPiece]:
         return [p for _, p in self._window]
