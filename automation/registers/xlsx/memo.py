@@ -45,6 +45,7 @@ from automation.registers.xlsx.rows import HEADER_SCAN_ROWS
 from automation.registers.xlsx.stream import SkipMissed
 from automation.registers.xlsx.zipio import (
     Flush,
+    Spooled,
     Stored,
     ZipStreamError,
     inflated_range,
@@ -239,8 +240,9 @@ class Region:
         self.crc = zlib.crc32(data, self.crc)
         self.count += count
 
-    def stored(self, span: Stored, count: int) -> None:
-        """Rows copied as stored bytes (those of the memo the append was read with)."""
+    def stored(self, span: Stored | Spooled, count: int) -> None:
+        """Rows copied as deflated bytes (those of the memo the append was read with, or
+        those the scan deflated)."""
         self.size += span.size
         self.crc = crc32_combine(self.crc, span.crc, span.size)
         self.count += count

@@ -26,6 +26,7 @@ from typing import Final, overload
 from automation.errors import RegisterError
 from automation.registers.binding import RegisterBinding
 from automation.registers.ids import IdScheme
+from automation.registers.xlsx import middle as middle_rows
 from automation.registers.xlsx.footer import FILL_DOWN_LOOKBACK, DataEnd, find_end, is_total_label
 from automation.registers.xlsx.formulas import column_letters
 from automation.registers.xlsx.locate import (
@@ -35,6 +36,7 @@ from automation.registers.xlsx.locate import (
     header_layout,
 )
 from automation.registers.xlsx.memo import ScanMemo, without_middle
+from automation.registers.xlsx.middle import MiddleSpool, SpooledMiddle
 from automation.registers.xlsx.package import Package, PackageError, SharedStrings
 from automation.registers.xlsx.rows import HEADER_SCAN_ROWS, Layout
 from automation.registers.xlsx.sheet import SheetXml, _cell, _quick_text
@@ -159,6 +161,7 @@ class Scanned:
     end: DataEnd
     ids: IdIndex
     memo: ScanMemo | None = None  # the memo its middle rows were passed over with
+    middle: SpooledMiddle | None = None  # its middle rows deflated as read (:mod:`.middle`)
 
 
 def part_stream(archive: zipfile.ZipFile, part: str) -> SheetStream:
@@ -269,31 +272,55 @@ def build_sketch(stream: SheetStream, pieces: Iterator[RowPiece], classify: Clas
 
 def scan_register(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding, *,
                   wanted: Collection[str] = (), lines: Collection[int] = (),
-                  keep_all: bool = False, memo: ScanMemo | None = None) -> Scanned:
+                  keep_all: bool = False, memo: ScanMemo | None = None,
+                  spool: bool = False) -> Scanned:
     """Read the register's sheet once (module docstring); ``wanted``: ids whose rows a write
     needs, with those of the ids above them in the same year; ``lines``: rows it needs;
-    ``memo``: the tool's memo of the part, used when it fits."""
+    ``memo``: the tool's memo of the part, used when it fits; ``spool``: when every row is
+    read, deflate the middle ones as they are, for the write (:mod:`.middle`)."""
     if memo is not None and not keep_all and not lines and memo.allows(binding.id_scheme,
                                                                         wanted):
         try:
-            scanned = _scan(package, archive, binding, wanted, lines, keep_all, memo)
+            scanned = _scan(package, archive, binding, wanted, lines, keep_all, memo, spool)
             if scanned.memo is not None:
                 log.debug("%s: %d middle rows passed over with the memo", binding.key,
                           memo.count)
             return scanned
         except MemoStale as exc:
             log.debug("%s: the memo does not fit (%s); every row is read", binding.key, exc)
-    return _scan(package, archive, binding, wanted, lines, keep_all, None)
+    return _scan(package, archive, binding, wanted, lines, keep_all, None, spool)
 
 
 def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
           wanted: Collection[str], lines: Collection[int], keep_all: bool,
-          memo: ScanMemo | None) -> Scanned:
+          memo: ScanMemo | None, spool: bool) -> Scanned:
     part, name, layout, missing = locate_streaming(package, archive, binding)
     if memo is not None and not memo.fits(archive.getinfo(part)):
         memo = None
-    shared = package.shared_strings()
     opened = open_part(archive, part, memo)
+    middle: MiddleSpool | None = None
+    if (spool and memo is None and not keep_all and opened.following is not None
+            and archive.getinfo(part).file_size >= middle_rows.MIN_BYTES):
+        middle = MiddleSpool(opened.following.number, least=middle_rows.MIN_BYTES)
+    try:
+        scanned = _scanned(package, binding, part, name, layout, missing, opened, wanted,
+                           lines, keep_all, memo, middle)
+    except BaseException:
+        if middle is not None:
+            middle.close()
+        raise
+    if middle is not None:
+        scanned.middle = middle.finish(scanned.sketch.rows)
+        if scanned.middle is not None:
+            log.debug("%s: %d middle rows deflated as read", binding.key, scanned.middle.count)
+    return scanned
+
+
+def _scanned(package: Package, binding: RegisterBinding, part: str, name: str,
+             layout: Layout, missing: tuple[str, ...], opened: Opened,
+             wanted: Collection[str], lines: Collection[int], keep_all: bool,
+             memo: ScanMemo | None, middle: MiddleSpool | None) -> Scanned:
+    shared = package.shared_strings()
     sheet = RegisterSheet(part, name, opened.top_xml, layout, missing)
     read_tables(package, sheet)
     header = layout.header_row
@@ -336,6 +363,8 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     def released(piece: RowPiece) -> None:
         if texts.pop(piece.number, None) is not None:
             ids.note_parsed(parsed_ids.pop(piece.number))
+        if middle is not None:
+            middle.released(piece)
 
     sketch = opened.sketch(classify, keep_all=keep_all, released=released)
     sketch.take_strings(shared)

@@ -24,7 +24,9 @@ column or a broken part in its own words).
 
 from __future__ import annotations
 
+import logging
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +47,7 @@ from automation.registers.xlsx.identity import (
 from automation.registers.xlsx.journal_scan import scan_journal
 from automation.registers.xlsx.locate import RegisterSheet
 from automation.registers.xlsx.memo import Region, ScanMemo, without_middle
+from automation.registers.xlsx.middle import SpooledMiddle
 from automation.registers.xlsx.moves import Transform, references_at_or_below, rewrite_cells
 from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.readback import extract
@@ -55,8 +58,15 @@ from automation.registers.xlsx.sketch import Segments, Sketch
 from automation.registers.xlsx.splice import SplicePlan, plan_splice
 from automation.registers.xlsx.stream import SKIPPED, SheetStream, Skip
 from automation.registers.xlsx.styles import StyleBook
-from automation.registers.xlsx.zipio import CHUNK, Flush, PackageWriter, Stored, ZipStreamError
+from automation.registers.xlsx.zipio import (
+    CHUNK,
+    Flush,
+    PackageWriter,
+    Piece,
+    ZipStreamError,
+)
 
+log = logging.getLogger(__name__)
 
 class Unstreamable(Exception):
     """This append cannot be decided on the sketch: the whole sheet part is read instead."""
@@ -72,6 +82,7 @@ class StreamedPart:
     fixed: Transform | None = None  # applied to a left-out row's formulas that reach ``at``
     at: int = 0
     memo: ScanMemo | None = None  # the middle rows, copied as bytes without being cut
+    middle: SpooledMiddle | None = None  # or deflated already, as the scan read them
     region: Region | None = None  # measured as the part is written, for the next memo
     highest: Mapping[int, int] = field(default_factory=dict)  # for that memo: the sheet's ids
     masters: Mapping[str, tuple[int, str, str]] = field(default_factory=dict)  # si -> row…
@@ -141,7 +152,7 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
           renumber: Renumber | None, memo: ScanMemo | None,
           journal_memo: ScanMemo | None) -> StreamedAppend:
     scanned = scan_register(package, package.archive, binding,
-                            wanted=[row.record_id for row in rows], memo=memo)
+                            wanted=[row.record_id for row in rows], memo=memo, spool=True)
     sheet = scanned.sheet
     if any(filled(row.values.get(k)) for k in sheet.missing for row in rows):
         raise Unstreamable("a column the rows fill is lost")  # the whole path says which
@@ -166,8 +177,13 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         # With a memo, the middle rows are copied as bytes even when rows move: the memo was
         # made by a write that moved them the same way and copied every middle row unchanged
         # (a middle row whose formulas follow the moved rows spoils the region, no memo).
+        # The middle rows deflated by the scan are copied unless rows move and they hold
+        # formulas, which may name a row that moves (then each is looked at as it is written).
+        middle = scanned.middle
+        if middle is not None and part.fixed is not None and middle.formulas:
+            middle = None
         planned.streamed[sheet.part] = replace(
-            part, memo=scanned.memo, region=Region(scanned.sketch.numbers()),
+            part, memo=scanned.memo, middle=middle, region=Region(scanned.sketch.numbers()),
             highest=dict(scanned.ids.highest_by), masters=_masters(scanned.sketch))
         planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
@@ -215,12 +231,12 @@ def _streamed_part(sheet: RegisterSheet, sketch: Sketch, plan: SplicePlan, *,
 
 
 def part_chunks(path: Path, archive: zipfile.ZipFile,
-                part: StreamedPart) -> Iterator[bytes | Flush | Stored]:
+                part: StreamedPart) -> Iterator[Piece]:
     """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`, with
     the full flushes its region asks for; with a memo of where the middle rows are stored,
     those rows as their stored bytes (:mod:`.memo`)."""
     info = archive.getinfo(part.sketch.part)
-    memo, region = part.memo, part.region
+    memo, region, middle = part.memo, part.region, part.middle
     stored = memo.copied(path, info) if memo is not None and memo.stored(info) else None
     if stored is not None:
         assert memo is not None
@@ -229,6 +245,12 @@ def part_chunks(path: Path, archive: zipfile.ZipFile,
     else:
         stream = part_stream(archive, part.sketch.part)
         skip = None if memo is None else Skip(memo.after, memo.until, memo.skipped)
+    if middle is not None:
+        skip = Skip(middle.after, middle.until, middle.deflated.size)
+        log.debug("%s: %d middle rows copied as the scan deflated them", info.filename,
+                  middle.count)
+    passed = 0  # CRC-32 of the middle rows passed over, to check against the scan's
+    given = False  # the scan's deflated rows were given out
     if stream.head != part.sketch.head:
         raise PackageError(f"part {part.sketch.part} changed since it was read")
     yield part.pieces.get(0, stream.head)
@@ -239,6 +261,12 @@ def part_chunks(path: Path, archive: zipfile.ZipFile,
     for piece in stream.rows(skip):
         if piece.number == SKIPPED:
             data = piece.data
+            if middle is not None:  # the scan's deflated rows stand for them, checked
+                passed = zlib.crc32(data, passed)
+                if not given:
+                    yield from _deflated_middle(batch, flushed, middle, region)
+                    batch, size, flushed, given = [], 0, True, True
+                continue
             if stored is not None:
                 if batch:
                     yield b"".join(batch)
@@ -280,7 +308,21 @@ def part_chunks(path: Path, archive: zipfile.ZipFile,
     yield b"".join(batch)
     if skip is not None and not skip.done:
         raise PackageError(f"part {part.sketch.part}: row {skip.until} was not found again")
+    if middle is not None and passed != middle.deflated.crc:
+        raise PackageError(f"part {part.sketch.part} changed since it was read")
     yield part.pieces.get(-1, stream.tail)
+
+
+def _deflated_middle(batch: list[bytes], flushed: bool, middle: SpooledMiddle,
+                     region: Region | None) -> Iterator[Piece]:
+    """What goes before the middle rows the scan deflated, then those rows."""
+    if batch:
+        yield b"".join(batch)
+    if batch or not flushed:
+        yield Flush()
+    yield middle.deflated
+    if region is not None:
+        region.stored(middle.deflated, middle.count)
 
 
 def write_streamed(source: Path, target: Path, replaced: Mapping[str, bytes],

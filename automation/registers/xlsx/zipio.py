@@ -15,7 +15,8 @@ inflated bytes, deflated as they come; :class:`Flush` marks, where the deflate s
 flushed in full (``Z_FULL_FLUSH``: the output ends on a byte, and nothing after it refers to
 anything before it, so a decoder can start there); and :class:`Stored` spans, compressed bytes
 of an earlier version of the member copied as they are — valid only when that span too lay
-between two such full flushes, which is how the earlier version was written. The CRC-32 of
+between two such full flushes, which is how the earlier version was written; and
+:class:`Spooled` bytes, deflated beforehand by a compressor of their own. The CRC-32 of
 the whole is then combined from the pieces' own (:func:`~.crc.crc32_combine`). A large member
 is deflated in a thread of its own while the caller makes its next pieces (:class:`_Deflation`).
 """
@@ -128,7 +129,21 @@ class Stored:
     stored_crc: int
 
 
-Piece: TypeAlias = bytes | Flush | Stored  # what PackageWriter.deflated takes
+@dataclass(frozen=True)
+class Spooled:
+    """Deflated bytes made beforehand — ``chunks``, ``compressed`` bytes of CRC-32
+    ``stored_crc`` — by a compressor of their own that began afresh and ended on a full
+    flush, so that they can follow another full flush: they inflate to ``size`` bytes of
+    CRC-32 ``crc``."""
+
+    chunks: tuple[bytes, ...]
+    compressed: int
+    stored_crc: int
+    size: int
+    crc: int
+
+
+Piece: TypeAlias = bytes | Flush | Stored | Spooled  # what PackageWriter.deflated takes
 
 
 class _PassThrough:
@@ -154,12 +169,12 @@ def _member(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 class _Deflation:
     """The deflate stream of one member of :meth:`PackageWriter.deflated`.
 
-    Its pieces (inflated bytes, :class:`Flush` marks, :class:`Stored` spans) are first
-    :meth:`counted`, in order, for what they inflate to; then :meth:`take` deflates them, in
-    the same order — in another thread, for a large member (:func:`_taken_behind`). That
-    thread does little besides zlib's own work, which lets go of the interpreter: the
-    checksum of the inflated bytes is the caller's, and the compressed bytes are written to
-    the member in batches of about :data:`CHUNK`.
+    Its pieces (inflated bytes, :class:`Flush` marks, :class:`Stored` and :class:`Spooled`
+    deflated bytes) are first :meth:`counted`, in order, for what they inflate to; then
+    :meth:`take` deflates them, in the same order — in another thread, for a large member
+    (:func:`_taken_behind`). That thread does little besides zlib's own work, which lets go
+    of the interpreter: the checksum of the inflated bytes is the caller's, and the
+    compressed bytes are written to the member in batches of about :data:`CHUNK`.
     """
 
     def __init__(self, sink: IO[bytes], name: str) -> None:
@@ -181,7 +196,7 @@ class _Deflation:
             self.size += len(piece)
         elif isinstance(piece, Flush):
             piece.inflated = self.size
-        else:
+        else:  # deflated already: what it inflates to is known
             self.crc = crc32_combine(self.crc, piece.crc, piece.size)
             self.size += piece.size
         return piece
@@ -197,8 +212,10 @@ class _Deflation:
             piece.offset, piece.crc = self.written, self.since
             self.since = 0
             self.flushed = True
-        else:
+        elif isinstance(piece, Stored):
             self._stored(piece)
+        else:
+            self._spooled(piece)
 
     def finish(self) -> None:
         self._out(self.compressor.flush())
@@ -213,6 +230,17 @@ class _Deflation:
             self._out(out)
         if copied != piece.stored_crc:
             raise ZipStreamError(f"part {piece.info.filename} changed since it was read")
+
+    def _spooled(self, piece: Spooled) -> None:
+        if not self.flushed:
+            raise ZipStreamError(f"part {self.name}: deflated bytes not after a full flush")
+        copied = length = 0
+        for out in piece.chunks:
+            copied = zlib.crc32(out, copied)
+            length += len(out)
+            self._out(out)
+        if (copied, length) != (piece.stored_crc, piece.compressed):
+            raise ZipStreamError(f"part {self.name}: its deflated rows are not those made")
 
     def _out(self, out: bytes) -> None:
         if out:
