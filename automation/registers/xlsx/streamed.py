@@ -68,6 +68,7 @@ from automation.registers.xlsx.zipio import (
 
 log = logging.getLogger(__name__)
 
+
 class Unstreamable(Exception):
     """This append cannot be decided on the sketch: the whole sheet part is read instead."""
 
@@ -234,7 +235,8 @@ def part_chunks(path: Path, archive: zipfile.ZipFile,
                 part: StreamedPart) -> Iterator[Piece]:
     """The new bytes of a streamed sheet part, in chunks of about :data:`~.zipio.CHUNK`, with
     the full flushes its region asks for; with a memo of where the middle rows are stored,
-    those rows as their stored bytes (:mod:`.memo`)."""
+    those rows as their stored bytes (:mod:`.memo`), and with the middle rows the scan
+    deflated, those bytes (:mod:`.middle`)."""
     info = archive.getinfo(part.sketch.part)
     memo, region, middle = part.memo, part.region, part.middle
     stored = memo.copied(path, info) if memo is not None and memo.stored(info) else None
@@ -315,10 +317,11 @@ def part_chunks(path: Path, archive: zipfile.ZipFile,
 
 def _deflated_middle(batch: list[bytes], flushed: bool, middle: SpooledMiddle,
                      region: Region | None) -> Iterator[Piece]:
-    """What goes before the middle rows the scan deflated, then those rows."""
+    """What goes before the middle rows the scan deflated (``flushed``: the last thing given
+    out was a full flush), then those rows."""
     if batch:
         yield b"".join(batch)
-    if batch or not flushed:
+    if not flushed:
         yield Flush()
     yield middle.deflated
     if region is not None:
