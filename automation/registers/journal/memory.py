@@ -108,12 +108,12 @@ class WatchMemory:
 
     def keep_snapshots(self, register: str, rows: Mapping[str, Mapping[str, CellValue]], *,
                        now: datetime) -> None:
+        seen_at = now.isoformat()
         self._db.executemany(
             "INSERT INTO snapshots (register, record_id, values_json, seen_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (register, record_id) DO UPDATE SET"
             " values_json = excluded.values_json, seen_at = excluded.seen_at",
-            [(register, rid, dump_values(values), now.isoformat())
-             for rid, values in rows.items()])
+            ((register, rid, dump_values(values), seen_at) for rid, values in rows.items()))
 
     def forget_snapshots(self, register: str, record_ids: Collection[str]) -> None:
         self._db.executemany("DELETE FROM snapshots WHERE register = ? AND record_id = ?",

@@ -55,9 +55,11 @@ class CellWriter:
         self.styles = styles
         self.prefix = prefix
         self.date1904 = date1904
-        # (value, format) -> (format, type, body): a register's rows repeat their texts and
-        # dates (the same training, the same day, the same note on every Journal line).
-        self._made: dict[tuple[str | date, str | None], tuple[str | None, str, str]] = {}
+        # (value, format) -> the cell's bytes after its reference: a register's rows repeat
+        # their texts and dates (the same training, the same day, the same note on every
+        # Journal line), whose cells then differ only by where they are.
+        self._made: dict[tuple[str | date, str | None], bytes] = {}
+        self._opening = f'<{prefix}c r="'.encode()
 
     def value(self, ref: str, value: CellValue, style: str | None) -> bytes:
         if type(value) is str:  # the common cases first, by their exact type
@@ -79,13 +81,14 @@ class CellWriter:
         return self._repeated(ref, text, style)
 
     def _repeated(self, ref: str, value: str | date, style: str | None) -> bytes:
-        made = self._made.get((value, style))
-        if made is None:
+        rest = self._made.get((value, style))
+        if rest is None:
             if len(self._made) >= _MADE_KEPT:
                 self._made.clear()
-            made = self._made[(value, style)] = (
-                self._text(value, style) if isinstance(value, str) else self._date(value, style))
-        return self._cell(ref, made[0], made[1], made[2])
+            made = (self._text(value, style) if isinstance(value, str)
+                    else self._date(value, style))
+            rest = self._made[(value, style)] = self._cell("", *made)[len(self._opening):]
+        return self._opening + ref.encode() + rest
 
     def _date(self, value: date, style: str | None) -> tuple[str | None, str, str]:
         if not self.styles.is_date(style):

@@ -163,6 +163,19 @@ def plan_append(sheet: SheetXml, shared: Sequence[str], layout: Layout,
 
 
 @dataclass(frozen=True)
+class _Column:
+    """One column of a new row: its letters, its cells' format, its formula when it is a
+    formula column (relocated, and the row it is written for), whether it keeps a blank
+    formatted cell."""
+
+    col: int
+    letters: str
+    style: str | None
+    formula: tuple[str, int] | None
+    framed: bool
+
+
+@dataclass(frozen=True)
 class _Shape:
     """What every new row takes from the row it is shaped on, decided once per column: its
     cells' formats, the formula columns (their formula already relocated), the columns that
@@ -178,6 +191,8 @@ class _Shape:
     order: tuple[int, ...]  # the same, in order
     styles: dict[int, str | None] = field(default_factory=dict)  # a new cell's, by column
     letters: dict[int, str] = field(default_factory=dict)
+    # The columns of a new row in order, each with what decides its cell (:meth:`_planned`)
+    planned: dict[tuple[int, ...], tuple[_Column, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, sheet: SheetXml, layout: Layout, template: RowXml | None, writer: CellWriter,
@@ -224,23 +239,34 @@ class _Shape:
             return self.order
         return sorted(self.columns | values.keys())
 
+    def _planned(self, order: Sequence[int]) -> tuple[_Column, ...]:
+        """The columns of ``order``, each with its letters, format, formula and whether it
+        keeps a blank formatted cell: decided once for every new row of that shape."""
+        key = tuple(order)
+        found = self.planned.get(key)
+        if found is None:
+            found = self.planned[key] = tuple(
+                _Column(col, self.ref(col, ""), self.style(col), self.formulas.get(col),
+                        col in self.framed) for col in key)
+        return found
+
     def new_cells(self, number: int, values: Mapping[int, CellValue]) -> dict[int, bytes]:
         """The cells of new row ``number`` (column -> <c>), in column order."""
-        writer, formulas, framed, styles = self.writer, self.formulas, self.framed, self.styles
+        writer = self.writer
+        value_of = writer.value
         cells: dict[int, bytes] = {}
         line = str(number)
-        for col in self.order_of(values):
-            style = styles[col] if col in styles else self.style(col)
-            ref = self.ref(col, line)
-            found = formulas.get(col)
-            if found is not None:
-                text = shift_formula(found[0], rows=number - found[1])
+        for column in self._planned(self.order_of(values)):
+            col, style = column.col, column.style
+            ref = column.letters + line
+            if column.formula is not None:
+                text = shift_formula(column.formula[0], rows=number - column.formula[1])
                 cells[col] = writer.formula(ref, text, style)
                 continue
             value = values.get(col)
             if value is not None:
-                cells[col] = writer.value(ref, value, style)
-            elif style and col in framed:
+                cells[col] = value_of(ref, value, style)
+            elif style and column.framed:
                 cells[col] = writer.blank(ref, style)
         return cells
 
