@@ -31,6 +31,7 @@ ITEMS = [
     b'<si><t>\xe6\x9d\xb1\xe4\xba\xac</t><rPh sb="0" eb="2"><t>\xe3\x83\x88</t></rPh>'
     b'<phoneticPr fontId="1"/></si>',  # phonetic guide: not part of the text
     b"<si><t>Total</t></si>",
+    b"<si><t>REC-2026-0005</t ></si>",  # a space before the end of a tag
 ]
 
 

@@ -284,8 +284,9 @@ class SharedStrings(Sequence[str]):
             start = self._starts[index]  # IndexError as a list would
             end = self._starts[index + 1] if index + 1 < len(self._starts) else self._size
         item = self._item(start, end)
-        if item.startswith(_PLAIN_ITEM) and item.count(b"<") == 4:  # <si><t>…</t></si>
-            text = item[len(_PLAIN_ITEM):item.index(b"</t>")].decode("utf-8")
+        close = item.find(b"</t>") if item.startswith(_PLAIN_ITEM) else -1
+        if close > 0 and item.count(b"<") == 4:  # <si><t>…</t></si>
+            text = item[len(_PLAIN_ITEM):close].decode("utf-8")
         else:
             if b"rPh" in item:
                 item = _PHONETIC.sub(b"", item)
