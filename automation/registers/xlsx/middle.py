@@ -20,15 +20,13 @@ row numbers do not rise, or when it would be too short to pay.
 
 from __future__ import annotations
 
-import queue
-import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from automation.registers.xlsx.stream import RowPiece
-from automation.registers.xlsx.zipio import Spooled
+from automation.registers.xlsx.zipio import Behind, Spooled
 
 MIN_BYTES: Final = 4 << 20  # a shorter middle is deflated again faster than spooled
 BATCH: Final = 4 << 20  # inflated bytes handed to the deflating thread at once
@@ -47,17 +45,12 @@ class SpooledMiddle:
     deflated: Spooled
 
 
-class _Stop:
-    """Queued after the last batch."""
-
-
 class MiddleSpool:
     """Collects the rows a scan lets go of (:meth:`released`), deflating them as they come
     (module docstring); :meth:`finish` once the scan is done, or :meth:`close` to give up."""
 
-    def __init__(self, after: int, *, least: int | None = None) -> None:
+    def __init__(self, after: int) -> None:
         self.after = after
-        self.least = MIN_BYTES if least is None else least  # the shortest middle worth it
         self.count = 0
         self.size = 0
         self.crc = 0
@@ -68,9 +61,7 @@ class MiddleSpool:
         self._held = 0
         self._out: list[bytes] = []  # the deflated bytes
         self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        self._failed: list[BaseException] = []
-        self._waiting: queue.Queue[bytes | _Stop] = queue.Queue(_WAITING)
-        self._worker: threading.Thread | None = None
+        self._behind: Behind[bytes] | None = None  # the deflating thread, from the first batch
 
     def released(self, piece: RowPiece) -> None:
         """A row that left the scan's window for good, in the order of the part."""
@@ -92,15 +83,12 @@ class MiddleSpool:
         None when it cannot be one (module docstring)."""
         until = next((p for p in rows if p.number > self.after), None)
         if (self.broken or until is None or self.last >= until.number
-                or self.size + self._held + len(until.lead) < self.least):
+                or self.size + self._held + len(until.lead) < MIN_BYTES):
             self.close()
             return None
-        until_lead = until.lead
-        self._add(until_lead)
+        self._add(until.lead)
         self._send()
         self._stop()
-        if self._failed:
-            raise self._failed[0]
         self._out.append(self._compressor.flush(zlib.Z_FULL_FLUSH))
         out = tuple(o for o in self._out if o)
         self._out = []
@@ -112,7 +100,8 @@ class MiddleSpool:
 
     def close(self) -> None:
         """Give up: the thread stops, what it deflated goes."""
-        self._stop()
+        if self._behind is not None:
+            self._behind.stop()
         self._out = []
 
     def _add(self, data: bytes) -> None:
@@ -129,25 +118,19 @@ class MiddleSpool:
         self._batch, self._held = [], 0
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._work, name="deflate-middle",
-                                            daemon=True)
-            self._worker.start()
-        self._waiting.put(data)
+        if self._behind is None:
+            self._behind = Behind(self._deflate, depth=_WAITING, name="deflate-middle")
+        if not self._behind.put(data):
+            self._stop()
+
+    def _deflate(self, data: bytes) -> None:
+        # Nothing but zlib's work in the deflating thread: each time it takes the interpreter
+        # back it may wait for the scan's thread to give it up.
+        self._out.append(self._compressor.compress(data))
 
     def _stop(self) -> None:
-        if self._worker is not None:
-            self._waiting.put(_Stop())
-            self._worker.join()
-            self._worker = None
-
-    def _work(self) -> None:
-        # Nothing but zlib's work here, which lets go of the interpreter: each time this
-        # thread takes the interpreter back it may wait for the scan's thread to give it up.
-        while not isinstance(data := self._waiting.get(), _Stop):
-            if self._failed:
-                continue
-            try:
-                self._out.append(self._compressor.compress(data))
-            except BaseException as exc:  # noqa: BLE001 - raised again in the scan's thread
-                self._failed.append(exc)
+        """The thread's work done; its error raised here."""
+        if self._behind is not None:
+            self._behind.stop()
+            if self._behind.failure is not None:
+                raise self._behind.failure

@@ -301,7 +301,7 @@ def _scan(package: Package, archive: zipfile.ZipFile, binding: RegisterBinding,
     middle: MiddleSpool | None = None
     if (spool and memo is None and not keep_all and opened.following is not None
             and archive.getinfo(part).file_size >= middle_rows.MIN_BYTES):
-        middle = MiddleSpool(opened.following.number, least=middle_rows.MIN_BYTES)
+        middle = MiddleSpool(opened.following.number)
     try:
         scanned = _scanned(package, binding, part, name, layout, missing, opened, wanted,
                            lines, keep_all, memo, middle)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final, TypeAlias
+from typing import IO, Final, Generic, TypeAlias, TypeVar
 
 from automation.registers.xlsx.crc import crc32_combine
 
@@ -42,6 +42,7 @@ _LOCAL_SIGNATURE: Final = b"PK\x03\x04"
 _ZIP64_LIMIT: Final = (1 << 31) - 1
 BEHIND_FROM: Final = 4 * CHUNK  # bytes of a member after which it is deflated in a thread
 BEHIND: Final = 4  # pieces made ahead of the deflating thread, at most
+_T = TypeVar("_T")
 
 
 class ZipStreamError(Exception):
@@ -257,37 +258,56 @@ class _Deflation:
 
 
 class _End:
-    """What :func:`_taken_behind` queues after the last piece."""
+    """What :class:`Behind` queues after the last item."""
+
+
+class Behind(Generic[_T]):
+    """``take`` called on each item :meth:`put`, in order, in a thread of its own while the
+    caller's goes on: zlib lets go of the interpreter while it deflates, so deflating beside
+    the Python code that makes what is deflated costs about nothing. At most ``depth`` items
+    wait. :meth:`stop` when done (the thread takes what waits, then ends); an error in the
+    thread stops its work and is kept in :attr:`failure`, for the caller to raise."""
+
+    def __init__(self, take: Callable[[_T], None], *, depth: int, name: str) -> None:
+        self._take = take
+        self._waiting: queue.Queue[_T | _End] = queue.Queue(depth)
+        self.failure: BaseException | None = None
+        self._worker = threading.Thread(target=self._work, name=name, daemon=True)
+        self._worker.start()
+
+    def put(self, item: _T) -> bool:
+        """Queue ``item``; False once the thread failed (nothing more is taken)."""
+        if self.failure is not None:
+            return False
+        self._waiting.put(item)
+        return True
+
+    def stop(self) -> None:
+        if self._worker.is_alive():
+            self._waiting.put(_End())
+            self._worker.join()
+
+    def _work(self) -> None:
+        while not isinstance(item := self._waiting.get(), _End):
+            if self.failure is None:
+                try:
+                    self._take(item)
+                except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                    self.failure = exc
 
 
 def _taken_behind(pieces: Iterable[Piece], take: Callable[[Piece], None]) -> None:
-    """``take`` each of ``pieces`` in order, in a thread of its own, while this thread makes
-    the next ones: zlib lets go of the interpreter while it deflates, so deflating a large
-    part costs about nothing beside the Python code that makes its pieces. At most
-    :data:`BEHIND` pieces wait; an error on either side stops both and is raised here."""
-    waiting: queue.Queue[Piece | _End] = queue.Queue(BEHIND)
-    failed: list[BaseException] = []
-
-    def work() -> None:
-        while not isinstance(piece := waiting.get(), _End):
-            if not failed:
-                try:
-                    take(piece)
-                except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-                    failed.append(exc)
-
-    worker = threading.Thread(target=work, name="deflate", daemon=True)
-    worker.start()
+    """``take`` each of ``pieces`` in order, in a thread of its own (:class:`Behind`), while
+    this thread makes the next ones; an error on either side stops both and is raised here."""
+    behind = Behind(take, depth=BEHIND, name="deflate")
     try:
         for piece in pieces:
-            if failed:
+            if not behind.put(piece):
                 break
-            waiting.put(piece)
     finally:
-        waiting.put(_End())
-        worker.join()
-    if failed:
-        raise failed[0]
+        behind.stop()
+    if behind.failure is not None:
+        raise behind.failure
 
 
 class PackageWriter:
