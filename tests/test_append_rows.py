@@ -79,8 +79,9 @@ def test_thousands_of_rows_hold_each_text_and_date_as_meant(tmp_path: Path) -> N
     assert [read[r.record_id]["subject"] for r in rows] == [subject(n) for n in range(len(rows))]
     assert [read[r.record_id]["received_on"] for r in rows] == [
         date(2026, 11, 1 + n % 20) for n in range(len(rows))]
-    assert result.rows is not None  # the read-back gives what a whole read gives
-    assert {rid: dict(v) for rid, v in result.rows.items()} == {
+    fresh = result.fresh_rows()  # the read-back gives what a whole read gives
+    assert fresh is not None
+    assert {rid: dict(v) for rid, v in fresh.items()} == {
         r.record_id: read[r.record_id] for r in rows}
 
 
@@ -109,9 +110,10 @@ def test_rows_whose_text_names_their_own_row_number_read_back_as_a_whole_read(
     for row in rows:
         row.values["description"] = f'Écran de {quoted} cassé'
     result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
-    assert result.rows is not None and len(result.written) == 40
+    fresh = result.fresh_rows()
+    assert fresh is not None and len(result.written) == 40
     whole = rows_by_id(read_rows(binding))
-    assert {rid: dict(values) for rid, values in result.rows.items()} == {
+    assert {rid: dict(values) for rid, values in fresh.items()} == {
         rid: whole[rid] for rid in result.written}
     assert all(str(whole[rid]["description"]).endswith("119\" cassé") for rid in result.written)
     assert result.written_as == file_stamp(path)

@@ -95,3 +95,20 @@ def test_source_status_and_letters_are_kept(tmp_path: Path) -> None:
         assert journal.queue_letter("reclamations", "REC-2026-0001", "ack", now=NOW)
         assert not journal.queue_letter("reclamations", "REC-2026-0001", "ack", now=NOW)
         assert journal.source_status("unknown") is None
+
+
+def test_pending_rows_hold_one_copy_of_their_keys_and_of_the_texts_they_repeat(
+        tmp_path: Path) -> None:
+    batch = [Record("reclamations", {"name": f"Personne {n}", "channel": "Courriel",
+                                     "training": "Anglais B1 — session de mars"},
+                    fingerprint=f"fp-{n}", source="gros.csv") for n in range(50)]
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        _store(journal, batch)
+        pending = journal.pending("reclamations")
+    first, *others = pending
+    for row in others:
+        assert list(row.values) == list(first.values)
+        assert all(a is b for a, b in zip(row.values, first.values, strict=True))
+        assert row.values["channel"] is first.values["channel"]
+        assert row.values["training"] is first.values["training"]
+        assert row.values["name"] != first.values["name"]

@@ -176,12 +176,31 @@ def test_the_rows_read_back_after_a_write_are_those_a_whole_read_gives(
     append(path, rows_for(binding, first, 60), streaming=False)
     rows = rows_for(binding, first + 60, 4)
     result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
-    assert result.rows is not None and len(result.written) == 4
+    fresh = result.fresh_rows()
+    assert fresh is not None and len(result.written) == 4
     whole = rows_by_id(read_rows(binding))
-    assert {rid: dict(values) for rid, values in result.rows.items()} == {
+    assert {rid: dict(values) for rid, values in fresh.items()} == {
         rid: whole[rid] for rid in result.written}
     assert result.written_as == file_stamp(path)
     assert [p.name for p in (tmp_path / ".b").iterdir() if "relu" in p.name] == []
+
+
+def test_rows_written_under_a_bare_header_are_read_back_from_the_register_itself(
+        tmp_path: Path) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=PARIS))
+    init_office(tmp_path / "office", clock=clock)
+    with open_office(tmp_path / "office", clock=clock) as office:
+        binding = office.config.binding("reclamations")
+    rows = rows_for(binding, 1, 30)
+    result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
+    assert result.only and len(result.written) == 30
+    whole = rows_by_id(read_rows(binding))
+    assert result.fresh_rows() == {rid: whole[rid] for rid in result.written}
+    assert set(whole) == set(result.written)
+    assert whole["REC-2026-0007"]["name"] == "Camille Martin 7"
+    # a text every row holds is read once for all of them
+    assert whole["REC-2026-0007"]["training"] is whole["REC-2026-0030"]["training"]
+    assert not any("relu" in p.name for p in tmp_path.rglob("*"))
 
 
 def test_an_ingest_remembers_its_own_rows_without_reading_the_register_again(

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 
 from automation.errors import RegisterError
 from automation.pipeline.office import Office
+from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import SeenFile, Values
 from automation.registers.reader import RegisterRead, read_rows
@@ -107,8 +108,8 @@ def remember_own_write(office: Office, binding: RegisterBinding, *,
 
 def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Collection[str],
                         result: AppendResult) -> bool:
-    fresh, before, after = result.rows, result.read_from, result.written_as
-    if fresh is None or before is None or after is None or not set(appended) <= set(fresh):
+    before, after = result.read_from, result.written_as
+    if result.read_back is None or before is None or after is None:
         return False
     journal, key, at = office.journal, binding.key, where(office, binding)
     seen = journal.register_seen(key)
@@ -116,22 +117,37 @@ def _take_in_own_append(office: Office, binding: RegisterBinding, appended: Coll
     if seen is not None and seen != SeenFile(at, before.size, before.mtime_ns):
         # A person saved it since it was last compared: the comparison to come sees the
         # person's changes, and these rows as the tool wrote them.
+        fresh = _fresh(result, appended)
+        if fresh is None:
+            return False
         with journal.transaction():
-            journal.keep_snapshots(key, {rid: dict(fresh[rid]) for rid in appended}, now=now)
+            journal.keep_snapshots(key, fresh, now=now)
         log.info("%s: saved by a person since it was last compared; its %d new row(s) taken "
                  "in, the rest compared by the watcher", binding.path.name, len(appended))
         return True
     if seen is None and not (result.only and not journal.snapshot(key)):
         return False  # never looked at: every row taken as it is
+    written = SeenFile(at, after.size, after.mtime_ns)
     try:
-        stamp = seen_file(office, binding)
+        if seen_file(office, binding) != written:
+            return False  # saved again since the write
+        fresh = _fresh(result, appended)
+        if fresh is None or seen_file(office, binding) != written:
+            return False  # (saved while the rows were read back from it)
     except OSError:
         return False
-    if stamp != SeenFile(at, after.size, after.mtime_ns):
-        return False  # saved again since the write
     with journal.transaction():
-        journal.keep_snapshots(key, {rid: dict(fresh[rid]) for rid in appended}, now=now)
-        journal.mark_register_seen(key, stamp, now=now)
+        journal.keep_snapshots(key, fresh, now=now)
+        journal.mark_register_seen(key, written, now=now)
     log.debug("%s: its own %d new row(s) taken in without reading it again",
               binding.path.name, len(appended))
     return True
+
+
+def _fresh(result: AppendResult,
+           appended: Collection[str]) -> dict[str, Mapping[str, CellValue]] | None:
+    """The ``appended`` rows as the writer reads them back; None when it cannot."""
+    rows = result.fresh_rows()
+    if rows is None or not set(appended) <= set(rows):
+        return None
+    return {rid: rows[rid] for rid in appended}

@@ -30,7 +30,7 @@ from automation.procedures.steps import StepLetter
 from automation.records import CellValue, ChangeNote, Record, StoredRow
 from automation.registers.binding import RegisterBinding
 from automation.registers.schema import REGISTERS_BY_KEY
-from automation.registers.writer import RegisterWriter
+from automation.registers.writer import AppendResult, RegisterWriter
 from automation.registers.xlsx.appender import XmlAppender
 from automation.surveys.followup import open_difficulties
 
@@ -133,19 +133,15 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
     for key in registers if registers is not None else sorted(pending):
         if not pending.get(key):
             continue
-        rows = office.journal.pending(key)
         now = office.clock.now()
-        notes = [ChangeNote(paris_naive(now), "Ajout", row.source, row.record_id, row.note)
-                 for row in rows]
         binding = office.config.binding(key)
         try:
-            outcome = open_writer(office, binding).append(
-                rows, notes, renumber=renumbering(office, binding))
+            outcome = _append_pending(office, binding, now)
         except RegisterError as exc:  # open in Excel, a header lost: the rows wait
             reason = str(exc)
             office.journal.note_wait(key, reason, now=now)
             result.waiting[key] = reason
-            log.warning("%s: %d row(s) wait: %s", key, len(rows), reason)
+            log.warning("%s: %d row(s) wait: %s", key, pending[key], reason)
             continue
         for old, new in outcome.renamed.items():
             office.journal.rename_row(key, old, new)
@@ -158,6 +154,16 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
         result.written[key] = len(outcome.written)
         log.info("%s: %d row(s) written to %s", key, len(outcome.written), binding.path.name)
     return result
+
+
+def _append_pending(office: Office, binding: RegisterBinding, now: datetime) -> AppendResult:
+    """The register's pending rows appended; they are let go when this returns, before the
+    caller reads back what was written."""
+    rows = office.journal.pending(binding.key)
+    notes = [ChangeNote(paris_naive(now), "Ajout", row.source, row.record_id, row.note)
+             for row in rows]
+    return open_writer(office, binding).append(rows, notes,
+                                               renumber=renumbering(office, binding))
 
 
 def _stamped(item: Record, *, now_naive: datetime) -> Record:

@@ -29,6 +29,7 @@ from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.splice import data_end, read_tables
 
 _DATES = (Kind.DATE, Kind.DATETIME)
+_SHARED_TEXT = 200  # texts up to this length are kept once for all the rows
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,18 @@ def read_rows(binding: RegisterBinding) -> RegisterRead:
     without: list[RegisterRow] = []
     unreadable: list[UnreadableDate] = []
     previous: dict[str, date] = {}
+    # A text many rows hold (a channel, a status, a training) is kept once; each row of
+    # calamine's cells is let go once read: the rows' values are all that stays.
+    texts: dict[str, str] = {}
     for line in range(sheet.layout.header_row + 1, min(end.anchor, len(cells)) + 1):
-        raw = cells[line - 1]
+        raw, cells[line - 1] = cells[line - 1], []
         record_id = _text(raw, columns["id"])
         if record_id[:1] in {"T", "t", "S", "s"} and is_total_label(record_id):
             continue
         if not record_id and not _typed(sheet, shared, line):
             continue
         values: dict[str, CellValue] = {
-            key: _value(raw[index]) if index < len(raw) else None
+            key: _shared(_value(raw[index]), texts) if index < len(raw) else None
             for key, index in columns.items()}
         for key, found in maps.items():
             value = values[key]
@@ -135,6 +139,12 @@ def _text(row: Sequence[object], index: int) -> str:
         return ""
     value = _value(row[index])
     return "" if value is None else str(value).strip()
+
+
+def _shared(value: CellValue, texts: dict[str, str]) -> CellValue:
+    if type(value) is str and len(value) <= _SHARED_TEXT:
+        return texts.setdefault(value, value)
+    return value
 
 
 def _value(cell: object) -> CellValue:

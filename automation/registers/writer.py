@@ -46,13 +46,19 @@ class AppendResult:
     already_present: tuple[str, ...] = ()  # ids found in the sheet and skipped (final ids)
     # journal id -> the id the row has in the workbook, when another row held the first one
     renamed: Mapping[str, str] = field(default_factory=dict)
-    # The file as the writer read it and as it wrote it, and the rows it wrote (by id) as the
-    # register reader reads them back: the caller remembers its own write without reading
-    # the file again. None when the writer could not tell.
+    # The file as the writer read it and as it wrote it, and how to read the rows it wrote
+    # (by id) as the register reader reads them (:meth:`fresh_rows`): the caller remembers
+    # its own write without reading the file again. None when the writer could not tell.
     read_from: FileStamp | None = None
     written_as: FileStamp | None = None  # the new file as the writer wrote it
-    rows: Mapping[str, Mapping[str, CellValue]] | None = None
-    only: bool = False  # the sheet had no row under its header: ``rows`` are all it holds
+    read_back: Callable[[], Mapping[str, Mapping[str, CellValue]] | None] | None = None
+    only: bool = False  # the sheet had no row under its header: its rows are all it holds
+
+    def fresh_rows(self) -> Mapping[str, Mapping[str, CellValue]] | None:
+        """The rows written, read back now: when the caller needs them, once it has let go
+        of the rows it gave (20,000 rows are not held twice). None when they cannot be read,
+        or were read already from the writer's copy of them (it lets that copy go)."""
+        return None if self.read_back is None else self.read_back()
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,10 @@ class RowJournal:
 
 
 def _sharing(values: Values, shared: dict[str, str]) -> Values:
-    """``values`` with each short text replaced by the one equal text in ``shared``."""
-    for key, value in values.items():
-        if type(value) is str and len(value) <= _SHARED_TEXT:
-            values[key] = shared.setdefault(value, value)
-    return values
+    """``values`` with its keys and each short text replaced by the one equal text in
+    ``shared``: the JSON decoder makes new key strings for every row, and 20,000 rows'
+    keys alone would take as much memory as their values."""
+    return {shared.setdefault(key, key): (shared.setdefault(value, value)
+                                          if type(value) is str and len(value) <= _SHARED_TEXT
+                                          else value)
+            for key, value in values.items()}

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from automation.errors import RegisterError, RegisterLocked
@@ -48,7 +49,7 @@ from automation.registers.xlsx.locate import (
 )
 from automation.registers.xlsx.memo import JOURNAL_MEMO, MemoStore, ScanMemo
 from automation.registers.xlsx.package import Package, PackageError, parse_xml, write_package
-from automation.registers.xlsx.readback import read_back
+from automation.registers.xlsx.readback import read_back, read_written
 from automation.registers.xlsx.recalc import ask_recalculation
 from automation.registers.xlsx.replace import (
     FileStamp,
@@ -126,7 +127,7 @@ class XmlAppender:
         planned.replaced.clear()
         return AppendResult(planned.written, planned.present, planned.renamed,
                             read_from=stamp, written_as=written_as,
-                            rows=self._read_back(planned), only=planned.only)
+                            read_back=partial(self._read_back, planned), only=planned.only)
 
     def _memos(self) -> tuple[ScanMemo | None, ScanMemo | None]:
         """The memos of the tool's last write: of the register's sheet, of its Journal's."""
@@ -137,10 +138,13 @@ class XmlAppender:
                 ScanMemo.load(self.memos.recall(key + JOURNAL_MEMO)))
 
     def _read_back(self, planned: StreamedAppend) -> dict[str, dict[str, CellValue]] | None:
+        if planned.only:  # the sheet holds its header and the new rows alone
+            return read_written(self.binding)
         if planned.extracted is None:
             return None
-        return read_back(self.binding, planned.part, planned.extracted, self.backup_dir,
-                         strings=planned.strings_part)
+        # Handed over, not kept: read_back lets the bytes go before it reads the rows.
+        return read_back(self.binding, planned.part, planned.take_extracted(),
+                         self.backup_dir, strings=planned.strings_part)
 
     def _append_whole(self, rows: Sequence[StoredRow], notes: Sequence[ChangeNote],
                       renumber: Renumber | None, stamp: FileStamp) -> AppendResult:

@@ -55,8 +55,8 @@ def sort_out(binding: RegisterBinding, package: Package, sheet: RegisterSheet,
             continue
         line = ids.get(row.record_id)
         found = sheet.xml.row(line) if line is not None else None
-        cells = row_cells(binding, sheet, row)[0]
-        if found is not None and holds(sheet.xml, found, shared, cells, skip=skip,
+        if found is not None and holds(sheet.xml, found, shared,
+                                       row_cells(binding, sheet, row)[0], skip=skip,
                                        date1904=date1904):
             present.append(row.record_id)
             continue

@@ -9,7 +9,9 @@ workbook as it is stored, except the register's sheet, which holds only the head
 the new rows, moved up under the header (the cells and styles are the same bytes, only the
 row numbers change, and the few shared strings they use are written in their cells, so that
 the workbook's string table is left out). :func:`read_rows` reads it as it reads the
-register.
+register. A sheet that held no row under its header holds nothing else than the new rows
+once written: :func:`read_written` reads the register itself (a 20,000-row survey dropped
+into an empty register is not copied into a second package to be read).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Final
 from automation.errors import RegisterError
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
-from automation.registers.reader import read_rows
+from automation.registers.reader import RegisterRead, read_rows
 from automation.registers.xlsx.cells import escape_text
 from automation.registers.xlsx.formulas import format_range, parse_range
 from automation.registers.xlsx.package import PackageError
@@ -124,6 +126,7 @@ def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Pat
                     out.data(info, EMPTY_STRINGS)
                 else:
                     out.copy(binding.path, original, info)
+        del extracted  # in the small package now: not held while its rows are read
         found = read_rows(replace(binding, path=small))
     except (OSError, zipfile.BadZipFile, ZipStreamError, PackageError, RegisterError,
             IndexError):  # a string of another sheet looked up: read the workbook instead
@@ -131,6 +134,20 @@ def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Pat
     finally:
         with contextlib.suppress(OSError):
             small.unlink(missing_ok=True)
+    return _by_id(found)
+
+
+def read_written(binding: RegisterBinding) -> dict[str, dict[str, CellValue]] | None:
+    """The rows of a register just written whose sheet holds only its header rows and the
+    new rows, read from the register itself (no smaller package would be smaller); None when
+    it cannot be read."""
+    try:
+        return _by_id(read_rows(binding))
+    except RegisterError:
+        return None
+
+
+def _by_id(found: RegisterRead) -> dict[str, dict[str, CellValue]]:
     rows: dict[str, dict[str, CellValue]] = {}
     for row in found.rows:
         rows.setdefault(row.record_id, row.values)

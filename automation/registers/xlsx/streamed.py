@@ -106,11 +106,18 @@ class StreamedAppend:
     replaced: dict[str, bytes] = field(default_factory=dict)
     streamed: dict[str, StreamedPart] = field(default_factory=dict)
     part: str = ""  # the register's sheet part
-    # Its header rows and new rows alone, to read them back (:mod:`.readback`)
+    # Its header rows and new rows alone, to read them back (:mod:`.readback`); None when
+    # the sheet had no row under its header (``only``): the register is read as written.
     extracted: bytes | None = None
     strings_part: str | None = None  # the workbook's string table
     only: bool = False  # the sheet had no row under its header: the new rows are all it holds
     journal_part: str = ""  # the ``Journal`` sheet's part, when lines go to it
+
+    def take_extracted(self) -> bytes:
+        """:attr:`extracted`, no longer held here."""
+        extracted, self.extracted = self.extracted, None
+        assert extracted is not None
+        return extracted
 
     def memos(self, done: zipfile.ZipFile) -> dict[str, ScanMemo | None]:
         """The memos of the register's part and of its ``Journal`` sheet's once written
@@ -174,7 +181,11 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
                          if n.record_id == row.record_id else n for n in notes]
         plan = plan_splice(package, sheet, values, writer,
                            forced=frozenset({sheet.layout.columns["id"]}))
+        del values  # the new rows are bytes in the plan now: their cells are let go
         part = _streamed_part(sheet, scanned.sketch, plan, register=True)
+        first, last = plan.first, plan.last
+        planned.replaced.update(plan.parts)
+        del plan  # its edits are in the part's pieces now: one copy of the new rows is held
         # With a memo, the middle rows are copied as bytes even when rows move: the memo was
         # made by a write that moved them the same way and copied every middle row unchanged
         # (a middle row whose formulas follow the moved rows spoils the region, no memo).
@@ -186,16 +197,16 @@ def _plan(binding: RegisterBinding, package: Package, styles: StyleBook,
         planned.streamed[sheet.part] = replace(
             part, memo=scanned.memo, middle=middle, region=Region(scanned.sketch.numbers()),
             highest=dict(scanned.ids.highest_by), masters=_masters(scanned.sketch))
-        planned.replaced.update(plan.parts)
         planned.written = tuple(r.record_id for r in todo)
         planned.part = sheet.part
-        planned.extracted = extract(planned.streamed[sheet.part].new_sketch(),
-                                    package.shared_strings(), header=sheet.layout.header_row,
-                                    first=plan.first, last=plan.last)
-        planned.strings_part = next(iter(package.related(package.workbook_part,
-                                                         "sharedStrings")), None)
-        planned.only = (scanned.sketch.last_number <= sheet.layout.header_row
-                        and plan.first == sheet.layout.header_row + 1)
+        header = sheet.layout.header_row
+        planned.only = scanned.sketch.last_number <= header and first == header + 1
+        if not planned.only:  # else the sheet written holds the header and these rows alone
+            planned.extracted = extract(planned.streamed[sheet.part].new_sketch(),
+                                        package.shared_strings(), header=header,
+                                        first=first, last=last)
+            planned.strings_part = next(iter(package.related(package.workbook_part,
+                                                             "sharedStrings")), None)
     if notes:
         _plan_journal(package, notes, writer.styles, planned, journal_memo)
     return planned
