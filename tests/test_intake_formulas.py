@@ -13,7 +13,10 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from automation.intake.formulas import uncached_formulas
+import pytest
+
+from automation.intake.formulas import _PIECE, _holds_formula, uncached_formulas
+from automation.registers.xlsx.package import Package
 
 DATA = Path(__file__).resolve().parent / "data"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -49,3 +52,23 @@ def test_formulas_are_found_under_a_namespace_prefix() -> None:
 def test_a_sheet_without_formulas_gives_none() -> None:
     sample = next(DATA.glob("drop-survey-ms-forms-fr *.xlsx"))
     assert uncached_formulas(sample.read_bytes(), "Feuil1") == {}
+
+
+
+@pytest.mark.parametrize("tag", [b"<f>", b"<x:f t=\"shared\"/>"])
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_formula_tag_cut_between_two_pieces_of_the_sheet_is_seen(tag: bytes, cut: int) -> None:
+    """The sheet is searched a piece at a time: a tag across two pieces is one tag."""
+    def package_of(sheet: bytes) -> Package:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/workbook.xml", b"<workbook/>")
+            archive.writestr(SHEET, sheet)
+        return Package(io.BytesIO(out.getvalue()))
+
+    filler = b"<c r=\"A1\"><v>1</v></c>" * (_PIECE // 20)
+    before = filler[:_PIECE - cut]  # the tag's first ``cut`` bytes end the first piece
+    with package_of(before + tag + filler) as package:
+        assert _holds_formula(package, SHEET)
+    with package_of(before + filler) as package:
+        assert not _holds_formula(package, SHEET)

@@ -17,6 +17,7 @@ from automation.intake.reader import InProcessReader, SheetRequest
 from automation.intake.sandbox import ANSWER_MORE, ANSWER_OK, CHUNK_RECORDS, SandboxReader
 from automation.intake.sandbox_worker import frames
 from automation.intake.tables import SpreadsheetIntake
+from automation.intake.validate import HAND_OVER_EVERY
 from automation.records import Record
 
 HEADER = "Reçu le;Objet;Nom;E-mail;Partie prenante;Canal;Nature"
@@ -60,6 +61,18 @@ def test_a_large_sheet_read_in_the_child_gives_the_records_and_rejections_read_h
     assert len(there.rejections) == len(range(0, 2 * CHUNK_RECORDS + 517, 50))
     formula = next(r for r in there.records if str(r.values["subject"]).startswith("=SOMME"))
     assert formula.values["subject"] == "=SOMME(A97)"  # text, written as text by the writer
+
+
+def test_records_are_handed_over_as_they_are_read_and_the_intake_holds_the_rest(
+        tmp_path: Path) -> None:
+    path = excel_csv(tmp_path / "Réclamations mars.csv", 3 * HAND_OVER_EVERY + 100, bad_every=50)
+    whole = InProcessReader().spreadsheet(request(path))
+    given: list[list[Record]] = []
+    rest = InProcessReader().spreadsheet(request(path), hand_over=given.append)
+    assert [len(chunk) for chunk in given] == [HAND_OVER_EVERY] * 3
+    assert [r for chunk in given for r in chunk] + rest.records == whole.records
+    assert len(rest.records) == len(whole.records) - 3 * HAND_OVER_EVERY
+    assert rest.rejections == whole.rejections and rest.header == whole.header
 
 
 def _intake(count: int) -> SpreadsheetIntake:

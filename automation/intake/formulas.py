@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Final
 
 from automation.registers.xlsx.package import Package, PackageError
@@ -20,6 +21,8 @@ from automation.registers.xlsx.sheet import SheetXml
 Position = tuple[int, int]  # (row, column), both 1-based as Excel numbers them
 MAX_FOUND: Final = 100_000
 _FORMULA_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")  # <f>, <f t=…/>, <x:f>
+_PIECE: Final = 1 << 20
+_OVERLAP: Final = 256  # longer than any tag the expression finds, with its namespace prefix
 
 
 def uncached_formulas(data: bytes, sheet: str) -> dict[Position, str]:
@@ -28,12 +31,9 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[Position, str]:
     try:
         with Package(io.BytesIO(data)) as package:
             part = package.sheet_part(sheet)
-            if part is None:
-                return found
-            data = package.read(part)
-            if not _FORMULA_TAG.search(data):
+            if part is None or not _holds_formula(package, part):
                 return found  # most exports: no formula at all, nothing to look at cell by cell
-            xml = SheetXml(data, part)
+            xml = SheetXml(package.read(part), part)
             for row in xml.rows:
                 for cell in xml.cells(row):
                     if cell.has_formula and not cell.value:
@@ -45,3 +45,18 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[Position, str]:
     except PackageError:
         return found  # calamine read the file; what it gave stands
     return found
+
+
+def _holds_formula(package: Package, part: str) -> bool:
+    """Whether ``part`` has a formula tag, read a piece at a time (the sheet of a
+    20,000-row export is not held whole to find that it has none)."""
+    try:
+        with package.archive.open(part) as stream:
+            tail = b""
+            while chunk := stream.read(_PIECE):
+                if _FORMULA_TAG.search(tail + chunk if tail else chunk):
+                    return True
+                tail = chunk[-_OVERLAP:]
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:  # zlib errors too
+        raise PackageError(f"part {part} cannot be read: {exc}") from exc
+    return False

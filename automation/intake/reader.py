@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from automation.intake.forms import FormEntry
     from automation.intake.mail import ParsedMail
     from automation.intake.tables import SpreadsheetIntake, Table
+    from automation.intake.validate import HandOver
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,14 @@ class InProcessReader:
     (the pipeline) never loads them.
     """
 
-    def spreadsheet(self, request: SheetRequest) -> SpreadsheetIntake:
+    def spreadsheet(self, request: SheetRequest, *,
+                    hand_over: HandOver | None = None) -> SpreadsheetIntake:
+        """``hand_over``: see :func:`~automation.intake.spreadsheet.read_spreadsheet`."""
         from automation.intake.spreadsheet import read_spreadsheet
 
         return read_spreadsheet(request.name, request.data, hint=request.hint,
                                 limits=request.limits, source_name=request.source_name,
-                                forms=request.forms)
+                                forms=request.forms, hand_over=hand_over)
 
     def first_rows(self, request: HeadRequest) -> list[Table]:
         from automation.intake.spreadsheet import first_rows

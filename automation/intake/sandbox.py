@@ -14,7 +14,10 @@ child that stops answering without using CPU.
 Requests and answers are pickles framed by an 8-byte length; an answer frame is
 ``(retire, answer)``. The records of a large spreadsheet come in frames of
 :data:`CHUNK_RECORDS` (``ANSWER_MORE``) before the answer that holds the rest, so that neither
-side ever pickles or holds the whole answer as bytes. A child whose peak memory grew by more
+side ever pickles or holds the whole answer as bytes; the child sends them as its validation
+makes them, and holds no more than a frame's worth. An answer other than a reading after
+such frames (the child ran out of memory half-way) stands alone: the records before it go
+with the read that failed. A child whose peak memory grew by more
 than :data:`RETIRE_GROWTH` during a read says so (``retire``): the parent ends it once it has
 the answer, and the next read starts a fresh one — the watcher then writes the rows without a
 big idle reader beside it. The parent unpickles only the classes an answer may hold
@@ -63,7 +66,7 @@ ANSWER_MEMORY: Final = "memory"  # MemoryError (or a recursion too deep) in the 
 ANSWER_BUG: Final = "bug"  # another exception: its type and traceback follow
 ANSWER_MORE: Final = "more"  # some records of the spreadsheet being answered; more follow
 CHUNK_RECORDS: Final = 1000  # records per ANSWER_MORE frame
-RETIRE_GROWTH: Final = 32 * 2**20  # bytes of peak memory a read may add before the child ends
+RETIRE_GROWTH: Final = 16 * 2**20  # bytes of peak memory a read may add before the child ends
 _HEADER: Final = struct.Struct("!Q")
 _WALL_FACTOR: Final = 4.0  # the safety net: this many times the CPU budget, plus a margin
 _WALL_MARGIN: Final = 30.0
@@ -242,12 +245,13 @@ class SandboxReader:
         if retire:
             log.debug("the reader grew reading this file; a new one is started for the next")
             self._stop()
-        if not records:
-            return answer
-        if answer[0] != ANSWER_OK or not isinstance(answer[1], SpreadsheetIntake):
+        if not records or answer[0] != ANSWER_OK:
+            return answer  # a read that failed half-way: its records so far go with it
+        if not isinstance(answer[1], SpreadsheetIntake):
             self._stop()
             raise _Died(too_long=False)
-        return (ANSWER_OK, replace(answer[1], records=[*records, *answer[1].records]))
+        records.extend(answer[1].records)
+        return (ANSWER_OK, replace(answer[1], records=records))
 
     def _frame(self, child: subprocess.Popen[bytes],
                deadline: float) -> tuple[bool, tuple[Any, ...]]:

@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 import automation.intake.spreadsheet  # noqa: F401
 from automation import __version__
 from automation.errors import IntakeError
+from automation.heap import give_back
 from automation.intake import messages
 from automation.intake.reader import (
     HeadRequest,
@@ -53,6 +54,8 @@ from automation.intake.sandbox import (
     write_frame,
 )
 from automation.intake.tables import SpreadsheetIntake
+from automation.intake.validate import HandOver
+from automation.records import Record
 
 if TYPE_CHECKING:
     from automation.intake.mail import ParsedMail
@@ -79,7 +82,9 @@ def _limit(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (budget, cpu_hard))
 
 
-def _answer(request: object, limits: Limits) -> tuple[Any, ...]:
+def _answer(request: object, limits: Limits, hand_over: HandOver) -> tuple[Any, ...]:
+    """The answer to ``request``; a spreadsheet's records go to ``hand_over`` as they are
+    read, the answer holding the last of them."""
     reader = InProcessReader()
     if isinstance(request, MailBatch):  # each mail under its own budget, refused on its own
         answers: list[ParsedMail | str] = []
@@ -91,7 +96,7 @@ def _answer(request: object, limits: Limits) -> tuple[Any, ...]:
                 answers.append(str(exc))
         return (ANSWER_OK, answers)
     if isinstance(request, SheetRequest):
-        return (ANSWER_OK, reader.spreadsheet(request))
+        return (ANSWER_OK, reader.spreadsheet(request, hand_over=hand_over))
     if isinstance(request, HeadRequest):
         return (ANSWER_OK, reader.first_rows(request))
     if isinstance(request, MailRequest):
@@ -149,8 +154,12 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         before = _peak()
         _limit(limits)
         fatal = False
+
+        def more(records: list[Record], before: int = before) -> None:
+            _send(stdout, _peak() - before > RETIRE_GROWTH, (ANSWER_MORE, records))
+
         try:
-            answer = _answer(request, limits)
+            answer = _answer(request, limits, more)
         except IntakeError as exc:
             answer = (ANSWER_REFUSED, str(exc))
         except MemoryError:
@@ -163,16 +172,20 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
             answer = _unexpected(request, exc)
         del request
         retire = _peak() - before > RETIRE_GROWTH
+        give_back()  # what the read let go of, before the parent takes the answer in beside it
         try:
             for part in frames(answer):
-                write_frame(stdout, pickle.dumps((retire, part),
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
+                _send(stdout, retire, part)
         except MemoryError:
             write_frame(stdout, pickle.dumps((True, (ANSWER_MEMORY,))))
             fatal = True
         del answer
         if fatal:
             return
+
+
+def _send(stdout: IO[bytes], retire: bool, part: tuple[Any, ...]) -> None:
+    write_frame(stdout, pickle.dumps((retire, part), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def main() -> None:

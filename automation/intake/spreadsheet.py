@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final
@@ -29,7 +29,7 @@ from automation.intake.forms import FormEntry
 from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
 from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC
 from automation.intake.tables import Row, SpreadsheetIntake, Table
-from automation.intake.validate import is_blank, validate
+from automation.intake.validate import HandOver, is_blank, validate
 from automation.records import CellValue
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ __all__ = ["Spreadsheet", "first_rows", "read_spreadsheet"]
 _XLSX_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
 _DELIMITERS: Final = (";", ",", "\t")
 _SNIFF_ROWS: Final = 50
+_SHARED_TEXT: Final = 200  # texts up to this length are kept once for all the rows
 
 RawCell = object  # what a parser hands over, before :func:`to_cell`
 
@@ -63,15 +64,33 @@ def to_cell(value: RawCell) -> CellValue:
 
 
 def make_table(sheet: str, rows: Iterable[Sequence[RawCell]], *, first: int = 1) -> Table:
-    """Keep the rows holding something, numbered from ``first``, trailing blanks cut."""
+    """Keep the rows holding something, numbered from ``first``, trailing blanks cut.
+
+    A text many rows repeat (a survey's answers, a session, a channel) is kept once: a parser
+    makes one string per cell, and 20,000 answers of fifteen cells would hold 300,000."""
     kept: list[Row] = []
+    texts: dict[str, str] = {}
     for number, raw in enumerate(rows, start=first):
-        cells = [to_cell(v) for v in raw]
+        cells = [_shared(to_cell(v), texts) for v in raw]
         while cells and is_blank(cells[-1]):
             cells.pop()
         if cells:
             kept.append(Row(number, tuple(cells)))
     return Table(sheet, tuple(kept))
+
+
+def _taken(rows: list[Sequence[RawCell]]) -> Iterator[Sequence[RawCell]]:
+    """The parser's rows one by one, each let go of in ``rows`` once given: its copy is not
+    held beside the table made of it."""
+    for index, row in enumerate(rows):
+        rows[index] = ()
+        yield row
+
+
+def _shared(value: CellValue, texts: dict[str, str]) -> CellValue:
+    if type(value) is str and len(value) <= _SHARED_TEXT:
+        return texts.setdefault(value, value)
+    return value
 
 
 class Spreadsheet:
@@ -148,6 +167,7 @@ class Spreadsheet:
                     self.name, messages.too_many_rows(sheet, self.limits.max_rows)))
             rows: Sequence[Sequence[RawCell]] = worksheet.to_python(skip_empty_area=False,
                                                                     nrows=head)
+            del worksheet  # its cells are Python's now
         except IntakeError:
             raise
         except (CalamineError, ValueError, OverflowError) as exc:
@@ -158,7 +178,9 @@ class Spreadsheet:
             if sheet not in self._formulas:  # the same sheet is read for its head, then whole
                 self._formulas[sheet] = uncached_formulas(self.data, sheet)
             rows = _with_formula_texts(rows, self._formulas[sheet], head=head)
-        return make_table(sheet, rows)
+        if head is not None:
+            return make_table(sheet, rows)
+        return make_table(sheet, _taken(rows if isinstance(rows, list) else list(rows)))
 
     def close(self) -> None:
         if self._workbook is not None:
@@ -180,13 +202,16 @@ def first_rows(name: str, data: bytes, *, limits: Intake) -> list[Table]:
 
 
 def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake,
-                     source_name: str, forms: Sequence[FormEntry] = ()) -> SpreadsheetIntake:
+                     source_name: str, forms: Sequence[FormEntry] = (),
+                     hand_over: HandOver | None = None) -> SpreadsheetIntake:
     """Check, read, route and validate the spreadsheet ``name`` whose content is ``data``.
 
     ``hint`` is the register key named by the inbox sub-folder (``None`` at the top of the
     inbox: the headers decide). ``source_name`` is how rows are credited in the register's
     Source column (``"plaintes-mars.xlsx"`` gives ``"plaintes-mars.xlsx, ligne 7"``).
     ``forms`` are the office's ``[[surveys.forms]]`` entries (how its survey exports are read).
+    ``hand_over`` takes the records as they are read (see :func:`validate`); the intake
+    returned holds the rest.
 
     Raises :class:`HeaderMismatch` (an :class:`~automation.errors.UnroutableFile`: required
     columns missing), or :class:`~automation.errors.IntakeError` (unreadable, too big, not a
@@ -199,7 +224,7 @@ def read_spreadsheet(name: str, data: bytes, *, hint: str | None, limits: Intake
             raise IntakeError(messages.unreadable(name, messages.NO_DATA))
         match = route_tables(heads, hint, forms=forms)
         table = spreadsheet.table(match.sheet)
-    result = validate(table, match, source_name=source_name)
+    result = validate(table, match, source_name=source_name, hand_over=hand_over)
     return SpreadsheetIntake(
         register=result.register, records=result.records, rejections=result.rejections,
         header=result.header, routed_by_headers=match.routed_by_headers, sheet=match.sheet,
@@ -238,7 +263,7 @@ def read_csv(data: bytes, *, sheet: str, limits: Intake, name: str) -> Table:
     if head.lower().startswith("sep=") and len(head) == 5:
         delimiter, text = head[4], rest  # Excel reads this line as a setting, not a row
     delimiter = delimiter or sniff_delimiter(text)
-    rows: list[list[str]] = []
+    rows: list[Sequence[RawCell]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append(row)
@@ -247,7 +272,7 @@ def read_csv(data: bytes, *, sheet: str, limits: Intake, name: str) -> Table:
                     name, messages.too_many_rows(sheet, limits.max_rows)))
     except csv.Error as exc:
         raise IntakeError(messages.unreadable(name, messages.CORRUPT)) from exc
-    return make_table(sheet, rows)
+    return make_table(sheet, _taken(rows))
 
 
 def sniff_delimiter(text: str) -> str:

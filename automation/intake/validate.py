@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
@@ -34,6 +35,9 @@ if TYPE_CHECKING:  # spreadsheet.py imports this module
 
 NOTES_KEY: Final = "notes"
 SOURCE_KEY: Final = "source"
+HAND_OVER_EVERY: Final = 1000  # records given at a time to a validation's ``hand_over``
+
+HandOver = Callable[[list[Record]], None]
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,13 @@ def _imported(schema: RegisterSchema) -> tuple[tuple[str, CellValue], ...]:
     return found
 
 
-def validate(table: Table, match: HeaderMatch, *, source_name: str) -> ValidationResult:
-    """Read every data row under ``match``'s header row into a record or a rejection."""
+def validate(table: Table, match: HeaderMatch, *, source_name: str,
+             hand_over: HandOver | None = None) -> ValidationResult:
+    """Read every data row under ``match``'s header row into a record or a rejection.
+
+    With ``hand_over``, the records are given to it :data:`HAND_OVER_EVERY` at a time as they
+    are made, and the result holds the last of them: a reader that sends them on (the
+    sandbox's child) does not hold 20,000 records before the first leaves."""
     schema = REGISTERS_BY_KEY[match.register]
     records: list[Record] = []
     rejections: list[Rejection] = []
@@ -131,6 +140,9 @@ def validate(table: Table, match: HeaderMatch, *, source_name: str) -> Validatio
             register=match.register, values=values, source=source, note=note, missing=later,
             fingerprint=_fingerprint(match.register, same, seen[same])))
         seen[same] += 1
+        if hand_over is not None and len(records) >= HAND_OVER_EVERY:
+            hand_over(records)
+            records = []
     return ValidationResult(register=match.register, records=records, rejections=rejections,
                             header=match.header, ignored_lines=tuple(ignored))
 

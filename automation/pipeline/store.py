@@ -18,10 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Final
 
 from automation.clock import paris_naive
 from automation.errors import RegisterError
+from automation.heap import give_back
 from automation.improvement.opening import open_actions
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import letters_called_for
@@ -91,7 +93,8 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
     year = now.year
     by_register: dict[str, list[Record]] = defaultdict(list)
     for item in records:
-        by_register[item.register].append(_stamped(item, now_naive=paris_naive(now)))
+        by_register[item.register].append(item)
+    stamped = partial(_stamped_values, now_naive=paris_naive(now))
     floors = {key: _floor(office, key, year) for key in by_register}
     stored: list[StoredRow] = []
     duplicates: list[Record] = []
@@ -100,7 +103,7 @@ def record(office: Office, records: Sequence[Record], *, origin: str,
             binding = office.config.binding(key)
             outcome = office.journal.record(items, scheme=binding.id_scheme, year=year,
                                             floor=floors[key], now=now, origin=origin,
-                                            sequence=binding.sequence)
+                                            sequence=binding.sequence, values_of=stamped)
             stored.extend(outcome.stored)
             duplicates.extend(outcome.duplicates)
             for row in outcome.stored:
@@ -135,6 +138,7 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
             continue
         now = office.clock.now()
         binding = office.config.binding(key)
+        give_back()  # what the stages before let go of: the write starts from what is held
         try:
             outcome = _append_pending(office, binding, now)
         except RegisterError as exc:  # open in Excel, a header lost: the rows wait
@@ -150,6 +154,7 @@ def flush(office: Office, registers: Sequence[str] | None = None) -> FlushResult
         result.renamed.update(outcome.renamed)
         landed = [*outcome.written, *outcome.already_present]
         office.journal.mark_written(key, landed, now=now)
+        give_back()  # the rows given to the writer and its pieces, before the read-back
         remember_own_write(office, binding, appended=landed, result=outcome)
         result.written[key] = len(outcome.written)
         log.info("%s: %d row(s) written to %s", key, len(outcome.written), binding.path.name)
@@ -166,14 +171,16 @@ def _append_pending(office: Office, binding: RegisterBinding, now: datetime) -> 
                                                renumber=renumbering(office, binding))
 
 
-def _stamped(item: Record, *, now_naive: datetime) -> Record:
+def _stamped_values(item: Record, *, now_naive: datetime) -> dict[str, CellValue]:
+    """The values ``item`` is kept with: when it came in, from where, and « À compléter »
+    when intake found it incomplete (made as the journal stores it: one copy a row)."""
     values: dict[str, CellValue] = dict(item.values)
     values["imported_at"] = now_naive
     values.setdefault("source", item.source)
     schema = REGISTERS_BY_KEY[item.register]
     if item.missing and schema.status_key == "status":
         values["status"] = "À compléter"
-    return Record(item.register, values, item.fingerprint, item.source, item.missing, item.note)
+    return values
 
 
 def renumbering(office: Office, binding: RegisterBinding) -> Callable[[StoredRow, int], str]:

@@ -11,7 +11,7 @@ workbook (a letter's date), kept here while the workbook is open in Excel.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -82,13 +82,15 @@ class RowJournal:
     _db: sqlite3.Connection
 
     def record(self, records: Sequence[Record], *, scheme: IdScheme, year: int, floor: int,
-               now: datetime, origin: str = "", sequence: str = "") -> RecordOutcome:
+               now: datetime, origin: str = "", sequence: str = "",
+               values_of: Callable[[Record], Values] | None = None) -> RecordOutcome:
         """Give new records their ids and keep them as pending rows; recognise duplicates.
 
         Ids follow ``scheme`` (the office's numbering, or ours), counted per ``sequence``
         (default: the register's key) and year. ``floor`` is the highest number already
-        present in the workbook, so that ids typed by a person are never reused. Call inside
-        :meth:`transaction`.
+        present in the workbook, so that ids typed by a person are never reused.
+        ``values_of(record)`` makes the new values a row is kept with (default: a copy of its
+        own). Call inside :meth:`transaction`.
         """
         stored: list[StoredRow] = []
         duplicates: list[Record] = []
@@ -109,7 +111,7 @@ class RowJournal:
                 last[key] = self._last_number(key, period)
             last[key] = number = max(last[key], floor) + 1
             record_id = scheme.format(year, number)
-            values = dict(record.values)
+            values = dict(record.values) if values_of is None else values_of(record)
             values["id"] = record_id
             inserts.append((record.register, record_id, record.fingerprint, record.source,
                             origin, dump_values(values), recorded_at, record.note))
