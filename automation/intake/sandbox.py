@@ -15,9 +15,9 @@ Requests and answers are pickles framed by an 8-byte length; an answer frame is
 ``(retire, answer)``. The records of a large spreadsheet come in frames of
 :data:`CHUNK_RECORDS` (``ANSWER_MORE``) before the answer that holds the rest, so that neither
 side ever pickles or holds the whole answer as bytes; the child sends them as its validation
-makes them, and holds no more than a frame's worth. An answer other than a reading after
-such frames (the child ran out of memory half-way) stands alone: the records before it go
-with the read that failed. A child whose peak memory grew by more
+makes them, and holds no more than a frame's worth. When the answer after such frames is not
+a reading (the child ran out of memory half-way), it stands alone: the records sent before
+it are dropped with the read that failed. A child whose peak memory grew by more
 than :data:`RETIRE_GROWTH` during a read says so (``retire``): the parent ends it once it has
 the answer, and the next read starts a fresh one — the watcher then writes the rows without a
 big idle reader beside it. The parent unpickles only the classes an answer may hold
@@ -246,7 +246,7 @@ class SandboxReader:
             log.debug("the reader grew reading this file; a new one is started for the next")
             self._stop()
         if not records or answer[0] != ANSWER_OK:
-            return answer  # a read that failed half-way: its records so far go with it
+            return answer  # a read that failed half-way: the records sent so far are dropped
         if not isinstance(answer[1], SpreadsheetIntake):
             self._stop()
             raise _Died(too_long=False)
