@@ -13,6 +13,16 @@ from datetime import date, datetime
 
 CellValue = str | int | float | date | datetime | None
 
+SHARED_TEXT = 200  # texts up to this length are kept once when many rows repeat them
+
+
+def kept_once(value: CellValue, texts: dict[str, str]) -> CellValue:
+    """``value``, or the equal text ``texts`` already holds: a parser or a JSON decoder makes
+    one string per cell, and the answers, channels and statuses of 20,000 rows repeat."""
+    if type(value) is str and len(value) <= SHARED_TEXT:
+        return texts.setdefault(value, value)
+    return value
+
 
 @dataclass(frozen=True)
 class Record:

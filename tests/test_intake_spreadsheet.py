@@ -11,7 +11,7 @@ import pytest
 from automation.errors import IntakeError
 from automation.intake import SpreadsheetIntake, read_spreadsheet
 from automation.intake.config import Intake
-from automation.intake.spreadsheet import Spreadsheet, sniff_delimiter
+from automation.intake.spreadsheet import Spreadsheet, make_table, sniff_delimiter
 
 DATA = Path(__file__).resolve().parent / "data"
 LIMITS = Intake()
@@ -212,3 +212,12 @@ def test_excel_sep_line_sets_the_delimiter_and_is_not_a_row(tmp_path: Path) -> N
 ])
 def test_delimiter_sniffing(text: str, delimiter: str) -> None:
     assert sniff_delimiter(text) == delimiter
+
+
+def test_a_table_keeps_a_text_many_rows_repeat_once() -> None:
+    rows = [["".join(["Très ", "satisfait"]), f"Réponse {n}"] for n in range(3)]
+    assert rows[0][0] is not rows[1][0]  # one string per cell, as a parser gives them
+    table = make_table("Feuil1", rows)
+    first, *others = (row.cells for row in table.rows)
+    assert all(cells[0] is first[0] for cells in others)
+    assert [cells[1] for cells in (first, *others)] == ["Réponse 0", "Réponse 1", "Réponse 2"]

@@ -30,7 +30,7 @@ from automation.intake.headers import HEADER_SCAN_ROWS, route_tables
 from automation.intake.safety import OLE_MAGIC, ZIP_MAGIC
 from automation.intake.tables import Row, SpreadsheetIntake, Table
 from automation.intake.validate import HandOver, is_blank, validate
-from automation.records import CellValue
+from automation.records import CellValue, kept_once
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -42,7 +42,6 @@ __all__ = ["Spreadsheet", "first_rows", "read_spreadsheet"]
 _XLSX_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
 _DELIMITERS: Final = (";", ",", "\t")
 _SNIFF_ROWS: Final = 50
-_SHARED_TEXT: Final = 200  # texts up to this length are kept once for all the rows
 
 RawCell = object  # what a parser hands over, before :func:`to_cell`
 
@@ -71,7 +70,7 @@ def make_table(sheet: str, rows: Iterable[Sequence[RawCell]], *, first: int = 1)
     kept: list[Row] = []
     texts: dict[str, str] = {}
     for number, raw in enumerate(rows, start=first):
-        cells = [_shared(to_cell(v), texts) for v in raw]
+        cells = [kept_once(to_cell(v), texts) for v in raw]
         while cells and is_blank(cells[-1]):
             cells.pop()
         if cells:
@@ -85,12 +84,6 @@ def _taken(rows: list[Sequence[RawCell]]) -> Iterator[Sequence[RawCell]]:
     for index, row in enumerate(rows):
         rows[index] = ()
         yield row
-
-
-def _shared(value: CellValue, texts: dict[str, str]) -> CellValue:
-    if type(value) is str and len(value) <= _SHARED_TEXT:
-        return texts.setdefault(value, value)
-    return value
 
 
 class Spreadsheet:

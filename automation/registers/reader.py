@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from python_calamine import CalamineError, CalamineWorkbook
 
 from automation.errors import RegisterError
-from automation.records import CellValue
+from automation.records import CellValue, kept_once
 from automation.registers.binding import RegisterBinding
 from automation.registers.dates import typed_date
 from automation.registers.schema import Kind
@@ -29,7 +29,6 @@ from automation.registers.xlsx.package import Package, PackageError
 from automation.registers.xlsx.splice import data_end, read_tables
 
 _DATES = (Kind.DATE, Kind.DATETIME)
-_SHARED_TEXT = 200  # texts up to this length are kept once for all the rows
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def read_rows(binding: RegisterBinding) -> RegisterRead:
         if not record_id and not _typed(sheet, shared, line):
             continue
         values: dict[str, CellValue] = {
-            key: _shared(_value(raw[index]), texts) if index < len(raw) else None
+            key: kept_once(_value(raw[index]), texts) if index < len(raw) else None
             for key, index in columns.items()}
         for key, found in maps.items():
             value = values[key]
@@ -139,12 +138,6 @@ def _text(row: Sequence[object], index: int) -> str:
         return ""
     value = _value(row[index])
     return "" if value is None else str(value).strip()
-
-
-def _shared(value: CellValue, texts: dict[str, str]) -> CellValue:
-    if type(value) is str and len(value) <= _SHARED_TEXT:
-        return texts.setdefault(value, value)
-    return value
 
 
 def _value(cell: object) -> CellValue:

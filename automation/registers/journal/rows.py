@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from automation.records import CellValue, Record, StoredRow
+from automation.records import CellValue, Record, StoredRow, kept_once
 from automation.registers.ids import IdScheme
 from automation.registers.journal.values import (
     Values,
@@ -58,7 +58,6 @@ CREATE TABLE IF NOT EXISTS writebacks (
 
 
 _INSERT_BATCH: Final = 500  # rows per INSERT statement of a recording
-_SHARED_TEXT: Final = 200  # texts up to this length read once for all the pending rows
 
 
 @dataclass(frozen=True)
@@ -255,7 +254,5 @@ def _sharing(values: Values, shared: dict[str, str]) -> Values:
     """``values`` with its keys and each short text replaced by the one equal text in
     ``shared``: the JSON decoder makes new key strings for every row, and 20,000 rows'
     keys alone would take as much memory as their values."""
-    return {shared.setdefault(key, key): (shared.setdefault(value, value)
-                                          if type(value) is str and len(value) <= _SHARED_TEXT
-                                          else value)
+    return {shared.setdefault(key, key): kept_once(value, shared)
             for key, value in values.items()}
