@@ -7,8 +7,8 @@ cannot shrink past it. The process then stays as large as its largest stage plus
 space before it, and the next stage, whose objects do not fit that space as it is
 fragmented, grows it further. :func:`give_back` asks glibc to return every whole free page
 (``malloc_trim``): the next stage costs what it holds, and a watcher that took in a large
-file does not keep its size for the rest of the day. Elsewhere (Windows, macOS, musl) it
-does nothing.
+file gives most of what it grew by back (what stays is the interpreter's own small-object
+arenas, each held by a few survivors). Elsewhere (Windows, macOS, musl) it does nothing.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import Final
 
 from automation.arrival import Source
 from automation.errors import AutomationError, FileNotReady, RegisterError, ToolUpdated
+from automation.heap import give_back
 from automation.pipeline.events import log_file
 from automation.pipeline.files import ingest_file
 from automation.pipeline.filing import FILED_FOLDERS, give_up_file
@@ -105,6 +106,8 @@ def register_watcher(office: Office, *, poll: float, fixes: TemplateFixes | None
         except RegisterError as exc:  # half copied, or not readable now: try again later
             office.journal.set_state("register_error", f"{path.name}: {exc}")
             raise FileNotReady(str(exc)) from exc
+        finally:
+            give_back()  # the rows it compared
         office.journal.clear_state("register_error")
         if report is None or not report.anything:
             return
@@ -182,6 +185,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             on_report(report)
         _safely(lambda: follow_up(office, fixes=fixes), "dates of the letters produced")
         reminders.want()
+        give_back()
 
     def give_up(path: Path, error: BaseException) -> None:
         if not path.exists() and not path.is_symlink():
@@ -218,6 +222,11 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         def refresh() -> None:  # gives way to the stop and to arriving files, made again later
             if reminders.tick(interrupted=lambda: stop.is_set() or busy()) is None:
                 reminders.want()
+            give_back()  # the registers it read: an idle watcher keeps only what it holds
+
+        def refresh_after_files() -> None:
+            if reminders.refresh_if_wanted(busy=busy, stopping=stop.is_set):
+                give_back()
 
         loop = WatchLoop(stop=stop, tick=0.25, lock=lock)
         loop.add_folder(watcher)
@@ -230,9 +239,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         loop.every(watch.retry_seconds, lambda: catch_up(office, fixes=fixes))
         loop.every(dashboard_every, lambda: _safely(refresh, "dashboard"))
         # After files or register changes: once the inbox has nothing more waiting.
-        loop.every(0.0, lambda: _safely(
-            lambda: reminders.refresh_if_wanted(busy=busy, stopping=stop.is_set),
-            "dashboard after a file"))
+        loop.every(0.0, lambda: _safely(refresh_after_files, "dashboard after a file"))
         # Survey invitations and reminders due (automation.surveys.tick).
         loop.every(dashboard_every, lambda: _safely(lambda: survey_tick(office), "surveys"))
         with lock:
