@@ -185,7 +185,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
             on_report(report)
         _safely(lambda: follow_up(office, fixes=fixes), "dates of the letters produced")
         reminders.want()
-        give_back()
+        give_back()  # what the file's stages let go of goes back to the system
 
     def give_up(path: Path, error: BaseException) -> None:
         if not path.exists() and not path.is_symlink():
@@ -222,7 +222,7 @@ def run_watcher(office: Office, *, stop: threading.Event, once: bool = False,
         def refresh() -> None:  # gives way to the stop and to arriving files, made again later
             if reminders.tick(interrupted=lambda: stop.is_set() or busy()) is None:
                 reminders.want()
-            give_back()  # the registers it read: an idle watcher keeps only what it holds
+            give_back()  # what reading the registers took goes back to the system
 
         def refresh_after_files() -> None:
             if reminders.refresh_if_wanted(busy=busy, stopping=stop.is_set):
