@@ -17,7 +17,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.pipeline.snapshots import rows_by_id
 from automation.records import StoredRow
 from automation.registers.reader import read_rows
 from automation.registers.xlsx.appender import XmlAppender
@@ -75,7 +74,7 @@ def test_thousands_of_rows_hold_each_text_and_date_as_meant(tmp_path: Path) -> N
         if "_x" in text:  # openpyxl leaves Excel's escape as it is: read below as Excel does
             continue
         assert cells[row.record_id] == (text, text.startswith(("=", "+", "-", "@"))), n
-    read = rows_by_id(read_rows(binding_for(path)))
+    read = read_rows(binding_for(path)).by_id()
     assert [read[r.record_id]["subject"] for r in rows] == [subject(n) for n in range(len(rows))]
     assert [read[r.record_id]["received_on"] for r in rows] == [
         date(2026, 11, 1 + n % 20) for n in range(len(rows))]
@@ -112,7 +111,7 @@ def test_rows_whose_text_names_their_own_row_number_read_back_as_a_whole_read(
     result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
     fresh = result.fresh_rows()
     assert fresh is not None and len(result.written) == 40
-    whole = rows_by_id(read_rows(binding))
+    whole = read_rows(binding).by_id()
     assert {rid: dict(values) for rid, values in fresh.items()} == {
         rid: whole[rid] for rid in result.written}
     assert all(str(whole[rid]["description"]).endswith("119\" cassé") for rid in result.written)

@@ -27,7 +27,7 @@ from automation.clock import PARIS, FixedClock
 from automation.pipeline.files import ingest_file
 from automation.pipeline.office import open_office
 from automation.pipeline.scaffold import init_office
-from automation.pipeline.snapshots import current_rows, rows_by_id, seen_file
+from automation.pipeline.snapshots import current_rows, seen_file
 from automation.records import CellValue, ChangeNote, StoredRow
 from automation.registers.adopt import adopt_register
 from automation.registers.binding import RegisterBinding
@@ -178,7 +178,7 @@ def test_the_rows_read_back_after_a_write_are_those_a_whole_read_gives(
     result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
     fresh = result.fresh_rows()
     assert fresh is not None and len(result.written) == 4
-    whole = rows_by_id(read_rows(binding))
+    whole = read_rows(binding).by_id()
     assert {rid: dict(values) for rid, values in fresh.items()} == {
         rid: whole[rid] for rid in result.written}
     assert result.written_as == file_stamp(path)
@@ -194,7 +194,7 @@ def test_rows_written_under_a_bare_header_are_read_back_from_the_register_itself
     rows = rows_for(binding, 1, 30)
     result = XmlAppender(binding, backup_dir=tmp_path / ".b").append(rows, notes_for(rows))
     assert result.only and len(result.written) == 30
-    whole = rows_by_id(read_rows(binding))
+    whole = read_rows(binding).by_id()
     assert result.fresh_rows() == {rid: whole[rid] for rid in result.written}
     assert set(whole) == set(result.written)
     assert whole["REC-2026-0007"]["name"] == "Camille Martin 7"

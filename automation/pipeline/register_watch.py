@@ -30,7 +30,7 @@ from automation.errors import RegisterLocked
 from automation.pipeline.improvement import open_after_edits
 from automation.pipeline.office import Office
 from automation.pipeline.reactions import new_letters
-from automation.pipeline.snapshots import first_sight, rows_by_id, seen_file
+from automation.pipeline.snapshots import first_sight, seen_file
 from automation.pipeline.typed_rows import complete_rows, keep_completions, number_typed_rows
 from automation.procedures.steps import StepLetter
 from automation.records import CellValue
@@ -98,7 +98,7 @@ def look_at_register(office: Office, binding: RegisterBinding) -> RegisterReport
             stamp, read = seen_file(office, binding), read_rows(binding)
     except RegisterLocked as exc:  # open in Excel: numbered at the next look
         locked = exc
-    rows = rows_by_id(read)
+    rows = read.by_id()
     now = office.clock.now()
     if first_sight(office, binding):
         if locked is not None:

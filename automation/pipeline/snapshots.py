@@ -18,7 +18,7 @@ from automation.pipeline.office import Office
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
 from automation.registers.journal import SeenFile, Values
-from automation.registers.reader import RegisterRead, read_rows
+from automation.registers.reader import read_rows
 from automation.registers.writer import AppendResult
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,7 @@ def first_sight(office: Office, binding: RegisterBinding) -> bool:
 
 def current_rows(binding: RegisterBinding) -> dict[str, Values]:
     """The workbook's rows by id (the first row of an id a person typed twice wins)."""
-    return rows_by_id(read_rows(binding))
-
-
-def rows_by_id(read: RegisterRead) -> dict[str, Values]:
-    rows: dict[str, Values] = {}
-    for row in read.rows:
-        rows.setdefault(row.record_id, row.values)
-    return rows
+    return read_rows(binding).by_id()
 
 
 def remember_own_write(office: Office, binding: RegisterBinding, *,

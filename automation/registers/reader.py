@@ -56,6 +56,13 @@ class RegisterRead:
     unreadable: tuple[UnreadableDate, ...] = ()
     columns: frozenset[str] = field(default_factory=frozenset)  # fields the sheet has
 
+    def by_id(self) -> dict[str, dict[str, CellValue]]:
+        """The rows' values by id (the first row of an id a person typed twice wins)."""
+        found: dict[str, dict[str, CellValue]] = {}
+        for row in self.rows:
+            found.setdefault(row.record_id, row.values)
+        return found
+
 
 def read_register(binding: RegisterBinding) -> list[RegisterRow]:
     """Every row of the register that has an id, keyed by field; [] when there is no file."""

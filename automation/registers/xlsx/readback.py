@@ -29,7 +29,7 @@ from typing import Final
 from automation.errors import RegisterError
 from automation.records import CellValue
 from automation.registers.binding import RegisterBinding
-from automation.registers.reader import RegisterRead, read_rows
+from automation.registers.reader import read_rows
 from automation.registers.xlsx.cells import escape_text
 from automation.registers.xlsx.formulas import format_range, parse_range
 from automation.registers.xlsx.package import PackageError
@@ -134,7 +134,7 @@ def read_back(binding: RegisterBinding, part: str, extracted: bytes, folder: Pat
     finally:
         with contextlib.suppress(OSError):
             small.unlink(missing_ok=True)
-    return _by_id(found)
+    return found.by_id()
 
 
 def read_written(binding: RegisterBinding) -> dict[str, dict[str, CellValue]] | None:
@@ -142,14 +142,8 @@ def read_written(binding: RegisterBinding) -> dict[str, dict[str, CellValue]] | 
     new rows, read from the register itself (no smaller package would be smaller); None when
     it cannot be read."""
     try:
-        return _by_id(read_rows(binding))
+        return read_rows(binding).by_id()
     except RegisterError:
         return None
 
-
-def _by_id(found: RegisterRead) -> dict[str, dict[str, CellValue]]:
-    rows: dict[str, dict[str, CellValue]] = {}
-    for row in found.rows:
-        rows.setdefault(row.record_id, row.values)
-    return rows
 
