@@ -9,6 +9,12 @@ the letters and the filing all count. Beside it, in the same run, the baseline r
 file in its own process: python-calamine for a workbook; for a CSV, which calamine does not
 read, Python's ``csv`` module on the decoded text (the reader the tool itself uses for CSV).
 
+Beside both, the intake's floor (``intake_floor.py``, its own process): the stages the tool's
+durability rules require — the read, the journal committed, the rows written into the
+register, the sheet read back, the snapshot committed — and nothing checked. It shows how much
+of the ratio to a bare read no tool with that journal can avoid; the tool is also reported
+beside it (no target: the issue's target is the bare read).
+
 Figures (median and min–max of 3): wall time of each and their ratio (target ≤ 10); the peak
 memory of the whole process tree — the ingest's process and its sandboxed reader, each one's
 own peak added up (``common.run_tree``; ≤ 150 MB). Each run is checked: the register gains one
@@ -23,6 +29,7 @@ off: 20,000 of them would time docxtpl (``bench_letters.py``), not the intake.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -125,6 +132,18 @@ def baseline(case: Case, path: Path) -> ChildRun:
     return checked(run_child(argv), f"bare read of {path.name}")
 
 
+def intake_floor(case: Case, template: Path, path: Path, scratch: Path) -> ChildRun:
+    """``intake_floor.py`` on ``path`` and the template's empty register, in its own process."""
+    journal = scratch / "floor-journal.sqlite3"
+    for stale in scratch.glob("floor-journal.sqlite3*"):
+        stale.unlink()
+    encoding, delimiter = ("utf-8-sig", ",") if case.survey else ("cp1252", ";")
+    return checked(run_child([sys.executable, HERE / "intake_floor.py", path,
+                              template / "registers" / case.register, scratch / "floor.xlsx",
+                              journal, "--encoding", encoding, "--delimiter", delimiter]),
+                   f"intake_floor.py {path.name}")
+
+
 def ingest(case: Case, template: Path, path: Path, scratch: Path, rows: int) -> TreeRun:
     """``automation ingest`` of ``path`` in a fresh copy of ``template``, checked."""
     office = scratch / "office"
@@ -163,9 +182,11 @@ def main() -> int:
             path = build(case, root, args.rows)
             ours: list[TreeRun] = []
             bare: list[ChildRun] = []
+            floors: list[ChildRun] = []
             for _ in range(args.repeat):
                 ours.append(ingest(case, template, path, root, args.rows))
                 bare.append(baseline(case, path))
+                floors.append(intake_floor(case, template, path, root))
             tool = "csv module" if case.csv else "python-calamine"
             letters = len(range(0, args.rows, LOW_EVERY)) if case.survey else 0
             note(f"{case.kind}: {path.name}, {path.stat().st_size / 1e6:.1f} MB, "
@@ -173,6 +194,13 @@ def main() -> int:
             report(f"intake {args.rows:,} rows, {case.kind}",
                    figures([r.run.seconds for r in ours]), figures([r.seconds for r in bare]),
                    target=TARGET, baseline_name=f"bare {tool} read")
+            report(f"  the intake's floor, {case.kind}", figures([r.seconds for r in floors]),
+                   figures([r.seconds for r in bare]), baseline_name=f"bare {tool} read")
+            report(f"  intake beside its floor, {case.kind}",
+                   figures([r.run.seconds for r in ours]), figures([r.seconds for r in floors]),
+                   baseline_name="intake floor")
+            note("the floor's stages (s): " + ", ".join(
+                f"{name} {value:.2f}" for name, value in json.loads(floors[-1].stdout).items()))
             report(f"  peak memory, process tree, {case.kind}",
                    figures([r.tree_peak_mb for r in ours], "MB"),
                    figures([r.peak_mb for r in bare], "MB"), limit=LIMIT_MB,

@@ -70,6 +70,13 @@ def floor_append(register: Path, rows_csv: Path, out: Path, *,
                  sheet: str = "xl/worksheets/sheet1.xml") -> None:
     with rows_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:]
+    write_rows(register, rows, out, sheet=sheet)
+
+
+def write_rows(register: Path, rows: list[list[str]], out: Path, *,
+               sheet: str = "xl/worksheets/sheet1.xml") -> None:
+    """``register`` copied to ``out``, every entry inflated and deflated again, with ``rows``
+    spliced into ``sheet`` as it streams through."""
     with zipfile.ZipFile(register) as original, zipfile.ZipFile(out, "w") as copy:
         with original.open(sheet) as part:
             last = _last_row(part)
