@@ -18,10 +18,17 @@
   and ``=SUM``, the list on another sheet (Ouvert / En traitement / Terminé), ids ``PL-1``.
 * ``reg-log-reclamations-libreoffice.xlsx`` — the previous one opened and saved by
   LibreOffice Calc (its own styles, shared strings and ``<f aca="false">`` cells).
+* ``reg-log-reclamations-annotated.xlsx`` — the openpyxl log as the quality manager marked
+  it up: a note on the total's count (« Compté par la formule »), a note on a data cell, the
+  office's logo beside the title, and under the totals her stamp « Visa RQ » (one-cell
+  anchor) and a signature box drawn over three rows (two-cell anchor); written by openpyxl
+  (comments with their VML shapes, a drawing part). The ``-libreoffice`` one is it saved
+  again by LibreOffice Calc (its own VML and anchors).
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -32,6 +39,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -45,6 +55,7 @@ from tests.build_office_workbooks import (
     REL,
     Strings,
     col,
+    png,
     rels,
     serial,
 )
@@ -54,6 +65,8 @@ EXCEL_LOG = DATA / "reg-log-reclamations-excel.xlsx"
 TABLE_LOG = DATA / "reg-log-reclamations-table.xlsx"
 OPENPYXL_LOG = DATA / "reg-log-reclamations-openpyxl.xlsx"
 LIBREOFFICE_LOG = DATA / "reg-log-reclamations-libreoffice.xlsx"
+ANNOTATED_LOG = DATA / "reg-log-reclamations-annotated.xlsx"
+ANNOTATED_LIBREOFFICE_LOG = DATA / "reg-log-reclamations-annotated-libreoffice.xlsx"
 
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 CT = "application/vnd.openxmlformats-officedocument."
@@ -92,6 +105,10 @@ OPENPYXL_HEADERS = ("N°", "Date", "Nom", "Objet", "Statut", "Montant remboursé
                     "Remarques")
 OPENPYXL_HEADER_ROW = 3
 OPENPYXL_TOTAL_ROW = 9
+TOTAL_NOTE = "Compté par la formule : ne pas saisir."
+DATA_NOTE = "Client rappelé le 05/03."
+STAMP_ROW = OPENPYXL_TOTAL_ROW + 2  # « Visa RQ », one-cell anchor at A11
+SIGNATURE_ROWS = (OPENPYXL_TOTAL_ROW + 3, OPENPYXL_TOTAL_ROW + 6)  # rows 12 to 15, C to E
 
 
 def text_cell(ref: str, text: str, style: int, strings: Strings) -> str:
@@ -354,6 +371,30 @@ def build_table_log(path: Path) -> Path:
 
 
 def build_openpyxl_log(path: Path) -> Path:
+    openpyxl_log().save(path)
+    return path
+
+
+def build_annotated_log(path: Path) -> Path:
+    """The openpyxl log with its notes and pictures (see the module docstring)."""
+    workbook = openpyxl_log()
+    sheet = workbook[OPENPYXL_SHEET]
+    sheet.cell(OPENPYXL_TOTAL_ROW, 2).comment = Comment(TOTAL_NOTE, "Qualité")
+    sheet["D6"].comment = Comment(DATA_NOTE, "Accueil")
+    logo = Image(io.BytesIO(png()))
+    sheet.add_image(logo, "F1")
+    stamp = Image(io.BytesIO(png()))
+    sheet.add_image(stamp, f"A{STAMP_ROW}")
+    signature = Image(io.BytesIO(png()))
+    top, bottom = SIGNATURE_ROWS
+    signature.anchor = TwoCellAnchor(_from=AnchorMarker(col=2, row=top - 1),
+                                     to=AnchorMarker(col=5, row=bottom - 1))
+    sheet.add_image(signature)
+    workbook.save(path)
+    return path
+
+
+def openpyxl_log() -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -393,8 +434,7 @@ def build_openpyxl_log(path: Path) -> Path:
                                            fill=PatternFill("solid", bgColor="FFC7CE")))
     for letter, width in zip("ABCDEFG", (8, 12, 18, 26, 14, 12, 22), strict=True):
         sheet.column_dimensions[letter].width = width
-    workbook.save(path)
-    return path
+    return workbook
 
 
 def build_libreoffice_log(path: Path, source: Path) -> Path:
@@ -418,6 +458,8 @@ def main() -> None:
     built = [build_excel_log(EXCEL_LOG), build_table_log(TABLE_LOG),
              build_openpyxl_log(OPENPYXL_LOG)]
     built.append(build_libreoffice_log(LIBREOFFICE_LOG, OPENPYXL_LOG))
+    built.append(build_annotated_log(ANNOTATED_LOG))
+    built.append(build_libreoffice_log(ANNOTATED_LIBREOFFICE_LOG, ANNOTATED_LOG))
     for path in built:
         sys.stdout.write(f"{path.relative_to(DATA.parent.parent)}\n")
 

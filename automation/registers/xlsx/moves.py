@@ -3,7 +3,9 @@
 When new rows go above a totals row, that row and everything under it move down, as Excel
 moves them when it inserts rows: row and cell numbers, the references of every formula that
 points there (in the sheet, on other sheets, in defined names), merged cells, hyperlinks,
-page breaks, validations, conditional formats, filters and tables. Formulas outside the data
+page breaks, validations, conditional formats, filters, tables, and the notes, comments,
+pictures and shapes anchored there (:func:`move_comments`, :func:`move_vml`,
+:func:`move_drawing`). Formulas outside the data
 rows (a counter above the header, the totals row) and the ranges of formats, validations,
 filters, tables and defined names that cover the data also grow to cover the new rows. All
 of it is driven by one :class:`~automation.registers.xlsx.formulas.RowMove`.
@@ -53,6 +55,24 @@ _TAIL_FORMULA: Final = re.compile(
 _BREAK: Final = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?rowBreaks(?=[\s>]).*?</(?:[A-Za-z_][\w.-]*:)?"
                            rb"rowBreaks\s*>)", re.DOTALL)
 _BREAK_ID: Final = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?brk(?=\s)[^>]*?\bid=\")(\d+)(\")")
+# A note (``<comment ref="B9">``) and a threaded comment of Excel 365 name their cell.
+_COMMENT_REF: Final = re.compile(
+    rb"(<(?:[A-Za-z_][\w.-]*:)?(?:comment|threadedComment)\b[^>]*?\sref=\")([^\"]*)(\")")
+# The VML shapes of the legacy drawing: each note's box, a form control (0-based rows).
+_CLIENT_DATA: Final = re.compile(
+    rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)ClientData\b.*?</(?P=p)ClientData\s*>", re.DOTALL)
+_VML_ROW: Final = re.compile(rb"(<(?P<p>(?:[A-Za-z_][\w.-]*:)?)Row\s*>)\s*(\d+)\s*"
+                             rb"(</(?P=p)Row\s*>)")
+_VML_ANCHOR: Final = re.compile(rb"(<(?P<p>(?:[A-Za-z_][\w.-]*:)?)Anchor\s*>)([^<]*)"
+                                rb"(</(?P=p)Anchor\s*>)")
+# The anchors of a DrawingML drawing (pictures, charts, shapes), their markers' 0-based rows.
+_DRAWING_ANCHOR: Final = re.compile(
+    rb"<(?P<p>(?:[A-Za-z_][\w.-]*:)?)(?P<kind>twoCellAnchor|oneCellAnchor)(?=[\s>])"
+    rb"(?P<a>[^>]*)>.*?</(?P=p)(?P=kind)\s*>", re.DOTALL)
+_EDIT_AS: Final = re.compile(rb"\seditAs=\"([^\"]*)\"")
+_MARKER_ROW: Final = re.compile(
+    rb"(<(?P<p>(?:[A-Za-z_][\w.-]*:)?)(?P<end>from|to)\s*>.*?<(?P=p)row\s*>)\s*(?P<row>\d+)\s*"
+    rb"(?=</(?P=p)row\s*>)", re.DOTALL)
 _DEFINED_NAME: Final = re.compile(
     rb"(<(?P<p>(?:[A-Za-z_][\w.-]*:)?)definedName(?=[\s>])[^>]*>)([^<]*)"
     rb"(</(?P=p)definedName\s*>)")
@@ -118,6 +138,88 @@ def _moved_cell_ref(ref: str, move: RowMove) -> str:
     if found is None:
         return ref
     return f"{found[1]}{move.row(int(found[2]))}"
+
+
+def move_comments(data: bytes, move: RowMove) -> bytes:
+    """A comments part (notes, or Excel 365's threaded comments): each one on a moved cell
+    follows it."""
+    return _COMMENT_REF.sub(
+        lambda m: m[1] + _moved_cell_ref(m[2].decode(), move).encode() + m[3], data)
+
+
+def _moved_index(index: int, move: RowMove) -> int:
+    """A 0-based row index (VML, DrawingML) moved as the row it is the index of."""
+    return move.row(index + 1) - 1
+
+
+def move_vml(data: bytes, move: RowMove) -> bytes:
+    """A legacy VML drawing: a note's box moves with the cell it belongs to (``Row``); another
+    shape (a form control) moves with its top row, and also grows when it sizes with cells.
+
+    VML is edited as bytes, never parsed: Excel writes it with unclosed HTML tags."""
+
+    def shape(match: re.Match[bytes]) -> bytes:
+        block = match[0]
+        cell = _VML_ROW.search(block)
+        anchor = _VML_ANCHOR.search(block)
+        corners = anchor[3].split(b",") if anchor is not None else []
+        if len(corners) != 8 or not all(c.strip().isdigit() for c in corners):
+            anchor, corners = None, []
+        edits: list[tuple[int, int, bytes]] = []  # (start, end, new bytes) of the block
+        if cell is not None:
+            row = int(cell[3])
+            delta = _moved_index(row, move) - row
+            if delta:
+                edits.append((cell.start(3), cell.end(3), str(row + delta).encode()))
+            rows = [int(corners[2]) + delta, int(corners[6]) + delta] if corners else []
+        elif corners:
+            top, bottom = int(corners[2]), int(corners[6])
+            delta = _moved_index(top, move) - top
+            grows = b"SizeWithCells" in block
+            rows = [top + delta, _moved_index(bottom, move) if grows else bottom + delta]
+        else:
+            return block
+        if anchor is not None and rows != [int(corners[2]), int(corners[6])]:
+            corners[2], corners[6] = (f" {r}".encode() for r in rows)
+            edits.append((anchor.start(3), anchor.end(3), b",".join(corners)))
+        for begin, stop, text in sorted(edits, reverse=True):
+            block = block[:begin] + text + block[stop:]
+        return block
+
+    return _CLIENT_DATA.sub(shape, data)
+
+
+def move_drawing(data: bytes, move: RowMove) -> bytes:
+    """A DrawingML drawing: each picture, chart or shape anchored on moved rows moves as
+    Excel moves it — a two-cell anchor's corners each with its row (it grows when rows come
+    in between), a one-cell one (``editAs="oneCell"`` too) with its top-left cell, keeping
+    its size; an absolute one stays."""
+
+    def anchor(match: re.Match[bytes]) -> bytes:
+        block = match[0]
+        edit_as = _EDIT_AS.search(match["a"])
+        how = edit_as[1] if edit_as is not None else b"twoCell"
+        if match["kind"] == b"oneCellAnchor":
+            how = b"oneCell"
+        if how == b"absolute":
+            return block
+        markers = list(_MARKER_ROW.finditer(block))
+        start = next((int(m["row"]) for m in markers if m["end"] == b"from"), None)
+        if start is None:
+            return block
+        delta = _moved_index(start, move) - start
+
+        def moved(row: int) -> int:
+            return _moved_index(row, move) if how == b"twoCell" else row + delta
+
+        pieces: list[bytes] = []
+        at = 0
+        for marker in markers:
+            pieces += [block[at:marker.start("row")], str(moved(int(marker["row"]))).encode()]
+            at = marker.end("row")
+        return b"".join(pieces) + block[at:]
+
+    return _DRAWING_ANCHOR.sub(anchor, data)
 
 
 def move_tail(tail: bytes, move: RowMove, *, sheet: str) -> bytes:

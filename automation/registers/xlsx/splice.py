@@ -3,9 +3,9 @@
 One call plans the whole change of the package for an append: the new rows (shaped by
 :mod:`.rows`, under the last data row found by :mod:`.footer`), the totals rows and what
 follows them moved down (:mod:`.moves`), the sheet's dimension, formats, validations and
-filters grown, its tables, the workbook's defined names (print area) and the formulas of
-other sheets that point at the register. Each part is edited as bytes; parts nothing points
-into are left alone.
+filters grown, its tables, its notes and pictures under the totals, the workbook's defined
+names (print area) and the formulas of other sheets that point at the register. Each part
+is edited as bytes; parts nothing points into are left alone.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ from automation.registers.xlsx.locate import JOURNAL_SHEET, RegisterSheet
 from automation.registers.xlsx.moves import (
     Transform,
     mentions_sheet,
+    move_comments,
     move_defined_names,
+    move_drawing,
     move_table,
     move_tail,
+    move_vml,
     references_at_or_below,
     rewrite_cells,
 )
@@ -152,6 +155,8 @@ def plan_splice(package: Package, sheet: RegisterSheet, rows: Sequence[Mapping[i
             parts[part] = table
     if register:
         parts.update(_pointing_parts(package, sheet, move))
+    if move.by:
+        parts.update(_moved_annotations(package, sheet.part, move))
     return SplicePlan(edits, parts, plan.first, plan.last, move, fixed)
 
 
@@ -179,6 +184,22 @@ def _around_the_data(xml: SheetXml, header: int, end: DataEnd, move: RowMove,
         if new != xml.data[row.start:row.end]:
             edits.append(Edit(row.start, row.end, new))
     return edits
+
+
+def _moved_annotations(package: Package, part: str, move: RowMove) -> dict[str, bytes]:
+    """The sheet's notes, comments, pictures and shapes on the moved rows, moved with them."""
+    movers = (("comments", move_comments), ("threadedComment", move_comments),
+              ("vmlDrawing", move_vml), ("drawing", move_drawing))
+    parts: dict[str, bytes] = {}
+    for kind, mover in movers:
+        for target in package.related(part, kind):
+            if not package.has(target):
+                continue
+            data = package.read(target)
+            moved = mover(data, move)
+            if moved != data:
+                parts[target] = moved
+    return parts
 
 
 def _pointing_parts(package: Package, sheet: RegisterSheet, move: RowMove) -> dict[str, bytes]:
