@@ -5,10 +5,10 @@ moves them when it inserts rows: row and cell numbers, the references of every f
 points there (in the sheet, on other sheets, in defined names), merged cells, hyperlinks,
 page breaks, validations, conditional formats, filters, tables, and the notes, comments,
 pictures and shapes anchored there (:func:`move_comments`, :func:`move_vml`,
-:func:`move_drawing`). Formulas outside the data
-rows (a counter above the header, the totals row) and the ranges of formats, validations,
-filters, tables and defined names that cover the data also grow to cover the new rows. All
-of it is driven by one :class:`~automation.registers.xlsx.formulas.RowMove`.
+:func:`move_drawing`). Formulas outside the data rows (a counter above the header, the
+totals row) and the ranges of formats, validations, filters, tables and defined names that
+cover the data also grow to cover the new rows. All of it is driven by one
+:class:`~automation.registers.xlsx.formulas.RowMove`.
 
 Formulas whose text changes lose their cached result, so that Excel and LibreOffice compute
 them again; so do the formulas of the moved rows.
@@ -240,7 +240,7 @@ def move_tail(tail: bytes, move: RowMove, *, sheet: str) -> bytes:
         return match[0] if moved == text else match[1] + escape_text(moved).encode() + match[4]
 
     def breaks(match: re.Match[bytes]) -> bytes:
-        return _BREAK_ID.sub(lambda m: m[1] + str(move.row(int(m[2]) + 1) - 1).encode() + m[3],
+        return _BREAK_ID.sub(lambda m: m[1] + str(_moved_index(int(m[2]), move)).encode() + m[3],
                              match[0])
 
     tail = _GROWING.sub(growing, tail)
